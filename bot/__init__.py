@@ -1,0 +1,1 @@
+"""Briefbot's front ends: the terminal commands and, later, the Discord bot. Thin adapters over `briefings`."""

@@ -1,0 +1,47 @@
+"""Settings from the environment and `.env`, validated at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+class Settings(BaseSettings):
+    """Every setting Briefbot reads; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      env_prefix="BRIEFBOT_", validate_default=True, env_ignore_empty=True)
+
+    corpus_dir: Path = Field(PROJECT_SEEDS, description="Folder of article files (*.txt) to load.")
+    max_article_bytes: int = Field(1_048_576, ge=1_024, le=100_000_000,
+                                   description="Article files larger than this are skipped.")
+    state_dir: Path = Field(Path(".briefbot"), description="Where the terminal keeps what it has briefed.")
+    log_level: LogLevel = Field("WARNING", description="How much to log to stderr.")
+    discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN",
+                                            description="The bot's token from the Discord developer portal.")
+    discord_guild_id: int | None = Field(None, validation_alias="DISCORD_GUILD_ID",
+                                         description="Sync commands to this server only (instant, for trying out).")
+
+
+class SettingsError(Exception):
+    """The settings are invalid; the message names each bad setting and never echoes its value."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate the settings, turning validation errors into one readable message."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = []
+        for item in error.errors(include_input=False, include_url=False):
+            name = str(item["loc"][0]) if item["loc"] else "settings"
+            variable = name.upper() if name.upper().startswith("DISCORD_") else f"BRIEFBOT_{name.upper()}"
+            problems.append(f"{variable}: {item['msg']}")
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from None

@@ -1,0 +1,134 @@
+"""The term index over every sentence of the corpus, so that topics and stories need no rescans."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from briefings.corpus import Article, Sentence
+from briefings.text import Normalizer
+
+log = logging.getLogger(__name__)
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, eq=False)
+class CorpusIndex:
+    """Every sentence of the corpus as a sequence of term ids, with postings from terms to sentences."""
+
+    articles: tuple[Article, ...]
+    sentences: tuple[Sentence, ...]
+    sentence_article: IntArray  # article number of each sentence
+    offsets: IntArray  # sentence i's term ids are term_ids[offsets[i]:offsets[i + 1]]
+    term_ids: npt.NDArray[np.int32]
+    vocabulary: dict[str, int]
+    normalizer: Normalizer
+
+    @classmethod
+    def build(cls, articles: Sequence[Article], normalizer: Normalizer | None = None) -> CorpusIndex:
+        """Index the sentences of these articles."""
+        normalizer = normalizer or Normalizer()
+        vocabulary: dict[str, int] = {}
+        sentences: list[Sentence] = []
+        owners: list[int] = []
+        lengths: list[int] = []
+        flat: list[int] = []
+        for number, article in enumerate(articles):
+            for sentence in article.sentences:
+                ids = [vocabulary.setdefault(term, len(vocabulary)) for term in normalizer.terms(sentence.text)]
+                flat.extend(ids)
+                lengths.append(len(ids))
+                sentences.append(sentence)
+                owners.append(number)
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        return cls(
+            articles=tuple(articles),
+            sentences=tuple(sentences),
+            sentence_article=np.asarray(owners, dtype=np.int64),
+            offsets=offsets,
+            term_ids=np.asarray(flat, dtype=np.int32),
+            vocabulary=vocabulary,
+            normalizer=normalizer,
+        )
+
+    def terms_of(self, sentence: int) -> npt.NDArray[np.int32]:
+        """Return the term ids of one sentence, in order."""
+        return self.term_ids[self.offsets[sentence] : self.offsets[sentence + 1]]
+
+    def query_terms(self, text: str) -> list[int] | None:
+        """Map words to term ids; None when a meaningful word never occurs in the corpus."""
+        terms = self.normalizer.terms(text)
+        ids = [self.vocabulary.get(term) for term in terms]
+        if not terms or any(term_id is None for term_id in ids):
+            return None
+        return [term_id for term_id in ids if term_id is not None]
+
+    @cached_property
+    def sentence_terms(self) -> sparse.csr_matrix:
+        """Return the sentence-by-term count matrix."""
+        shape = (len(self.sentences), max(len(self.vocabulary), 1))
+        data = np.ones(len(self.term_ids), dtype=np.float32)
+        # Copies: scipy sorts and merges the index arrays in place, and term order must survive for bigrams.
+        matrix = sparse.csr_matrix((data, self.term_ids.copy(), self.offsets.copy()), shape=shape)
+        matrix.sum_duplicates()
+        return matrix
+
+    @cached_property
+    def postings(self) -> sparse.csc_matrix:
+        """Return the same matrix by columns: for each term, the sentences that hold it."""
+        return self.sentence_terms.tocsc()
+
+    def sentences_with(self, term_ids: Sequence[int]) -> IntArray:
+        """Return the sentences that contain every one of these terms, in corpus order."""
+        postings = self.postings
+        found: IntArray | None = None
+        for term_id in sorted(set(term_ids), key=lambda t: postings.indptr[t + 1] - postings.indptr[t]):
+            rows = postings.indices[postings.indptr[term_id] : postings.indptr[term_id + 1]].astype(np.int64)
+            found = rows if found is None else np.intersect1d(found, rows, assume_unique=True)
+            if found.size == 0:
+                break
+        return np.sort(found) if found is not None else np.zeros(0, dtype=np.int64)
+
+    @cached_property
+    def article_terms(self) -> sparse.csr_matrix:
+        """Return the article-by-term count matrix."""
+        owners = sparse.csr_matrix(
+            (np.ones(len(self.sentences), dtype=np.float32), (self.sentence_article, np.arange(len(self.sentences)))),
+            shape=(len(self.articles), len(self.sentences)),
+        )
+        return (owners @ self.sentence_terms).tocsr()
+
+    @cached_property
+    def article_frequency(self) -> npt.NDArray[np.float64]:
+        """Return in how many articles each term occurs."""
+        counts = np.bincount(self.article_terms.indices, minlength=self.article_terms.shape[1])
+        return counts.astype(np.float64)
+
+    @cached_property
+    def idf(self) -> npt.NDArray[np.float64]:
+        """Return smoothed inverse document frequencies over articles."""
+        total = len(self.articles)
+        return np.asarray(np.log((1.0 + total) / (1.0 + self.article_frequency)) + 1.0)
+
+    @cached_property
+    def article_vectors(self) -> sparse.csr_matrix:
+        """Return L2-normalised TF-IDF vectors of the articles (sublinear term frequency)."""
+        matrix = self.article_terms.copy().astype(np.float64)
+        matrix.data = 1.0 + np.log(matrix.data)
+        matrix = matrix @ sparse.diags(self.idf)
+        return normalised_rows(matrix.tocsr())
+
+
+def normalised_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Scale each row to unit length (empty rows stay empty)."""
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return (sparse.diags(1.0 / norms) @ matrix).tocsr()

@@ -1,0 +1,231 @@
+"""Extractive summaries across articles: every sentence verbatim, each credited to all who carry it."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from briefings.corpus import Article, Corpus
+from briefings.duplicates import group_duplicates
+from briefings.index import CorpusIndex, IntArray
+from briefings.summarizers import COVERAGE, SumySummarizer
+from briefings.summarizers._base import LengthBudget, take_within
+from briefings.summarizers.coverage import Candidate, select
+from briefings.topics import suggest_topics
+
+log = logging.getLogger(__name__)
+
+# Beyond this many candidate sentences, the newest and earliest-placed are kept: it bounds the work
+# for a common topic in a month of news without changing what a reader would be shown first.
+MAX_CANDIDATES = 2_500
+MIN_WORDS, MAX_WORDS = 5, 80  # shorter is a fragment or a caption; longer is a run-on list
+
+
+class NothingToReport(LookupError):
+    """Nothing in the corpus matches; `suggestions` lists topics that do exist."""
+
+    def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.suggestions = tuple(suggestions)
+
+
+@dataclass(frozen=True, slots=True)
+class CitedSentence:
+    """A summary sentence: verbatim text of `article_id`, also carried (nearly word for word) by `also_in`."""
+
+    text: str
+    article_id: str
+    also_in: tuple[str, ...] = ()
+    truncated: bool = False  # True when a word budget cut it (the text is then a verbatim prefix)
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        """Return every article that carries the sentence, the quoted one first."""
+        return (self.article_id, *self.also_in)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Sentences in reading order, with the articles they were drawn from."""
+
+    sentences: tuple[CitedSentence, ...]
+    article_ids: tuple[str, ...]
+    topic: str | None = None
+
+    @property
+    def word_count(self) -> int:
+        """Count the words of the summary."""
+        return sum(len(sentence.text.split()) for sentence in self.sentences)
+
+
+def summarize_sentences(index: CorpusIndex, sentence_ids: Sequence[int] | IntArray, budget: LengthBudget,
+                        known: frozenset[tuple[int, ...]] = frozenset()) -> Summary:
+    """Summarise a set of corpus sentences: group copies, choose by concept coverage, order for reading."""
+    ids = _usable(index, np.asarray(sentence_ids, dtype=np.int64))
+    groups = group_duplicates(index, ids)
+    candidates = _candidates(index, groups)
+    selection = select(candidates, budget, known)
+    picked = list(selection.chosen)
+    if selection.cut is not None:
+        picked.append(selection.cut[0])
+    picked.sort(key=lambda item: groups[item][0])  # corpus order: chronological, then by position
+    sentences = []
+    for item in picked:
+        cut = selection.cut[1] if selection.cut is not None and selection.cut[0] == item else None
+        sentences.append(_cited(index, groups[item], cut))
+    articles = sorted({int(index.sentence_article[i]) for i in ids})
+    return Summary(tuple(sentences), tuple(index.articles[number].id for number in articles))
+
+
+def summarize_topic(corpus: Corpus, topic: str | None, budget: LengthBudget) -> Summary:
+    """Summarise what the corpus says about a topic (only sentences that mention it), or all of it."""
+    index = corpus.index
+    if topic is None or not topic.strip():
+        return summarize_across_stories(corpus, np.arange(len(index.sentences)), budget)
+    ids = matching_sentences(index, topic)
+    if ids.size == 0:
+        raise NothingToReport(f"nothing in the corpus mentions {topic!r}", suggest_topics(index, topic))
+    summary = summarize_across_stories(corpus, ids, budget)
+    return Summary(summary.sentences, summary.article_ids, topic.strip())
+
+
+def summarize_across_stories(corpus: Corpus, sentence_ids: Sequence[int] | IntArray, budget: LengthBudget) -> Summary:
+    """Summarise sentences that span several stories: each story's best sentences in turn, leading stories first.
+
+    One pool would let a story told by four outlets crowd out a later development told by one; taking
+    the stories in turn (Lin and Bilmes's diversity reward, in its simplest form) gives each its say.
+    """
+    from briefings.stories import ranked_stories  # noqa: PLC0415 - stories import this module for headlines
+
+    index = corpus.index
+    ids = _usable(index, np.asarray(sentence_ids, dtype=np.int64))
+    by_article: dict[str, list[int]] = {}
+    for sentence in ids.tolist():
+        by_article.setdefault(index.sentences[sentence].article_id, []).append(sentence)
+    per_story: list[list[CitedSentence]] = []
+    wanted = budget.sentences or max((budget.words or 0) // 15, 1)
+    for story in ranked_stories(corpus):
+        members = [sentence for article_id in story.article_ids for sentence in by_article.get(article_id, [])]
+        if members:
+            per_story.append(list(summarize_sentences(index, members, LengthBudget(sentences=wanted)).sentences))
+        if len(per_story) >= wanted:
+            break
+    chosen = _in_turn(per_story, budget)
+    chosen.sort(key=lambda cited: (corpus_position(corpus, cited)))
+    return Summary(tuple(chosen), tuple(sorted({a for cited in chosen for a in cited.article_ids})))
+
+
+def _in_turn(per_story: list[list[CitedSentence]], budget: LengthBudget) -> list[CitedSentence]:
+    chosen: list[CitedSentence] = []
+    words = 0
+    queues = [list(sentences) for sentences in per_story]
+    while any(queues):
+        for queue in queues:
+            while queue:
+                cited = queue.pop(0)
+                count = len(cited.text.split())
+                if budget.fits(words, len(chosen), count):
+                    chosen.append(cited)
+                    words += count
+                    break
+                if budget.sentences is not None:
+                    return chosen
+            if budget.sentences is not None and len(chosen) >= budget.sentences:
+                return chosen
+    if budget.truncate and budget.words is not None and words < budget.words:
+        leftover = [cited for story in per_story for cited in story if cited not in chosen]
+        if leftover:
+            first = leftover[0]
+            chosen.append(CitedSentence(_first_words(first.text, budget.words - words), first.article_id,
+                                        first.also_in, truncated=True))
+    return chosen
+
+
+def corpus_position(corpus: Corpus, cited: CitedSentence) -> tuple[int, int]:
+    """Return where a cited sentence stands in the corpus (article order, then position): reading order."""
+    article = corpus.get(cited.article_id)
+    order = corpus.articles.index(article)
+    position = next((s.position for s in article.sentences if cited.text in s.text), 0)
+    return order, position
+
+
+def matching_sentences(index: CorpusIndex, topic: str) -> IntArray:
+    """Return the sentences that mention every meaningful word of the topic."""
+    terms = index.query_terms(topic)
+    if terms is None:
+        return np.zeros(0, dtype=np.int64)
+    return index.sentences_with(terms)
+
+
+def _usable(index: CorpusIndex, ids: IntArray) -> IntArray:
+    lengths = np.asarray([index.sentences[int(i)].word_count for i in ids], dtype=np.int64)
+    ids = ids[(lengths >= MIN_WORDS) & (lengths <= MAX_WORDS)] if ids.size else ids
+    if ids.size <= MAX_CANDIDATES:
+        return ids
+    published = np.asarray([_timestamp(index.articles[int(index.sentence_article[i])].published) for i in ids])
+    positions = np.asarray([index.sentences[int(i)].position for i in ids])
+    order = np.lexsort((positions, -published))  # newest articles first, then their leading sentences
+    return np.sort(ids[order[:MAX_CANDIDATES]])
+
+
+def _candidates(index: CorpusIndex, groups: list[list[int]]) -> list[Candidate]:
+    stamps = [_timestamp(index.articles[int(index.sentence_article[group[0]])].published) for group in groups]
+    oldest, newest = (min(stamps), max(stamps)) if stamps else (0.0, 0.0)
+    span = newest - oldest
+    return [
+        Candidate(
+            terms=tuple(index.terms_of(group[0]).tolist()),
+            documents=frozenset(int(index.sentence_article[i]) for i in group),
+            position=min(index.sentences[i].position for i in group),
+            words=index.sentences[group[0]].word_count,
+            recency=(stamp - oldest) / span if span > 0 else 0.0,
+        )
+        for group, stamp in zip(groups, stamps, strict=True)
+    ]
+
+
+def _cited(index: CorpusIndex, group: list[int], cut_to_words: int | None) -> CitedSentence:
+    sentence = index.sentences[group[0]]
+    others: list[str] = []
+    for member in group[1:]:
+        article_id = index.sentences[member].article_id
+        if article_id != sentence.article_id and article_id not in others:
+            others.append(article_id)
+    text = sentence.text if cut_to_words is None else _first_words(sentence.text, cut_to_words)
+    return CitedSentence(text, sentence.article_id, tuple(others), truncated=cut_to_words is not None)
+
+
+def _first_words(text: str, count: int) -> str:
+    match = re.match(r"\s*(?:\S+\s+){%d}\S+" % (count - 1), text)  # noqa: UP031 - a regex quantifier
+    return match.group(0).strip() if match else text
+
+
+def _timestamp(moment: datetime | None) -> float:
+    return moment.timestamp() if moment is not None else 0.0
+
+
+def summarize_articles(articles: Sequence[Article], budget: LengthBudget, algorithm: str = COVERAGE) -> Summary:
+    """Summarise the given articles (one or several) with a chosen algorithm."""
+    if algorithm == COVERAGE:
+        index = Corpus(tuple(articles)).index
+        return summarize_sentences(index, np.arange(len(index.sentences)), budget)
+    pool = [sentence for article in articles for sentence in article.sentences
+            if MIN_WORDS <= sentence.word_count <= MAX_WORDS]
+    ranked = SumySummarizer(algorithm).rank(pool)
+    chosen = take_within(ranked, budget)
+    cited = [CitedSentence(sentence.text, sentence.article_id) for sentence in chosen]
+    words = sum(sentence.word_count for sentence in chosen)
+    if budget.truncate and budget.words is not None and words < budget.words:
+        rest = next((sentence for sentence in ranked if sentence not in chosen), None)
+        if rest is not None:
+            chosen.append(rest)
+            cited.append(CitedSentence(_first_words(rest.text, budget.words - words), rest.article_id, truncated=True))
+    order = {article.id: number for number, article in enumerate(articles)}
+    ranked_cited = sorted(zip(chosen, cited, strict=True), key=lambda pair: (order[pair[0].article_id],
+                                                                             pair[0].position))
+    return Summary(tuple(item for _, item in ranked_cited), tuple(article.id for article in articles))

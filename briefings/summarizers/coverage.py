@@ -1,0 +1,136 @@
+"""Concept-coverage summarization: choose the sentences that cover the most important word pairs.
+
+The method follows Gillick and Favre's concept model (ICSI, TAC 2008-2009): a "concept" is a pair of
+neighbouring content words, weighted by how many documents mention it, and a summary is the set of
+sentences that covers the most concept weight within its length. We select greedily by weight gained per
+word (Lin and Bilmes, 2010, show greedy is near-optimal for such coverage functions), with a prior for
+early sentences (news puts the essentials first) and for recent ones.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from briefings.summarizers._base import LengthBudget
+
+# How much a sentence's position and recency raise its gain; how gain is traded against length.
+POSITION_WEIGHT = 1.0
+RECENCY_WEIGHT = 0.25
+LENGTH_EXPONENT = 0.5
+UNIGRAM_WEIGHT = 0.2  # single words matter too, less than pairs: they keep small inputs from tying
+REDUNDANT = 0.4  # Jaccard overlap of terms at which a sentence mostly repeats a chosen one
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A sentence that may enter the summary, with what the selection needs to know of it."""
+
+    terms: tuple[int, ...]
+    documents: frozenset[int]  # every document that carries this sentence (or a near copy)
+    position: int  # its position in its document, 0 first
+    words: int
+    recency: float = 0.0  # 1.0 for the newest input, 0.0 for the oldest
+    penalty: frozenset[tuple[int, ...]] = frozenset()  # concepts the reader already knows
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The chosen candidates (indices, in the order chosen) and, optionally, a cut last sentence."""
+
+    chosen: tuple[int, ...]
+    cut: tuple[int, int] | None = None  # (candidate, words kept) when a word budget cut a sentence
+
+
+def concepts_of(terms: Sequence[int]) -> set[tuple[int, ...]]:
+    """Return a sentence's concepts: its term pairs and its single terms."""
+    pairs: set[tuple[int, ...]] = {(a, b) for a, b in zip(terms, terms[1:], strict=False)}
+    return pairs | {(term,) for term in terms}
+
+
+def concept_weights(candidates: Sequence[Candidate], known: frozenset[tuple[int, ...]] = frozenset()
+                    ) -> dict[tuple[int, ...], float]:
+    """Weigh each concept by how many documents carry it (single document: how often it occurs)."""
+    documents = set().union(*(candidate.documents for candidate in candidates)) if candidates else set()
+    spread: Counter[tuple[int, ...]] = Counter()
+    if len(documents) > 1:
+        seen: set[tuple[tuple[int, ...], int]] = set()
+        for candidate in candidates:
+            for concept in concepts_of(candidate.terms):
+                for document in candidate.documents:
+                    if (concept, document) not in seen:
+                        seen.add((concept, document))
+                        spread[concept] += 1
+        floor = 2  # a pair only one document uses is that document's wording, not the story
+    else:
+        for candidate in candidates:
+            spread.update(concepts_of(candidate.terms))
+        floor = 1
+    weights: dict[tuple[int, ...], float] = {}
+    for concept, count in spread.items():
+        if concept in known:
+            continue  # what the reader already knows earns nothing (the update-summary idea)
+        scale = UNIGRAM_WEIGHT if len(concept) == 1 else 1.0
+        if count >= floor:
+            weights[concept] = scale * count
+    return weights
+
+
+def select(candidates: Sequence[Candidate], budget: LengthBudget,
+           known: frozenset[tuple[int, ...]] = frozenset()) -> Selection:
+    """Greedily choose the candidates that cover the most concept weight within the budget."""
+    weights = concept_weights(candidates, known)
+    concept_sets = [concepts_of(candidate.terms) for candidate in candidates]
+    term_sets = [set(candidate.terms) for candidate in candidates]
+    factors = [(1.0 + POSITION_WEIGHT / (1.0 + candidate.position) + RECENCY_WEIGHT * candidate.recency)
+               / math.pow(max(candidate.words, 1), LENGTH_EXPONENT) for candidate in candidates]
+    covered: set[tuple[int, ...]] = set()
+
+    def score(item: int) -> float:
+        return factors[item] * sum(weights.get(concept, 0.0) for concept in concept_sets[item] - covered)
+
+    # Lazy greedy (Minoux's accelerated greedy): a score can only fall as coverage grows, so a stale
+    # score that still tops the heap after being refreshed is the true best; most sentences are never rescored.
+    heap = [(-score(item), item) for item in range(len(candidates))]
+    heapq.heapify(heap)
+    chosen: list[int] = []
+    words = 0
+    while heap:
+        stale, item = heapq.heappop(heap)
+        if not budget.fits(words, len(chosen), candidates[item].words):
+            continue
+        fresh = score(item)
+        if fresh <= 0.0:
+            continue
+        if heap and fresh < -heap[0][0]:
+            heapq.heappush(heap, (-fresh, item))
+            continue
+        if any(_overlap(term_sets[item], term_sets[other]) >= REDUNDANT for other in chosen):
+            continue
+        chosen.append(item)
+        covered |= concept_sets[item]
+        words += candidates[item].words
+        if not budget.fits(words, len(chosen), 1):
+            break
+    return Selection(tuple(chosen), _cut(candidates, weights, covered, budget, words, chosen))
+
+
+def _cut(candidates: Sequence[Candidate], weights: dict[tuple[int, ...], float], covered: set[tuple[int, ...]],
+         budget: LengthBudget, words: int, chosen: list[int]) -> tuple[int, int] | None:
+    if not budget.truncate or budget.words is None or words >= budget.words:
+        return None
+    left = budget.words - words
+    rest = [item for item in range(len(candidates)) if item not in chosen and candidates[item].words > left]
+    if not rest:
+        return None
+    best = max(rest, key=lambda item: (sum(weights.get(c, 0.0) for c in concepts_of(candidates[item].terms)
+                                           - covered), -item))
+    return best, left
+
+
+def _overlap(left: set[int], right: set[int]) -> float:
+    union = len(left | right)
+    return len(left & right) / union if union else 0.0

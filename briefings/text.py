@@ -1,0 +1,100 @@
+"""Sentence splitting and word normalisation, offline.
+
+Sentences are found by Bling Fire, whose model ships inside its wheel: sumy's default tokenizer would
+need NLTK's punkt data, which cannot be downloaded on an air-gapped server. Every sentence is returned
+as a character span of the text it came from, so what we print is always a verbatim substring.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+
+log = logging.getLogger(__name__)
+
+# Words are letters, digits and inner apostrophes/hyphens/points ("U.S.", "vice-premier", "295.4").
+_WORD = re.compile(r"[^\W_](?:[\w'’.\-]*[^\W_])?")
+# Bling Fire sometimes ends a sentence at a title or month abbreviation ("... 2025. Mr. Bessent ..."):
+# these always precede a name or a day, so a sentence never ends with one.
+_BEFORE_NAME = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Rev|St|Messrs|"
+                          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) character spans of the sentences of one paragraph of text."""
+    if not text.strip():
+        return []
+    import blingfire  # noqa: PLC0415 - a native library, loaded only by the code that splits text
+
+    _, offsets = blingfire.text_to_sentences_and_offsets(text)
+    spans: list[tuple[int, int]] = []
+    for start, end in offsets:
+        if end <= start:
+            continue
+        if spans and _BEFORE_NAME.search(text[spans[-1][0] : spans[-1][1]]):
+            spans[-1] = (spans[-1][0], end)  # "Mr." or "Feb." ended no sentence: rejoin what follows
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def ends_like_sentence(text: str) -> bool:
+    """Tell whether text ends with sentence-final punctuation (headings and cut-off lines do not)."""
+    return _SENTENCE_END.search(text) is not None
+
+
+def words(text: str) -> list[str]:
+    """Return the words of text, as written."""
+    return _WORD.findall(text)
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    """Return the English stop words that ship with sumy."""
+    listing = resources.files("sumy").joinpath("data/stopwords/english.txt").read_text(encoding="utf-8")
+    return frozenset(word.strip() for word in listing.splitlines() if word.strip())
+
+
+class Normalizer:
+    """Map words to stemmed, lower-case terms, skipping stop words; remembers each word it has seen."""
+
+    def __init__(self) -> None:
+        import snowballstemmer  # noqa: PLC0415
+
+        self._stemmer = snowballstemmer.stemmer("english")
+        self._stop = stop_words()
+        self._memo: dict[str, str] = {}
+
+    def term(self, word: str) -> str:
+        """Return the term for one word, or '' when it carries no meaning of its own."""
+        known = self._memo.get(word)
+        if known is not None:
+            return known
+        lowered = word.lower().replace("’", "'")
+        if lowered.endswith("'s"):
+            lowered = lowered[:-2]
+        lowered = lowered.replace(".", "") if not _is_number(lowered) else lowered
+        if lowered in self._stop or len(lowered) < 2 and not lowered.isdigit():
+            result = ""
+        else:
+            result = str(self._stemmer.stemWord(lowered))
+        self._memo[word] = result
+        return result
+
+    def terms(self, text: str) -> list[str]:
+        """Return the meaningful terms of text in order."""
+        found = (self.term(word) for word in _WORD.findall(text))
+        return [term for term in found if term]
+
+
+def _is_number(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
+def bigrams(terms: list[str]) -> Iterator[tuple[str, str]]:
+    """Yield neighbouring term pairs: the 'concepts' that multi-document summarizers cover."""
+    return zip(terms, terms[1:], strict=False)

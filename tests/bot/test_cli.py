@@ -1,0 +1,145 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import FT, SEEDS
+
+
+@pytest.fixture(autouse=True)
+def no_token(monkeypatch, tmp_path):
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("BRIEFBOT_CORPUS_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env from the developer's checkout
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_summary_json_contract(capsys):
+    code, out, _ = run(capsys, "summary", "tariffs", "--json", "--sentences", "4")
+    assert code == 0
+    data = json.loads(out)
+    assert len(data["sentences"]) == 4
+    for sentence in data["sentences"]:
+        assert set(sentence) >= {"text", "article_id", "also_in"}
+        text = (SEEDS / f"{sentence['article_id']}.txt").read_text(encoding="utf-8")
+        assert sentence["text"] in text
+        assert all(isinstance(other, str) for other in sentence["also_in"])
+
+
+def test_stories_json_contract(capsys):
+    code, out, _ = run(capsys, "stories", "--json")
+    assert code == 0
+    stories = json.loads(out)["stories"]
+    assert len(stories) == 2
+    for story in stories:
+        assert set(story) >= {"id", "articles", "sources", "headline", "first_published", "last_published"}
+    assert [story["sources"] for story in stories] == [4, 1]
+    assert stories[0]["first_published"].startswith("2025-02-21")
+
+
+def test_summarize_json_names_the_file_stem(capsys, tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text(
+        "The council approved the new budget on Monday. It raises spending on schools by 4%. "
+        "Opposition members voted against the plan. The mayor called the vote historic.\n"
+    )
+    code, out, _ = run(capsys, "summarize", str(path), "--json", "--sentences", "2", "--algorithm", "lexrank")
+    assert code == 0
+    data = json.loads(out)
+    assert data["algorithm"] == "lexrank"
+    assert [s["article_id"] for s in data["sentences"]] == ["note", "note"]
+
+
+def test_brief_prints_the_top_stories_with_outlets_and_dates(capsys):
+    code, out, _ = run(capsys, "brief")
+    assert code == 0
+    assert "4 sources: News aggregator (18 sources), The Straits Times, AFP, CNA" in out
+    assert "— Financial Times, 24 Apr 2025" in out
+    assert "\x1b[" not in out  # piped output is plain text
+
+
+def test_brief_as_of_leaves_out_later_articles(capsys):
+    code, out, _ = run(capsys, "brief", "--as-of", "2025-03-01", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert all(FT not in story["articles"] for story in data["stories"])
+
+
+def test_unknown_topic_exits_1_with_suggestions_on_stderr(capsys):
+    code, out, err = run(capsys, "summary", "tarifs")
+    assert code == 1
+    assert out == ""
+    assert "tarifs" in err and "tariffs" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["summary", "--sentences", "0"], "must be 1 or more"),
+        (["summary", "--sentences", "3", "--words", "20"], "not allowed with argument"),
+        (["summary", "--truncate"], "--truncate only applies with --words"),
+        (["summarize", "missing.txt"], "missing.txt"),
+        (["brief", "--as-of", "yesterday-ish"], "write it as YYYY-MM-DD"),
+        (["stories", "--corpus", "no/such/folder"], "does not exist"),
+        (["summarize", "--algorithm", "gpt"], "invalid choice"),
+    ],
+)
+def test_bad_usage_exits_2_and_says_what_to_fix(capsys, argv, message):
+    try:
+        code, _, err = run(capsys, *argv)
+    except SystemExit as exit_:  # argparse's own errors
+        code, err = exit_.code, capsys.readouterr().err
+    assert code == 2
+    assert message in err
+
+
+def test_bad_files_in_the_corpus_are_warned_about_and_the_rest_is_used(capsys, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Ministers met in Geneva on Monday to discuss tariffs. They agreed to meet.\n")
+    (corpus / "bad.txt").write_bytes(b"\xff\xfe\x00binary")
+    code, out, err = run(capsys, "summary", "tariffs", "--corpus", str(corpus), "--json")
+    assert code == 0
+    assert "bad.txt" in err
+    assert json.loads(out)["sentences"][0]["article_id"] == "good"
+
+
+def test_an_empty_corpus_is_nothing_to_report(capsys, tmp_path):
+    code, _, err = run(capsys, "brief", "--corpus", str(tmp_path))
+    assert code == 1
+    assert "no readable articles" in err
+
+
+def test_run_without_a_token_says_how_to_set_one(capsys):
+    code, _, err = run(capsys, "run")
+    assert code == 2
+    assert "DISCORD_TOKEN" in err and "briefbot brief" in err
+
+
+def test_invalid_settings_are_named_without_echoing_values(capsys, monkeypatch):
+    monkeypatch.setenv("BRIEFBOT_MAX_ARTICLE_BYTES", "lots-secret-value")
+    code, _, err = run(capsys, "brief")
+    assert code == 2
+    assert "BRIEFBOT_MAX_ARTICLE_BYTES" in err
+    assert "lots-secret-value" not in err
+
+
+def test_no_command_and_no_token_prints_the_briefing(capsys):
+    code, out, _ = run(capsys)
+    assert code == 0
+    assert out.startswith("Briefing as of 24 April 2025")
+
+
+def test_help_explains_every_option():
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "summary", "--help"], capture_output=True, text=True, check=True
+    )
+    for option in ("--corpus", "--json", "--sentences", "--words", "--truncate", "TOPIC"):
+        assert option in result.stdout

@@ -1,0 +1,67 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from briefings.corpus import Article, Corpus, CorpusError
+from tests.conftest import AGGREGATOR, FT, SEEDS
+
+
+def test_seeds_load_with_their_front_matter(seeds):
+    assert len(seeds) == 5
+    ft = seeds.get(FT)
+    assert ft.source == "Financial Times"
+    assert ft.published == datetime(2025, 4, 24, tzinfo=UTC)
+    assert ft.citation == "Financial Times, 24 Apr 2025"
+    assert [article.id for article in seeds][-1] == FT  # chronological order
+
+
+def test_every_sentence_is_a_verbatim_substring_of_its_file(seeds):
+    for article in seeds:
+        text = (SEEDS / f"{article.id}.txt").read_text(encoding="utf-8")
+        assert article.sentences
+        for sentence in article.sentences:
+            assert sentence.text in text
+
+
+def test_front_matter_wins_over_what_the_text_says():
+    text = "---\ntitle: Real headline\nsource: Example Times\npublished: 2024-05-06\nurl: https://example.org/a\n---\n"
+    text += "February 21, 2025\nThe minister resigned on Monday after a long dispute.\n"
+    article = Article.from_text("a", text)
+    assert (article.title, article.source, article.url) == ("Real headline", "Example Times", "https://example.org/a")
+    assert article.published == datetime(2024, 5, 6, tzinfo=UTC)
+    assert [s.text for s in article.sentences] == ["The minister resigned on Monday after a long dispute."]
+
+
+def test_bad_files_are_skipped_with_a_reason_naming_the_file_and_the_rest_loads(tmp_path, caplog):
+    (tmp_path / "good.txt").write_text("Ministers met in Geneva on Monday. They agreed to meet again.\n")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "latin1.txt").write_bytes("Le ministre a démissionné lundi soir.".encode("latin-1"))
+    (tmp_path / "huge.txt").write_text("Word after word after word. " * 50_000)
+    (tmp_path / "notes.md").write_text("Not an article file.")
+    corpus, problems = Corpus.from_folder(tmp_path, max_bytes=100_000)
+    assert [article.id for article in corpus] == ["good"]
+    reasons = {problem.path.name: problem.reason for problem in problems}
+    assert set(reasons) == {"binary.txt", "empty.txt", "latin1.txt", "huge.txt"}
+    assert "binary" in reasons["binary.txt"]
+    assert reasons["empty.txt"] == "is empty"
+    assert "not UTF-8" in reasons["latin1.txt"]
+    assert "over the 100,000-byte limit" in reasons["huge.txt"]
+    assert "huge.txt" in caplog.text
+
+
+def test_invalid_front_matter_is_a_bad_file_not_a_crash(tmp_path):
+    (tmp_path / "broken.txt").write_text("---\ntitle: [unclosed\n---\nA sentence that is real enough.\n")
+    (tmp_path / "baddate.txt").write_text("---\npublished: not a date\n---\nA sentence that is real enough.\n")
+    corpus, problems = Corpus.from_folder(tmp_path)
+    assert len(corpus) == 0
+    assert {problem.path.name for problem in problems} == {"broken.txt", "baddate.txt"}
+
+
+def test_a_missing_corpus_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(CorpusError, match="does not exist"):
+        Corpus.from_folder(tmp_path / "nowhere")
+
+
+def test_article_ids_are_file_stems(seeds):
+    assert AGGREGATOR in seeds
