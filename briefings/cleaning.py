@@ -69,7 +69,6 @@ class CleanedText:
 
     lines: tuple[Line, ...]
     title: str | None
-    source: str | None
     published: datetime | None
     dropped: tuple[str, ...]
 
@@ -80,7 +79,7 @@ def is_boilerplate(line: str) -> bool:
     if _FOLLOW.match(stripped) or _PHOTO_CREDIT.search(stripped):
         return True
     # A promotion is short or not a sentence; a reporting sentence that mentions a newsletter is kept.
-    return bool(_PROMO.search(stripped)) and (not ends_like_sentence(stripped) or len(stripped.split()) <= 12)
+    return (not ends_like_sentence(stripped) or len(stripped.split()) <= 12) and bool(_PROMO.search(stripped))
 
 
 def clean(body: str) -> CleanedText:
@@ -120,15 +119,17 @@ def clean(body: str) -> CleanedText:
     title = _title_of(kept)
     if title is not None:
         kept = [line for line in kept if line.text.strip() != title]
-    return CleanedText(tuple(kept), title, infer_source(body), published, tuple(dropped))
+    return CleanedText(tuple(kept), title, published, tuple(dropped))
 
 
 def infer_source(body: str) -> str | None:
     """Name the outlet when the page's own furniture gives it away."""
-    if _AGGREGATOR.search(body):
-        return f"News aggregator ({_AGGREGATOR.search(body)[1]} sources)"  # type: ignore[index]
+    # Furniture sits at the top and the bottom of a page; the middle is the story.
+    ends = body if len(body) <= 6_000 else body[:3_000] + "\n" + body[-3_000:]
+    if aggregator := _AGGREGATOR.search(ends):
+        return f"News aggregator ({aggregator[1]} sources)"
     for pattern, name in _SIGNATURES:
-        if pattern.search(body):
+        if pattern.search(ends):
             return name
     return None
 
