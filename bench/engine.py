@@ -78,8 +78,9 @@ def main() -> None:
         latencies.append((time.perf_counter() - start) * 1000)
     latencies.sort()
     p95 = latencies[min(len(latencies) - 1, int(round(0.95 * len(latencies))) - 1)]
-    print(f"summary TOPIC over {len(corpus):,} articles, {len(queries)} topics: p50 {statistics.median(latencies):.0f} ms,"
-          f" p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms (target p95 <= 250 ms)")
+    print(f"summary TOPIC over {len(corpus):,} articles, {len(queries)} topics: "
+          f"p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms "
+          "(target p95 <= 250 ms)")
     rss = process.memory_info().rss
     print(f"resident memory: {rss / 2**20:,.0f} MiB in all, {(rss - baseline) / 2**20:,.0f} MiB for the corpus "
           f"(target <= 1,024 MiB)")

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
+from types import ModuleType
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _offsets(blingfire: Any, text: str) -> list[tuple[int, int]]:
+def _offsets(blingfire: ModuleType, text: str) -> list[tuple[int, int]]:
     """Locate Bling Fire's sentences in the text.
 
     Its own offsets function maps bytes to characters in a Python loop (most of the load time of a large
