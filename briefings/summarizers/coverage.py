@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from briefings.summarizers._base import LengthBudget
 
 # How much a sentence's position and recency raise its gain; how gain is traded against length.
-POSITION_WEIGHT = 1.0
+POSITION_WEIGHT = 3.0
 RECENCY_WEIGHT = 0.25
 LENGTH_EXPONENT = 0.5
-UNIGRAM_WEIGHT = 0.2  # single words matter too, less than pairs: they keep small inputs from tying
+UNIGRAM_WEIGHT = 0.5  # single words matter too, less than pairs: they keep small inputs from tying
 REDUNDANT = 0.4  # Jaccard overlap of terms at which a sentence mostly repeats a chosen one
 
 
