@@ -8,8 +8,6 @@ from briefings.corpus import Corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-RAW_SEEDS = ROOT.parent / "shared" / "seeds"  # the collected texts, without the front matter seeds/ adds
-BBC = ROOT.parent / "shared" / "data" / "bbc-news-summary" / "News Articles"
 
 AGGREGATOR, STRAITS_TIMES, AFP, CNA, FT = (
     "000_7684b3e5862f0080",
@@ -18,6 +16,12 @@ AGGREGATOR, STRAITS_TIMES, AFP, CNA, FT = (
     "003_93a1b2da704e3850",
     "004_d06dc6481aa78526",
 )
+
+
+def raw_seed(article_id: str) -> str:
+    """Return a seed as it was collected: the file without the front matter that seeds/ adds."""
+    text = (SEEDS / f"{article_id}.txt").read_text(encoding="utf-8")
+    return text.split("\n---\n", 1)[1]
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,8 @@ from datetime import UTC, datetime
 
 from briefings.cleaning import clean, infer_source, is_boilerplate
 from briefings.corpus import Article
-from tests.conftest import AFP, AGGREGATOR, CNA, FT, RAW_SEEDS, STRAITS_TIMES
-
-
-def raw(article_id: str) -> str:
-    return (RAW_SEEDS / f"{article_id}.txt").read_text(encoding="utf-8")
+from tests.conftest import AFP, AGGREGATOR, CNA, FT, STRAITS_TIMES
+from tests.conftest import raw_seed as raw
 
 
 def kept_text(article_id: str) -> str:
