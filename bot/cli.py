@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.settings import Settings, SettingsError, load_settings
 from briefings.corpus import Article, ArticleError, Corpus, CorpusError, LoadProblem
-from briefings.summarizers import ALGORITHMS, DEFAULT_ALGORITHM, LengthBudget
+from briefings.summarizers import ALGORITHMS, DEFAULT_MULTI_ALGORITHM, DEFAULT_SINGLE_ALGORITHM, LengthBudget
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
                                     description="Summarise one text file (single-document) or several "
                                     "(multi-document). Files may start with YAML front matter.")
     summarize.add_argument("files", nargs="+", type=Path, metavar="FILE", help="text files to summarise")
-    summarize.add_argument("--algorithm", choices=ALGORITHMS, default=DEFAULT_ALGORITHM,
-                           help=f"how to choose sentences (default: {DEFAULT_ALGORITHM}; the others are sumy's)")
+    summarize.add_argument("--algorithm", choices=ALGORITHMS,
+                           help=f"how to choose sentences (default: {DEFAULT_SINGLE_ALGORITHM} for one file, "
+                           f"{DEFAULT_MULTI_ALGORITHM} for several; all but coverage are sumy's)")
 
     commands.add_parser("stories", parents=[reading, output], help="the stories, with their articles and sources",
                         description="Articles grouped into stories: copies of one wire story from several "
@@ -159,10 +160,11 @@ def _summarize(args: argparse.Namespace, settings: Settings) -> int:
             articles.append(Article.from_path(path, settings.max_article_bytes))
         except ArticleError as error:
             raise UsageError(f"{path}: {error}") from error
-    summary = summarize_articles(articles, budget, args.algorithm)
+    algorithm = args.algorithm or (DEFAULT_SINGLE_ALGORITHM if len(articles) == 1 else DEFAULT_MULTI_ALGORITHM)
+    summary = summarize_articles(articles, budget, algorithm)
     corpus = Corpus(tuple(articles))
     if args.json:
-        print_json({**summary_json(summary, corpus), "algorithm": args.algorithm})
+        print_json({**summary_json(summary, corpus), "algorithm": algorithm})
     else:
         print_summary(console(), summary, corpus)
     return DONE if summary.sentences else NOTHING_TO_REPORT

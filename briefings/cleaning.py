@@ -82,8 +82,11 @@ def is_boilerplate(line: str) -> bool:
     return (not ends_like_sentence(stripped) or len(stripped.split()) <= 12) and bool(_PROMO.search(stripped))
 
 
-def clean(body: str) -> CleanedText:
-    """Split an article body into kept lines, dropping furniture, and infer title, outlet and date."""
+def clean(body: str, known_title: str | None = None) -> CleanedText:
+    """Split an article body into kept lines, dropping furniture, and infer title and date.
+
+    With a `known_title` (from front matter), the first line is dropped only if it repeats that title.
+    """
     raw_lines = _lines_with_offsets(body)
     kept: list[Line] = []
     dropped: list[str] = []
@@ -116,9 +119,9 @@ def clean(body: str) -> CleanedText:
         kept.append(_without_dateline(text, start) if opening else _stripped(text, start))
         if opening and published is None and (marker := _DATELINE.match(text)) and marker["date"]:
             published = _parse_date(marker["date"])
-    title = _title_of(kept)
-    if title is not None:
-        kept = [line for line in kept if line.text.strip() != title]
+    title = _title_of(kept) if known_title is None else known_title.strip()
+    if title is not None and kept and kept[0].text.strip() == title:
+        kept = kept[1:]
     return CleanedText(tuple(kept), title, published, tuple(dropped))
 
 

@@ -68,7 +68,7 @@ class Article:
     def from_text(cls, article_id: str, text: str) -> Article:
         """Build an article from a file's text: optional YAML front matter, then the body."""
         meta, body = _split_front_matter(text)
-        cleaned = clean(body)
+        cleaned = clean(body, known_title=_text_field(meta, "title"))
         sentences = tuple(_sentences(article_id, body, cleaned.lines))
         title = _text_field(meta, "title") or cleaned.title
         has_headline = title is not None

@@ -22,6 +22,9 @@ POSITION_WEIGHT = 3.0
 RECENCY_WEIGHT = 0.25
 LENGTH_EXPONENT = 0.5
 UNIGRAM_WEIGHT = 0.5  # single words matter too, less than pairs: they keep small inputs from tying
+# A pair only one document uses is likelier that document's wording than the story (Gillick and Favre drop
+# concepts in fewer than three of ten documents; our clusters are smaller).
+MIN_DOCUMENTS = 2
 REDUNDANT = 0.4  # Jaccard overlap of terms at which a sentence mostly repeats a chosen one
 
 
@@ -64,7 +67,7 @@ def concept_weights(candidates: Sequence[Candidate], known: frozenset[tuple[int,
                     if (concept, document) not in seen:
                         seen.add((concept, document))
                         spread[concept] += 1
-        floor = 2  # a pair only one document uses is that document's wording, not the story
+        floor = MIN_DOCUMENTS
     else:
         for candidate in candidates:
             spread.update(concepts_of(candidate.terms))

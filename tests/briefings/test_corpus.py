@@ -65,3 +65,11 @@ def test_a_missing_corpus_folder_is_a_clear_error(tmp_path):
 
 def test_article_ids_are_file_stems(seeds):
     assert AGGREGATOR in seeds
+
+
+def test_front_matter_title_keeps_a_first_line_that_is_not_that_title():
+    text = "---\ntitle: The real headline\n---\nIs this the end of cheap flights?\nAirlines raised fares again.\n"
+    article = Article.from_text("q", text)
+    assert [s.text for s in article.sentences] == ["Is this the end of cheap flights?", "Airlines raised fares again."]
+    repeated = Article.from_text("r", "---\ntitle: Fares rise again\n---\nFares rise again\nAirlines raised fares.\n")
+    assert [s.text for s in repeated.sentences] == ["Airlines raised fares."]
