@@ -9,16 +9,19 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.settings import Settings, SettingsError, load_settings
+from bot.state import JsonBriefingLog, StateError
 from briefings.corpus import Article, ArticleError, Corpus, CorpusError, LoadProblem
 from briefings.summarizers import ALGORITHMS, DEFAULT_MULTI_ALGORITHM, DEFAULT_SINGLE_ALGORITHM, LengthBudget
+from briefings.when import parse_moment
 
 log = logging.getLogger(__name__)
 
 DONE, NOTHING_TO_REPORT, BAD_INPUT = 0, 1, 2
+TERMINAL = "terminal"  # the terminal's destination in the briefing log
 PROGRESS_FROM = 500  # show a progress bar when loading at least this many files into a terminal
 
 
@@ -52,11 +55,25 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --words, cut the last sentence to fill the budget exactly (marked as cut)")
 
     brief = commands.add_parser("brief", parents=[reading, output], help="the briefing as it would be posted",
-                                description="The top stories (by number of sources and recency), each with a "
-                                "headline, a short cited summary, its source count and outlets.")
-    brief.add_argument("--stories", type=_positive, default=5, metavar="N", help="how many stories (default: 5)")
-    brief.add_argument("--as-of", type=_date, metavar="DATE",
+                                description="What changed since the last briefing in this terminal, then the top "
+                                "stories (by sources and recency: headline, cited sentences, source count and "
+                                "outlets), then the figures that moved. Sized for a Discord embed; the briefing "
+                                "is recorded so the next one does not repeat it.")
+    brief.add_argument("--stories", type=_positive, default=5, metavar="N", help="at most N stories (default: 5)")
+    brief.add_argument("--as-of", type=_end_date, metavar="DATE",
                        help="brief as if it were this date (YYYY-MM-DD): later articles are left out")
+    brief.add_argument("--no-record", action="store_true",
+                       help="do not record this briefing (the next one will repeat what it says)")
+
+    changes = commands.add_parser("changes", parents=[reading, output, length],
+                                  help="what the newer articles say that the older ones did not",
+                                  description="What the articles published in the window add to those before it: "
+                                  "new facts, quotes and reversals (restatements left out), and figures that moved.")
+    changes.add_argument("topic", nargs="*", metavar="TOPIC", help="only what changed about this topic")
+    changes.add_argument("--since", type=_start_date, metavar="WHEN",
+                         help="start of the window: a date (YYYY-MM-DD), 'yesterday' or an age ('3 days'); "
+                         "default: the last briefing recorded in this terminal")
+    changes.add_argument("--until", type=_end_date, metavar="WHEN", help="end of the window (default: now)")
 
     summary = commands.add_parser("summary", parents=[reading, output, length],
                                   help="summarise the corpus, or what it says about a topic",
@@ -95,11 +112,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args([*(argv or []), command])
     handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
-        "brief": _brief, "summary": _summary, "summarize": _summarize, "stories": _stories, "run": _run,
+        "brief": _brief, "changes": _changes, "summary": _summary, "summarize": _summarize, "stories": _stories,
+        "run": _run,
     }
     try:
         return handlers[command](args, settings)
-    except (UsageError, CorpusError) as error:
+    except (UsageError, CorpusError, StateError) as error:
         print(f"briefbot: {error}", file=sys.stderr)
         return BAD_INPUT
 
@@ -112,14 +130,58 @@ def _brief(args: argparse.Namespace, settings: Settings) -> int:
     corpus = _load(args, settings)
     if corpus is None:
         return NOTHING_TO_REPORT
-    briefing = build_briefing(corpus, as_of=args.as_of, max_stories=args.stories)
-    if not briefing.stories:
-        print("briefbot: no stories to brief" + (" as of that date" if args.as_of else ""), file=sys.stderr)
+    briefings = _log(settings)
+    last = briefings.last(TERMINAL)
+    briefing = build_briefing(corpus, as_of=args.as_of, last=last, max_stories=args.stories)
+    if briefing.is_empty:
+        when = f" on {last.posted_at:%-d %B %Y %H:%M} UTC" if last else ""
+        print(f"briefbot: nothing new since the last briefing{when}. `briefbot brief --as-of DATE --no-record` "
+              f"shows an earlier one; deleting {briefings.path} starts afresh.", file=sys.stderr)
         return NOTHING_TO_REPORT
     if args.json:
         print_json(briefing_json(briefing, corpus))
     else:
         print_briefing(console(), briefing, corpus)
+    if not args.no_record:
+        briefings.record(briefing.record(TERMINAL, datetime.now(UTC), last))
+    return DONE
+
+
+def _changes(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.output import digest_json, print_json  # noqa: PLC0415
+    from bot.terminal import console, print_digest  # noqa: PLC0415
+    from briefings.digests import build_digest  # noqa: PLC0415
+    from briefings.summaries import NothingToReport  # noqa: PLC0415
+
+    budget = _budget(args)
+    corpus = _load(args, settings)
+    if corpus is None:
+        return NOTHING_TO_REPORT
+    since = args.since
+    if since is None:
+        last = _log(settings).last(TERMINAL)
+        if last is None or last.covered_until is None:
+            raise UsageError("no briefing has been recorded in this terminal yet: give --since DATE "
+                             "(e.g. --since 2025-03-01), or run `briefbot brief` first")
+        since = last.covered_until + timedelta(microseconds=1)
+        print(f"briefbot: changes since the last briefing ({last.covered_until:%-d %B %Y})", file=sys.stderr)
+    if args.until is not None and args.until < since:
+        raise UsageError("--until is before --since: the window is empty")
+    topic = " ".join(args.topic).strip() or None
+    try:
+        digest = build_digest(corpus, since, args.until, topic, budget)
+    except NothingToReport as nothing:
+        hint = f" Topics that exist: {', '.join(nothing.suggestions)}." if nothing.suggestions else ""
+        print(f"briefbot: {nothing}.{hint}", file=sys.stderr)
+        return NOTHING_TO_REPORT
+    if digest.is_empty:
+        window = "in that window" if digest.new_article_ids else "(no article was published in that window)"
+        print(f"briefbot: nothing changed {window}", file=sys.stderr)
+        return NOTHING_TO_REPORT
+    if args.json:
+        print_json(digest_json(digest, corpus))
+    else:
+        print_digest(console(), digest, corpus)
     return DONE
 
 
@@ -240,12 +302,20 @@ def _positive(text: str) -> int:
     return value
 
 
-def _date(text: str) -> datetime:
+def _start_date(text: str) -> datetime:
     try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD (e.g. 2025-03-01)") from None
-    if len(text) <= 10:  # a bare date means the end of that day
-        parsed = datetime.combine(parsed.date(), time.max)
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        return parse_moment(text, datetime.now(UTC))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _end_date(text: str) -> datetime:
+    try:
+        return parse_moment(text, datetime.now(UTC), end_of_day=True)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _log(settings: Settings) -> JsonBriefingLog:
+    return JsonBriefingLog(settings.state_dir / "briefings.json")
 

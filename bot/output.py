@@ -10,6 +10,8 @@ from typing import Any, TextIO
 
 from briefings.briefing import Briefing
 from briefings.corpus import Article, Corpus
+from briefings.digests import Digest
+from briefings.figures import FigureChange
 from briefings.stories import Story
 from briefings.summaries import CitedSentence, Summary
 
@@ -61,14 +63,53 @@ def story_json(story: Story) -> dict[str, Any]:
 
 
 def briefing_json(briefing: Briefing, corpus: Corpus) -> dict[str, Any]:
-    """Describe a briefing: each top story with its cited sentences."""
+    """Describe a briefing: what changed, each top story with its cited sentences, and the moved figures."""
     return {
         "as_of": iso(briefing.as_of),
+        "since": iso(briefing.since),
+        "first": briefing.first,
+        "changes": digest_json(briefing.changes, corpus) if briefing.changes else None,
         "stories": [
             {**story_json(item.story), "sentences": [sentence_json(s, corpus) for s in item.summary.sentences]}
             for item in briefing.stories
         ],
         "more_stories": briefing.more_stories,
+        "figures": [figure_json(figure, corpus) for figure in briefing.figures],
+    }
+
+
+def figure_json(figure: FigureChange, corpus: Corpus) -> dict[str, Any]:
+    """Describe a figure that moved, with the sentences and articles that give each value."""
+    return {
+        "subject": figure.subject,
+        "before": figure.before,
+        "after": figure.after,
+        "before_article_id": figure.before_article_id,
+        "after_article_id": figure.after_article_id,
+        "before_text": figure.before_sentence.text,
+        "after_text": figure.after_sentence.text,
+        "before_also_in": list(figure.before_also_in),
+        "before_citation": corpus.get(figure.before_article_id).citation,
+        "after_citation": corpus.get(figure.after_article_id).citation,
+    }
+
+
+def digest_json(digest: Digest, corpus: Corpus) -> dict[str, Any]:
+    """Describe what changed: new sentences, moved figures and reversals, with the articles they cite."""
+    cited = [a for s in digest.sentences for a in s.article_ids]
+    cited += [a for c in digest.contrasts for a in (c.before.article_id, c.after.article_id)]
+    cited += [a for f in digest.figures for a in (f.before_article_id, f.after_article_id, *f.before_also_in)]
+    return {
+        "since": iso(digest.since),
+        "until": iso(digest.until),
+        "topic": digest.topic,
+        "sentences": [sentence_json(sentence, corpus) for sentence in digest.sentences],
+        "figures": [figure_json(figure, corpus) for figure in digest.figures],
+        "contrasts": [{"before": sentence_json(c.before, corpus), "after": sentence_json(c.after, corpus)}
+                      for c in digest.contrasts],
+        "new_articles": list(digest.new_article_ids),
+        "known_articles": len(digest.known_article_ids),
+        "articles": articles_json(corpus, dict.fromkeys(cited)),
     }
 
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from briefings.briefing import Briefing
 from briefings.corpus import Corpus
+from briefings.digests import Digest
+from briefings.figures import FigureChange
 from briefings.stories import Story
 from briefings.summaries import CitedSentence, Summary
 
@@ -48,9 +50,17 @@ def print_stories(out: Console, stories: tuple[Story, ...], corpus: Corpus) -> N
 
 
 def print_briefing(out: Console, briefing: Briefing, corpus: Corpus) -> None:
-    """Print the briefing as it would be posted."""
+    """Print the briefing as it would be posted: what changed, top stories, figures that moved."""
     when = f" as of {briefing.as_of:%-d %B %Y}" if briefing.as_of else ""
     out.print(f"[bold]Briefing{when}[/bold]")
+    if briefing.changes is not None and not briefing.changes.is_empty:
+        since = "the day before" if briefing.first else f"the last briefing ({briefing.since:%-d %b %Y})"
+        out.print()
+        out.print(f"[bold]What changed since {since}[/bold]")
+        _print_changes(out, briefing.changes, corpus, indent="   ", figures=False)
+    if briefing.stories:
+        out.print()
+        out.print("[bold]Top stories[/bold]")
     for number, item in enumerate(briefing.stories, start=1):
         story = item.story
         out.print()
@@ -63,12 +73,49 @@ def print_briefing(out: Console, briefing: Briefing, corpus: Corpus) -> None:
         out.print()
         out.print(f"…and {briefing.more_stories} more {'story' if briefing.more_stories == 1 else 'stories'}"
                   " (briefbot stories lists them all)")
+    if briefing.figures:
+        out.print()
+        out.print("[bold]Figures that moved[/bold]")
+        _print_figures(out, briefing.figures, corpus, indent="   ")
 
 
-def _print_sentence(out: Console, sentence: CitedSentence, corpus: Corpus, indent: str = "") -> None:
+def print_digest(out: Console, digest: Digest, corpus: Corpus) -> None:
+    """Print what changed in a window."""
+    about = f" about {digest.topic}" if digest.topic else ""
+    until = f" to {digest.until:%-d %b %Y}" if digest.until else ""
+    out.print(f"[bold]What changed{about} since {digest.since:%-d %b %Y}{until}[/bold] "
+              f"[dim]({len(digest.new_article_ids)} new articles, {len(digest.known_article_ids)} before)[/dim]")
+    _print_changes(out, digest, corpus, indent="")
+
+
+def _print_changes(out: Console, digest: Digest, corpus: Corpus, indent: str, figures: bool = True) -> None:
+    reversals = {contrast.after.text for contrast in digest.contrasts}
+    for sentence in digest.sentences:
+        if sentence.text not in reversals:
+            _print_sentence(out, sentence, corpus, indent=indent)
+    if digest.contrasts:
+        out.print(f"{indent}[bold]Reversals[/bold]")
+        for contrast in digest.contrasts:
+            _print_sentence(out, contrast.before, corpus, indent=indent, label="Then: ")
+            _print_sentence(out, contrast.after, corpus, indent=indent, label="Now:  ")
+    if figures and digest.figures:
+        out.print(f"{indent}[bold]Figures that moved[/bold]")
+        _print_figures(out, digest.figures, corpus, indent=indent)
+
+
+def _print_figures(out: Console, figures: tuple[FigureChange, ...], corpus: Corpus, indent: str) -> None:
+    for figure in figures:
+        before = "; ".join(corpus.get(a).citation for a in (figure.before_article_id, *figure.before_also_in))
+        after = corpus.get(figure.after_article_id).citation
+        out.print(f"{indent}• {_escape(figure.subject)}: {_escape(figure.before)} → [bold]{_escape(figure.after)}"
+                  f"[/bold]")
+        out.print(f"{indent}  [italic dim]— before: {_escape(before)}; now: {_escape(after)}[/italic dim]")
+
+
+def _print_sentence(out: Console, sentence: CitedSentence, corpus: Corpus, indent: str = "", label: str = "") -> None:
     citations = "; ".join(corpus.get(article_id).citation for article_id in sentence.article_ids)
     text = sentence.text + (" …" if sentence.truncated else "")
-    out.print(f"{indent}• {_escape(text)}")
+    out.print(f"{indent}• {label}{_escape(text)}")
     out.print(f"{indent}  [italic dim]— {_escape(citations)}[/italic dim]")
 
 

@@ -86,7 +86,9 @@ def test_unknown_topic_exits_1_with_suggestions_on_stderr(capsys):
         (["summary", "--sentences", "3", "--words", "20"], "not allowed with argument"),
         (["summary", "--truncate"], "--truncate only applies with --words"),
         (["summarize", "missing.txt"], "missing.txt"),
-        (["brief", "--as-of", "yesterday-ish"], "write it as YYYY-MM-DD"),
+        (["brief", "--as-of", "yesterday-ish"], "not a moment Briefbot can read"),
+        (["changes", "--since", "2025-03-01", "--until", "2025-02-01"], "--until is before --since"),
+        (["changes"], "no briefing has been recorded"),
         (["stories", "--corpus", "no/such/folder"], "does not exist"),
         (["summarize", "--algorithm", "gpt"], "invalid choice"),
     ],
@@ -143,3 +145,84 @@ def test_help_explains_every_option():
     )
     for option in ("--corpus", "--json", "--sentences", "--words", "--truncate", "TOPIC"):
         assert option in result.stdout
+
+
+def test_changes_json_contract_and_window(capsys):
+    code, out, _ = run(capsys, "changes", "--since", "2025-03-01", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert {s["article_id"] for s in data["sentences"]} == {FT}
+    for sentence in data["sentences"]:
+        assert set(sentence) >= {"text", "article_id", "also_in"}
+        assert sentence["text"] in (SEEDS / f"{sentence['article_id']}.txt").read_text(encoding="utf-8")
+    figures = {(f["subject"], f["before"], f["after"]) for f in data["figures"]}
+    assert figures == {("US tariffs", "10%", "145%"), ("China tariffs", "up to 15%", "125%")}
+    for figure in data["figures"]:
+        assert set(figure) >= {"subject", "before", "after", "before_article_id", "after_article_id"}
+        assert figure["after_article_id"] == FT
+    assert any("fake news" in c["after"]["text"] for c in data["contrasts"])
+
+
+def test_changes_with_a_word_budget_and_topic(capsys):
+    code, out, _ = run(capsys, "changes", "--since", "2025-03-01", "--words", "60", "--json", "Bessent")
+    assert code == 0
+    data = json.loads(out)
+    assert data["topic"] == "Bessent"
+    assert sum(len(s["text"].split()) for s in data["sentences"]) <= 60
+    assert all("Bessent" in s["text"] for s in data["sentences"])
+
+
+def test_nothing_changed_after_the_last_article_exits_1(capsys):
+    code, out, err = run(capsys, "changes", "--since", "2025-06-01")
+    assert code == 1
+    assert out == ""
+    assert "no article was published in that window" in err
+
+
+def test_a_briefing_is_recorded_and_the_next_says_only_what_is_new(capsys, tmp_path):
+    code, out, _ = run(capsys, "brief", "--json")
+    assert code == 0
+    first = json.loads(out)
+    assert first["first"] is True
+    assert {(f["subject"], f["after"]) for f in first["figures"]} == {("US tariffs", "145%"), ("China tariffs", "125%")}
+    assert (tmp_path / ".briefbot" / "briefings.json").exists()
+    code, out, err = run(capsys, "brief")
+    assert code == 1
+    assert "nothing new since the last briefing" in err
+    code, out, err = run(capsys, "changes")  # defaults to the window after the last briefing
+    assert code == 1
+    assert "since the last briefing (24 April 2025)" in err
+
+
+def test_brief_no_record_leaves_no_state(capsys, tmp_path):
+    assert run(capsys, "brief", "--no-record")[0] == 0
+    assert not (tmp_path / ".briefbot").exists()
+    assert run(capsys, "brief", "--no-record")[0] == 0
+
+
+def test_a_damaged_state_file_is_a_clear_error_and_is_left_untouched(capsys, tmp_path):
+    state = tmp_path / ".briefbot" / "briefings.json"
+    state.parent.mkdir()
+    state.write_text("{not json")
+    code, _, err = run(capsys, "brief")
+    assert code == 2
+    assert "briefings.json is unreadable" in err
+    assert state.read_text() == "{not json"
+
+
+def test_the_briefing_fits_a_discord_embed_and_says_how_many_more(capsys, tmp_path):
+    from bot.output import briefing_json
+    from briefings.briefing import Room, build_briefing
+    from briefings.corpus import Corpus
+
+    corpus, _ = Corpus.from_folder(SEEDS)
+    shown = []
+    for characters in range(1_000, 8_001, 250):
+        briefing = build_briefing(corpus, room=Room(characters=characters, description=min(characters, 4_096)))
+        assert len(briefing.stories) + briefing.more_stories == 2  # nothing lost: shown or counted
+        data = briefing_json(briefing, corpus)
+        said = sum(len(s["text"]) for story in data["stories"] for s in story["sentences"])
+        said += sum(len(s["text"]) for s in data["changes"]["sentences"])
+        assert said < characters
+        shown.append(len(briefing.stories))
+    assert shown == sorted(shown) and shown[0] == 0 and shown[-1] == 2 and 1 in shown

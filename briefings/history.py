@@ -1,0 +1,27 @@
+"""What each destination was last briefed on, so the next briefing says only what is new."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingRecord:
+    """A posted briefing: where, when, up to which article date it covered, and the sentences it said."""
+
+    destination: str  # "terminal", or a Discord channel id
+    posted_at: datetime
+    covered_until: datetime | None  # the newest publication date the briefing took into account
+    sentences: frozenset[str]
+
+
+class BriefingLog(Protocol):
+    """Where briefing records are kept (a file for the terminal; a database for the bot)."""
+
+    def last(self, destination: str) -> BriefingRecord | None:
+        """Return the latest record for a destination, if any."""
+
+    def record(self, record: BriefingRecord) -> None:
+        """Keep a record, durably, before returning."""
