@@ -1,8 +1,19 @@
-"""Entry point: `briefbot` and `python -m bot`."""
+"""Entry point (`briefbot`, `python -m bot`) and the one place that wires settings, corpus and bot together."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import signal
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.discord_bot import BriefBot
+    from bot.settings import Settings
+    from briefings.corpus import Corpus
+
+log = logging.getLogger("bot")
 
 
 def main() -> None:
@@ -10,6 +21,55 @@ def main() -> None:
     from bot.cli import main as run  # noqa: PLC0415 - keep `import bot.__main__` cheap
 
     sys.exit(run(sys.argv[1:]))
+
+
+def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 1.5,
+              guild_ready_timeout: float = 2.0) -> BriefBot:
+    """Build the Discord bot over a loaded corpus, pointed at the configured Discord endpoints."""
+    from bot.discord_bot import BriefBot, point_discord_py_at  # noqa: PLC0415 - discord.py loads only for the bot
+    from bot.exts.briefings import Services  # noqa: PLC0415
+    from bot.state import JsonBriefingLog  # noqa: PLC0415
+
+    point_discord_py_at(settings.discord_api_base_url, settings.discord_gateway_url)
+    services = Services(corpus=corpus, briefings=JsonBriefingLog(settings.state_dir / "briefings.json"),
+                        defer_after=defer_after)
+    return BriefBot(services, guild_id=settings.discord_guild_id, state_dir=settings.state_dir,
+                    guild_ready_timeout=guild_ready_timeout)
+
+
+async def serve(bot: BriefBot, token: str) -> None:
+    """Connect and run until closed; SIGTERM and Ctrl-C close the connection cleanly."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+        except (NotImplementedError, RuntimeError):  # not the main thread, or no signals on this platform
+            pass
+    async with bot:
+        await bot.start(token)
+    log.info("disconnected cleanly")
+
+
+def run_discord(settings: Settings, corpus: Corpus) -> int:
+    """Run the bot until it is stopped; return the exit code."""
+    import discord  # noqa: PLC0415
+
+    assert settings.discord_token is not None  # noqa: S101 - the caller checked
+    bot = build_bot(settings, corpus)
+    try:
+        asyncio.run(serve(bot, settings.discord_token.get_secret_value()))
+    except discord.LoginFailure:
+        print("briefbot: Discord rejected the token (401 Unauthorized). Copy the bot's token again from the "
+              "Discord developer portal into DISCORD_TOKEN.", file=sys.stderr)
+        return 2
+    except discord.PrivilegedIntentsRequired:
+        print("briefbot: Discord refused the requested gateway intents.", file=sys.stderr)
+        return 2
+    except (OSError, discord.GatewayNotFound, discord.ConnectionClosed) as error:
+        print(f"briefbot: cannot reach Discord ({error.__class__.__name__}); check the network and "
+              "DISCORD_API_BASE_URL / DISCORD_GATEWAY_URL.", file=sys.stderr)
+        return 2
+    return 0
 
 
 if __name__ == "__main__":

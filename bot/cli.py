@@ -93,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("stories", parents=[reading, output], help="the stories, with their articles and sources",
                         description="Articles grouped into stories: copies of one wire story from several "
                         "outlets are one story with a source count.")
-    commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    commands.add_parser("run", parents=[reading], help="start the Discord bot (needs DISCORD_TOKEN)",
+                        description="Connect to Discord and answer slash commands over the corpus. Needs "
+                        "DISCORD_TOKEN; DISCORD_GUILD_ID syncs the commands to one server instantly.")
     return parser
 
 
@@ -252,9 +254,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print("briefbot: no Discord token. Set DISCORD_TOKEN in the environment or in .env (see .env.example). "
               "Without one, `briefbot brief` prints the briefing in this terminal.", file=sys.stderr)
         return BAD_INPUT
-    print("briefbot: the Discord front end is not in this version yet; `briefbot brief` works in the terminal.",
-          file=sys.stderr)
-    return BAD_INPUT
+    from bot.__main__ import run_discord  # noqa: PLC0415 - discord.py loads only for the bot
+
+    corpus = _load(args, settings)
+    if corpus is None:
+        return NOTHING_TO_REPORT
+    corpus.stories  # noqa: B018 - group stories before connecting, not during the first command
+    return run_discord(settings, corpus)
 
 
 def _load(args: argparse.Namespace, settings: Settings) -> Corpus | None:

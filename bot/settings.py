@@ -28,6 +28,10 @@ class Settings(BaseSettings):
                                             description="The bot's token from the Discord developer portal.")
     discord_guild_id: int | None = Field(None, validation_alias="DISCORD_GUILD_ID",
                                          description="Sync commands to this server only (instant, for trying out).")
+    discord_api_base_url: str = Field("https://discord.com/api/v10", validation_alias="DISCORD_API_BASE_URL",
+                                      pattern=r"^https?://\S+$", description="Discord's REST base (or a proxy's).")
+    discord_gateway_url: str = Field("wss://gateway.discord.gg/", validation_alias="DISCORD_GATEWAY_URL",
+                                     pattern=r"^wss?://\S+$", description="Discord's gateway (or a proxy's).")
 
 
 class SettingsError(Exception):

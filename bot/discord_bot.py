@@ -1,0 +1,95 @@
+"""The Discord client: connects, registers the slash commands (only when they changed), and hosts the cogs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import discord
+import discord.gateway
+import discord.http
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot.exts.briefings import BriefingsCog, Services
+
+log = logging.getLogger(__name__)
+
+DISCORD_API_BASE_URL = "https://discord.com/api/v10"
+DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+
+
+def point_discord_py_at(api_base_url: str, gateway_url: str) -> None:
+    """Send discord.py's REST calls and its first gateway connection to these addresses (e.g. a proxy).
+
+    discord.py reads both from class attributes when it builds a request or connects; tests/bot checks that
+    they are still there in the installed version.
+    """
+    discord.http.Route.BASE = api_base_url.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+class BriefBot(commands.Bot):
+    """Briefbot on Discord: slash commands only, and it never pings anyone unless told to."""
+
+    def __init__(self, services: Services, *, guild_id: int | None, state_dir: Path,
+                 guild_ready_timeout: float = 2.0) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents(guilds=True),
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            guild_ready_timeout=guild_ready_timeout,
+        )
+        self.services = services
+        self.guild_id = guild_id
+        self.sync_record = state_dir / "discord-commands.json"
+
+    async def setup_hook(self) -> None:
+        """Add the cogs and register their commands with Discord if they changed since the last start."""
+        await self.add_cog(BriefingsCog(self.services))
+        guild = discord.Object(self.guild_id) if self.guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        await self.sync_if_changed(guild)
+
+    async def sync_if_changed(self, guild: discord.abc.Snowflake | None) -> bool:
+        """Sync the command tree when its definition differs from what was last synced (sync is rate limited)."""
+        scope = str(guild.id) if guild else "global"
+        definition = [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+        fingerprint = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
+        synced = self._read_sync_record()
+        if synced.get(f"{self.application_id}:{scope}") == fingerprint:
+            log.info("slash commands unchanged for %s: not syncing", scope)
+            return False
+        await self.tree.sync(guild=guild)
+        synced[f"{self.application_id}:{scope}"] = fingerprint
+        self.sync_record.parent.mkdir(parents=True, exist_ok=True)
+        self.sync_record.write_text(json.dumps(synced, indent=1), encoding="utf-8")
+        log.info("synced %d slash commands to %s", len(definition), scope)
+        return True
+
+    async def on_ready(self) -> None:
+        """Log who we are once connected."""
+        log.info("connected as %s (%s) to %d servers", self.user, self.user.id if self.user else "?",
+                 len(self.guilds))
+
+    async def on_error(self, event_method: str, /, *args: object, **kwargs: object) -> None:
+        """Log errors in event handlers with their context; never let one take the bot down."""
+        log.exception("error in event %s", event_method)
+
+    def _read_sync_record(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.sync_record.read_text(encoding="utf-8"))
+            return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+
+def command_names(tree: app_commands.CommandTree[Any]) -> list[str]:
+    """Return the names of the registered slash commands."""
+    return sorted(command.name for command in tree.get_commands())

@@ -1,0 +1,1 @@
+"""Cogs: one feature per module, each with a setup() entry point."""
