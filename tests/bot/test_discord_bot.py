@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -196,3 +199,28 @@ def test_every_extension_imports_and_has_setup():
     assert names == ["briefings"]
     for name in names:
         assert callable(importlib.import_module(f"bot.exts.{name}").setup)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+async def test_briefbot_run_closes_the_connection_cleanly_on_a_signal(fake_discord, settings, tmp_path, signum):  # noqa: F811
+    env = {**os.environ, "DISCORD_TOKEN": fake_discord.token, "DISCORD_API_BASE_URL": fake_discord.rest_base,
+           "DISCORD_GATEWAY_URL": fake_discord.gateway_url, "BRIEFBOT_STATE_DIR": str(tmp_path / "state"),
+           "BRIEFBOT_CORPUS_DIR": str(SEEDS), "BRIEFBOT_LOG_LEVEL": "INFO"}
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
+                                                   stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake_discord.wait_for(EventKind.IDENTIFY, timeout=30)
+        await fake_discord.wait_for(EventKind.COMMANDS_SYNCED, timeout=10)
+        process.send_signal(signum)
+        _, err = await asyncio.wait_for(process.communicate(), timeout=20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    closed = await fake_discord.wait_for(EventKind.GATEWAY_CLOSED)
+    assert process.returncode == 0, err.decode()
+    # The bot sent a close frame (discord.py's own close uses 4000, keeping the session resumable); a dropped
+    # connection would show as 1006 or no code at all.
+    assert closed.extra["code"] in {1000, 4000}
+    assert b"disconnected cleanly" in err
+    assert fake_discord.token.encode() not in err
