@@ -23,7 +23,7 @@ def main() -> None:
     sys.exit(run(sys.argv[1:]))
 
 
-def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 1.5,
+def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 0.25,
               guild_ready_timeout: float = 2.0) -> BriefBot:
     """Build the Discord bot over a loaded corpus, pointed at the configured Discord endpoints."""
     from bot.discord_bot import BriefBot, point_discord_py_at  # noqa: PLC0415 - discord.py loads only for the bot

@@ -73,6 +73,11 @@ class BriefBot(commands.Bot):
         log.info("synced %d slash commands to %s", len(definition), scope)
         return True
 
+    async def close(self) -> None:
+        """Disconnect, then stop the engine thread (work still queued is dropped: its users are gone)."""
+        await super().close()
+        self.services.engine.shutdown(wait=False, cancel_futures=True)
+
     async def on_ready(self) -> None:
         """Log who we are once connected."""
         log.info("connected as %s (%s) to %d servers", self.user, self.user.id if self.user else "?",

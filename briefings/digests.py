@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
+from scipy import sparse
 
-from briefings.corpus import Article, Corpus, Sentence
+from briefings.corpus import Corpus, Sentence
 from briefings.figures import FigureChange, changed_figures
 from briefings.index import CorpusIndex, IntArray
 from briefings.summaries import CitedSentence, NothingToReport, matching_sentences, summarize_sentences
@@ -25,6 +27,7 @@ from briefings.topics import suggest_topics
 RESTATES = 0.6
 KNOWN_WORDS = 0.75  # ... or whose terms the earlier articles hold this share of
 MAX_CONTRASTS = 3
+MAX_DENIALS = 200
 CONTRAST_OVERLAP = 0.2  # share of a denial's (IDF-weighted) words that an earlier statement must share
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
 # Words that deny, reverse or cancel: a new sentence with one of them, close to an earlier sentence
@@ -71,92 +74,129 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
     """
     budget = budget or LengthBudget(sentences=5)
     index = corpus.index
-    new_articles = [a for a in corpus if a.published is not None and a.published >= since
-                    and (until is None or a.published <= until)]
-    known_articles = [a for a in corpus if a.published is not None and a.published < since]
-    new_numbers = _article_numbers(index, new_articles)
-    known_numbers = _article_numbers(index, known_articles)
-    new_ids = _sentences_of(index, new_numbers)
-    known_ids = _sentences_of(index, known_numbers)
+    published = index.published
+    with np.errstate(invalid="ignore"):  # undated articles (NaN) are in neither window
+        new_mask = (published >= since.timestamp()) & (published <= (until.timestamp() if until else np.inf))
+        known_mask = published < since.timestamp()
+    new_ids = index.sentences_of_articles(new_mask)
+    known_ids = index.sentences_of_articles(known_mask)
     if topic:
         about = matching_sentences(index, topic)
         if about.size == 0:
             raise NothingToReport(f"nothing in the corpus mentions {topic!r}", suggest_topics(index, topic))
         new_ids = np.intersect1d(new_ids, about)
-    known_terms = set(index.term_ids[np.concatenate([np.arange(index.offsets[i], index.offsets[i + 1])
-                                                     for i in known_ids.tolist()] or [np.zeros(0, np.int64)])].tolist())
-    fresh = [int(i) for i in new_ids if not _restates(index, int(i), known_ids, known_terms)
-             and index.sentences[int(i)].text not in already_said]
-    known = _known_concepts(index, known_ids)
-    summary = summarize_sentences(index, fresh, budget, known=known)
+    known = _Known.of(index, known_ids)
+    fresh = [int(i) for i in new_ids[~known.restated(index, new_ids)]
+             if index.sentences[int(i)].text not in already_said]
+    summary = summarize_sentences(index, fresh, budget, known=known.concepts(index, fresh))
+    new_articles = [index.articles[n] for n in np.flatnonzero(new_mask)]
+    known_articles = [index.articles[n] for n in np.flatnonzero(known_mask)]
     figures = changed_figures(known_articles, new_articles)
     if topic:
         figures = [f for f in figures if _mentions(index, topic, f.before_sentence, f.after_sentence)]
-    contrasts = _contrasts(index, fresh, known_ids)
     return Digest(
         since=since,
         until=until,
         topic=topic,
         sentences=summary.sentences,
         figures=tuple(figures),
-        contrasts=tuple(contrasts),
+        contrasts=tuple(_contrasts(index, fresh, known_ids)),
         new_article_ids=tuple(a.id for a in new_articles),
         known_article_ids=tuple(a.id for a in known_articles),
     )
 
 
-def _article_numbers(index: CorpusIndex, articles: list[Article]) -> IntArray:
-    wanted = {article.id for article in articles}
-    return np.asarray([n for n, article in enumerate(index.articles) if article.id in wanted], dtype=np.int64)
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What the reader has already read, as flags over terms and a sorted array of term-pair keys."""
 
+    terms: npt.NDArray[np.bool_]
+    pairs: IntArray
 
-def _sentences_of(index: CorpusIndex, article_numbers: IntArray) -> IntArray:
-    return np.flatnonzero(np.isin(index.sentence_article, article_numbers)).astype(np.int64)
+    @classmethod
+    def of(cls, index: CorpusIndex, known_ids: IntArray) -> _Known:
+        sentence_known = np.zeros(len(index.sentences), dtype=bool)
+        sentence_known[known_ids] = True
+        token_known = sentence_known[index.token_sentence]
+        terms = np.zeros(max(len(index.vocabulary), 1), dtype=bool)
+        terms[index.term_ids[token_known]] = True
+        keys = index.bigram_keys
+        pairs = np.unique(keys[token_known[:-1] & (keys >= 0)]) if keys.size else keys
+        return cls(terms, pairs)
 
+    def restated(self, index: CorpusIndex, ids: IntArray) -> npt.NDArray[np.bool_]:
+        """Flag the sentences that say again what was known.
 
-def _restates(index: CorpusIndex, sentence: int, known_ids: IntArray, known_terms: set[int]) -> bool:
-    """Tell whether a new sentence says again what was known: one earlier sentence, or the earlier articles."""
-    if known_ids.size == 0:
-        return False
-    terms = np.unique(index.terms_of(sentence))
-    if terms.size == 0:
-        return True
-    # Paraphrase ("agreed to keep up communications") shares little with any one sentence but uses only
-    # words the reader has already read; a new fact brings words of its own (a figure, a name, a verb).
-    # A denial in familiar words ("no negotiations") is the opposite of a restatement.
-    familiar = sum(1 for term in terms.tolist() if term in known_terms) / terms.size
-    if familiar >= KNOWN_WORDS and not _DENIAL.search(index.sentences[sentence].text):
-        return True
-    overlap = index.sentence_terms[known_ids][:, terms]
-    shared = np.asarray((overlap > 0).sum(axis=1)).ravel()
-    return bool(shared.max() / terms.size >= RESTATES)
+        A sentence restates when most of its word pairs were read before (the same claim in the same words), or
+        when it uses only words already read: paraphrase ("agreed to keep up communications") shares little
+        with any one sentence, while a new fact brings words of its own (a figure, a name, a verb). A denial in
+        familiar words ("no negotiations") is the opposite of a restatement.
+        """
+        if ids.size == 0:
+            return np.zeros(0, dtype=bool)
+        chosen = np.zeros(len(index.sentences), dtype=bool)
+        chosen[ids] = True
+        tokens = np.flatnonzero(chosen[index.token_sentence])
+        owner = np.searchsorted(ids, index.token_sentence[tokens])  # position in ids of each token's sentence
+        words = np.bincount(owner, minlength=ids.size)
+        familiar = np.bincount(owner, weights=self.terms[index.term_ids[tokens]], minlength=ids.size)
+        keys = index.bigram_keys[tokens[tokens < index.bigram_keys.size]]
+        pair_owner = owner[: keys.size]
+        valid = keys >= 0
+        slot = np.minimum(np.searchsorted(self.pairs, keys), max(self.pairs.size - 1, 0))
+        seen = valid & (self.pairs.size > 0) & (self.pairs[slot] == keys if self.pairs.size else False)
+        pairs = np.bincount(pair_owner[valid], minlength=ids.size)
+        repeated = np.bincount(pair_owner, weights=seen, minlength=ids.size)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            familiar_share = np.where(words > 0, familiar / words, 1.0)
+            repeated_share = np.where(pairs > 0, repeated / pairs, familiar_share)
+        denial = np.asarray([_DENIAL.search(index.sentences[i].text) is not None for i in ids.tolist()])
+        return np.asarray((repeated_share >= RESTATES) | ((familiar_share >= KNOWN_WORDS) & ~denial), dtype=bool)
 
-
-def _known_concepts(index: CorpusIndex, known_ids: IntArray) -> frozenset[tuple[int, ...]]:
-    """Return the word pairs the reader has already read."""
-    pairs: set[tuple[int, ...]] = set()
-    for sentence in known_ids.tolist():
-        terms = index.terms_of(sentence).tolist()
-        pairs.update(zip(terms, terms[1:], strict=False))
-    return frozenset(pairs)
+    def concepts(self, index: CorpusIndex, ids: list[int]) -> frozenset[tuple[int, ...]]:
+        """Return the word pairs of these sentences that the reader has already read."""
+        vocabulary = max(len(index.vocabulary), 1)
+        found: set[tuple[int, ...]] = set()
+        for sentence in ids:
+            keys = index.bigram_keys[int(index.offsets[sentence]) : max(int(index.offsets[sentence + 1]) - 1, 0)]
+            keys = keys[keys >= 0]
+            if keys.size == 0 or self.pairs.size == 0:
+                continue
+            slot = np.minimum(np.searchsorted(self.pairs, keys), self.pairs.size - 1)
+            for key in keys[self.pairs[slot] == keys].tolist():
+                found.add((key // vocabulary, key % vocabulary))
+        return frozenset(found)
 
 
 def _contrasts(index: CorpusIndex, fresh: list[int], known_ids: IntArray) -> list[Contrast]:
     """Pair each new denial with the earlier statement it most resembles, if it resembles one enough."""
+    denials = [sentence for sentence in fresh if _DENIAL.search(index.sentences[sentence].text)]
+    # Leading sentences carry the news; a month of wire copy holds thousands of incidental "not"s.
+    denials = sorted(denials, key=lambda sentence: (index.sentences[sentence].position, sentence))[:MAX_DENIALS]
+    if not denials or known_ids.size == 0:
+        return []
     idf = index.idf
-    affirmative = [earlier for earlier in known_ids.tolist() if not _DENIAL.search(index.sentences[earlier].text)]
+    claims = [sorted(_claim_terms(index, sentence)) for sentence in denials]
+    rows = np.repeat(np.arange(len(denials)), [len(c) for c in claims])
+    columns = np.asarray([t for c in claims for t in c], dtype=np.int64)
+    weights = sparse.csr_matrix((idf[columns], (rows, columns)), shape=(len(denials), idf.size))
+    present = sparse.csr_matrix(index.sentence_terms[known_ids] > 0, dtype=np.float64)
+    shared_weight = (weights @ present.T).tocsr()  # IDF weight of each denial's claim words in each earlier sentence
+    shared_count = ((weights > 0).astype(np.float64) @ present.T).tocsr()
+    totals = np.asarray(weights.sum(axis=1)).ravel()
     scored: list[tuple[float, int, int]] = []
-    for sentence in fresh:
-        if not _DENIAL.search(index.sentences[sentence].text):
-            continue
-        terms = _claim_terms(index, sentence)
-        weight = sum(idf[t] for t in terms) or 1.0
-        for earlier in affirmative:
-            shared = terms & _claim_terms(index, earlier)
-            # Shared rare words (a deal, negotiations, a name) tie two statements together more than common ones.
-            score = sum(idf[t] for t in shared) / weight
-            if len(shared) >= 3 and score >= CONTRAST_OVERLAP:
-                scored.append((score, sentence, earlier))
+    for row, sentence in enumerate(denials):
+        lo, hi = shared_weight.indptr[row], shared_weight.indptr[row + 1]
+        columns = shared_weight.indices[lo:hi]
+        score = shared_weight.data[lo:hi] / (totals[row] or 1.0)
+        counts = np.asarray(shared_count[row, columns].todense()).ravel() if columns.size else np.zeros(0)
+        keep = (counts >= 3) & (score >= CONTRAST_OVERLAP)
+        columns, score = columns[keep], score[keep]
+        for rank in np.argsort(-score)[:20].tolist():
+            column = int(columns[rank])
+            earlier = int(known_ids[column])
+            if not _DENIAL.search(index.sentences[earlier].text):  # what was said before was an affirmation
+                scored.append((float(score[rank]), sentence, earlier))
     contrasts: list[Contrast] = []
     used: set[int] = set()
     for _, sentence, earlier in sorted(scored, key=lambda item: -item[0]):

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from briefings.corpus import Article, Sentence
 
@@ -59,6 +60,7 @@ ACTORS: dict[str, str] = {
     **dict.fromkeys(["Germany", "German", "Berlin"], "Germany"),
     **dict.fromkeys(["France", "French", "Paris"], "France"),
 }
+_DIGIT = re.compile(r"\d")
 _WINDOW = 6  # how many words from the number its measure may stand
 
 
@@ -127,15 +129,21 @@ def extract_figures(sentence: Sentence) -> list[Figure]:
     return figures
 
 
+@lru_cache(maxsize=65_536)
+def article_figures(article: Article) -> tuple[Figure, ...]:
+    """Return every figure of an article (remembered: a month of articles is compared again each day)."""
+    return tuple(figure for sentence in article.sentences if _DIGIT.search(sentence.text)
+                 for figure in extract_figures(sentence))
+
+
 def changed_figures(known: Iterable[Article], new: Iterable[Article]) -> list[FigureChange]:
     """Compare the figures of the known articles with those of the new ones; return the measures that moved."""
-    old_figures = [figure for article in known for s in article.sentences for figure in extract_figures(s)]
+    old_figures = [figure for article in known for figure in article_figures(article)]
     new_articles = sorted(new, key=lambda article: (article.published or datetime.min.replace(tzinfo=UTC), article.id))
     latest: dict[tuple[str, str, str], Figure] = {}
     for article in new_articles:
-        for sentence in article.sentences:
-            for figure in extract_figures(sentence):
-                latest[figure.key] = figure  # the newest report of each measure wins
+        for figure in article_figures(article):
+            latest[figure.key] = figure  # the newest report of each measure wins
     changes = []
     for key, after in latest.items():
         previous = [figure for figure in old_figures if figure.key == key]

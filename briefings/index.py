@@ -72,6 +72,30 @@ class CorpusIndex:
         return [term_id for term_id in ids if term_id is not None]
 
     @cached_property
+    def published(self) -> npt.NDArray[np.float64]:
+        """Return each article's publication time as a POSIX timestamp (NaN when undated)."""
+        return np.asarray([a.published.timestamp() if a.published else np.nan for a in self.articles])
+
+    @cached_property
+    def token_sentence(self) -> IntArray:
+        """Return, for each position in term_ids, the sentence it belongs to."""
+        return np.repeat(np.arange(len(self.sentences), dtype=np.int64), np.diff(self.offsets))
+
+    @cached_property
+    def bigram_keys(self) -> IntArray:
+        """Return the key of each neighbouring term pair (first * vocabulary + second); -1 across sentences."""
+        if self.term_ids.size < 2:
+            return np.zeros(0, dtype=np.int64)
+        ids = self.term_ids.astype(np.int64)
+        keys = ids[:-1] * max(len(self.vocabulary), 1) + ids[1:]
+        keys[self.token_sentence[:-1] != self.token_sentence[1:]] = -1
+        return keys
+
+    def sentences_of_articles(self, article_mask: npt.NDArray[np.bool_]) -> IntArray:
+        """Return the sentences of the articles selected by a boolean mask over article numbers."""
+        return np.flatnonzero(article_mask[self.sentence_article]).astype(np.int64)
+
+    @cached_property
     def sentence_terms(self) -> sparse.csr_matrix:
         """Return the sentence-by-term count matrix."""
         shape = (len(self.sentences), max(len(self.vocabulary), 1))

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
+from scipy import sparse
 
 from briefings.corpus import Article, Corpus
 from briefings.duplicates import group_duplicates
-from briefings.index import CorpusIndex, IntArray
+from briefings.index import CorpusIndex, IntArray, normalised_rows
 from briefings.summarizers import COVERAGE, SumySummarizer
 from briefings.summarizers._base import LengthBudget, take_within
 from briefings.summarizers.coverage import Candidate, select
@@ -177,6 +179,7 @@ def _candidates(index: CorpusIndex, groups: list[list[int]]) -> list[Candidate]:
     stamps = [_timestamp(index.articles[int(index.sentence_article[group[0]])].published) for group in groups]
     oldest, newest = (min(stamps), max(stamps)) if stamps else (0.0, 0.0)
     span = newest - oldest
+    centrality = _centrality(index, [group[0] for group in groups])
     return [
         Candidate(
             terms=tuple(index.terms_of(group[0]).tolist()),
@@ -184,9 +187,20 @@ def _candidates(index: CorpusIndex, groups: list[list[int]]) -> list[Candidate]:
             position=min(index.sentences[i].position for i in group),
             words=index.sentences[group[0]].word_count,
             recency=(stamp - oldest) / span if span > 0 else 0.0,
+            centrality=float(central),
         )
-        for group, stamp in zip(groups, stamps, strict=True)
+        for group, stamp, central in zip(groups, stamps, centrality, strict=True)
     ]
+
+
+def _centrality(index: CorpusIndex, sentence_ids: list[int]) -> npt.NDArray[np.float64]:
+    """Return each sentence's cosine similarity to the centroid of all of them (TF-IDF weighted)."""
+    if not sentence_ids:
+        return np.zeros(0)
+    vectors = normalised_rows(index.sentence_terms[sentence_ids] @ sparse.diags(index.idf))
+    centroid = np.asarray(vectors.sum(axis=0)).ravel()
+    norm = float(np.linalg.norm(centroid)) or 1.0
+    return np.asarray(vectors @ (centroid / norm)).ravel()
 
 
 def _cited(index: CorpusIndex, group: list[int], cut_to_words: int | None) -> CitedSentence:

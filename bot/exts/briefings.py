@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -40,8 +41,11 @@ class Services:
 
     corpus: Corpus
     briefings: BriefingLog
-    defer_after: float = 1.5  # answer at once if the work is done by then; otherwise defer and follow up
+    defer_after: float = 0.25  # answer at once if the work is done by then; otherwise defer and follow up
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # One engine thread: the engine is CPU-bound, so more threads would only take the GIL from the event loop
+    # (and with it the heartbeat and every other user's acknowledgement); queued work waits behind a deferral.
+    engine: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="engine"))
 
 
 class UserError(Exception):
@@ -210,7 +214,7 @@ class BriefingsCog(commands.Cog, name="Briefings"):
 
     async def _answer(self, interaction: discord.Interaction, work: Callable[[], Reply]) -> None:
         """Run the engine off the event loop; answer at once, or defer and follow up if it takes a while."""
-        task = asyncio.ensure_future(asyncio.to_thread(work))
+        task = asyncio.ensure_future(asyncio.get_running_loop().run_in_executor(self.services.engine, work))
         done, _ = await asyncio.wait({task}, timeout=self.services.defer_after)
         if not done:
             await interaction.response.defer(thinking=True)

@@ -21,6 +21,7 @@ from briefings.summarizers._base import LengthBudget
 POSITION_WEIGHT = 3.0
 RECENCY_WEIGHT = 0.25
 LENGTH_EXPONENT = 0.5
+CENTRALITY_WEIGHT = 0.0
 UNIGRAM_WEIGHT = 0.5  # single words matter too, less than pairs: they keep small inputs from tying
 # A pair only one document uses is likelier that document's wording than the story (Gillick and Favre drop
 # concepts in fewer than three of ten documents; our clusters are smaller).
@@ -37,6 +38,7 @@ class Candidate:
     position: int  # its position in its document, 0 first
     words: int
     recency: float = 0.0  # 1.0 for the newest input, 0.0 for the oldest
+    centrality: float = 0.0  # cosine similarity to the input's centroid (Radev et al.'s centroid score)
     penalty: frozenset[tuple[int, ...]] = frozenset()  # concepts the reader already knows
 
 
@@ -88,7 +90,8 @@ def select(candidates: Sequence[Candidate], budget: LengthBudget,
     weights = concept_weights(candidates, known)
     concept_sets = [concepts_of(candidate.terms) for candidate in candidates]
     term_sets = [set(candidate.terms) for candidate in candidates]
-    factors = [(1.0 + POSITION_WEIGHT / (1.0 + candidate.position) + RECENCY_WEIGHT * candidate.recency)
+    factors = [(1.0 + POSITION_WEIGHT / (1.0 + candidate.position) + RECENCY_WEIGHT * candidate.recency
+                + CENTRALITY_WEIGHT * candidate.centrality)
                / math.pow(max(candidate.words, 1), LENGTH_EXPONENT) for candidate in candidates]
     covered: set[tuple[int, ...]] = set()
 

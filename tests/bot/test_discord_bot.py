@@ -35,7 +35,7 @@ def settings(fake_discord, tmp_path, monkeypatch):  # noqa: F811
 
 
 @asynccontextmanager
-async def running_bot(settings, corpus: Corpus, *, defer_after: float = 1.5) -> AsyncIterator[discord.Client]:
+async def running_bot(settings, corpus: Corpus, *, defer_after: float = 5.0) -> AsyncIterator[discord.Client]:
     bot = build_bot(settings, corpus, defer_after=defer_after, guild_ready_timeout=0.05)
     async with running_client(bot, settings.discord_token.get_secret_value()) as client:
         yield client

@@ -1,0 +1,130 @@
+"""200 slash commands in one second against the real bot over 10,000 articles, through the local fake Discord.
+
+    .venv/bin/python bench/build_corpus.py          # once
+    .venv/bin/python bench/discord_load.py [--commands 200] [--seconds 1] [--corpus DIR]
+
+The fake Discord (tests/bot/fakediscord) runs in this process; the bot runs unmodified as `briefbot run` in its
+own process, as in production, and talks to the fake over 127.0.0.1. Each command is a real
+INTERACTION_CREATE on the gateway; the time to first response runs from sending it to the fake receiving the
+interaction callback (an answer, or a deferral that a followup completes). Prints p50/p99/max, how many were
+deferred, how many missed Discord's 3-second deadline, and how many were never answered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefings.corpus import Corpus  # noqa: E402
+from briefings.topics import corpus_topics  # noqa: E402
+from tests.bot.fakediscord import EventKind, FakeDiscord  # noqa: E402
+
+DEADLINE = 3.0
+
+
+def main() -> None:
+    """Start the fake, start `briefbot run` against it, fire the commands, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=ROOT / "bench" / "_data" / "corpus10k")
+    parser.add_argument("--commands", type=int, default=200, help="how many slash commands (default 200)")
+    parser.add_argument("--seconds", type=float, default=1.0, help="spread over this many seconds (default 1)")
+    args = parser.parse_args()
+    if not args.corpus.is_dir():
+        sys.exit(f"{args.corpus} is missing: run bench/build_corpus.py first")
+    corpus, _ = Corpus.from_folder(args.corpus)  # only to pick topics the bot's corpus really holds
+    topics = [topic.name for topic in corpus_topics(corpus.index, 300)]
+    asyncio.run(load(args.corpus, topics, args.commands, args.seconds))
+
+
+async def load(corpus_dir: Path, topics: list[str], count: int, seconds: float) -> None:
+    """Run `briefbot run` against the fake and fire `count` commands over `seconds`."""
+    async with FakeDiscord() as fake:
+        env = {**os.environ, "DISCORD_TOKEN": fake.token, "DISCORD_API_BASE_URL": fake.rest_base,
+               "DISCORD_GATEWAY_URL": fake.gateway_url, "BRIEFBOT_CORPUS_DIR": str(corpus_dir),
+               "BRIEFBOT_STATE_DIR": str(ROOT / "bench" / "_data" / "state")}
+        started = time.perf_counter()
+        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env)
+        try:
+            await fake.wait_for(EventKind.IDENTIFY, timeout=120)
+            await asyncio.sleep(1.0)  # READY, GUILD_CREATE and the command sync settle
+            print(f"bot connected {time.perf_counter() - started:.1f} s after start (corpus loaded first)")
+            latencies, deferred, missing, burst = await _burst(fake, topics, count, seconds)
+            rss = _rss_mib(process.pid)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), timeout=30)
+    latencies.sort()
+    late = sum(1 for latency in latencies if latency > DEADLINE)
+    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else float("nan")
+    print(f"{count} commands sent in {burst:.2f} s: answered {len(latencies)}, never answered {missing}, "
+          f"deferred {deferred}, over the 3 s deadline {late}; bot RSS {rss:,.0f} MiB")
+    if latencies:
+        print(f"time to first response: p50 {statistics.median(latencies) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
+              f"max {latencies[-1] * 1000:.0f} ms")
+
+
+async def _burst(fake: FakeDiscord, topics: list[str], count: int, seconds: float
+                 ) -> tuple[list[float], int, int, float]:
+    rng = random.Random(3)
+    plan = [_command(rng, topics) for _ in range(count)]
+    sent = []
+    burst_start = time.perf_counter()
+    for number, (name, options) in enumerate(plan):
+        await asyncio.sleep(max(0.0, burst_start + number * seconds / count - time.perf_counter()))
+        sent.append((time.perf_counter(), await fake.invoke(name, options)))
+    burst = time.perf_counter() - burst_start
+    latencies: list[float] = []
+    print_finish: list[float] = []
+    deferred = missing = 0
+    for at, interaction in sent:
+        try:
+            callback = await interaction.callback(timeout=30)
+        except AssertionError:
+            missing += 1
+            continue
+        latencies.append(callback.at - at)
+        if callback.callback_type == 5:
+            deferred += 1
+            try:
+                done = await interaction.followup(timeout=120)
+            except AssertionError:
+                missing += 1
+                continue
+            print_finish.append(done.at - burst_start)
+    if print_finish:
+        print(f"the last deferred answer arrived {max(print_finish):.1f} s after the burst began")
+    return latencies, deferred, missing, burst
+
+
+def _rss_mib(pid: int) -> float:
+    import psutil
+
+    process = psutil.Process(pid)
+    return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)]) / 2**20
+
+
+def _command(rng: random.Random, topics: list[str]) -> tuple[str, dict[str, object]]:
+    roll = rng.random()
+    if roll < 0.6:
+        return "summary", {"topic": rng.choice(topics), "length": rng.randint(3, 8)}
+    if roll < 0.75:
+        return "changes", {"since": "2026-10-25", "topic": rng.choice(topics)}
+    if roll < 0.85:
+        return "stories", {}
+    if roll < 0.95:
+        return "brief", {}
+    return "help", {}
+
+
+if __name__ == "__main__":
+    main()
