@@ -224,3 +224,12 @@ async def test_briefbot_run_closes_the_connection_cleanly_on_a_signal(fake_disco
     assert closed.extra["code"] in {1000, 4000}
     assert b"disconnected cleanly" in err
     assert fake_discord.token.encode() not in err
+
+
+async def test_with_a_guild_id_commands_are_synced_to_that_server_only(fake_discord, settings, seeds, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("DISCORD_GUILD_ID", fake_discord.guild.id)
+    async with running_bot(load_settings(), seeds):
+        reply = await (await fake_discord.invoke("help")).callback()
+    assert sorted(fake_discord.synced_names(guild_id=fake_discord.guild.id)) == COMMANDS
+    assert fake_discord.sync_count(guild_id=fake_discord.guild.id) == 1
+    assert reply.embeds[0]["title"] == "Briefbot"
