@@ -133,8 +133,8 @@ def compare_quality(count: int, seed: int) -> None:
     scorer = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)
     scores: dict[str, list[float]] = {"coverage": [], "lexrank": []}
     timing: dict[str, float] = {"coverage": 0.0, "lexrank": 0.0}
-    for seed in rng.sample(range(len(pairs)), count):
-        similar = np.asarray((vectors @ vectors[seed].T).todense()).ravel()
+    for centre in rng.sample(range(len(pairs)), count):
+        similar = np.asarray((vectors @ vectors[centre].T).todense()).ravel()
         members = [int(i) for i in np.argsort(-similar)[:10]]  # a seed article and its nine nearest neighbours
         articles = [pairs[i][0] for i in members]
         reference = " ".join(pairs[i][1] for i in members)
