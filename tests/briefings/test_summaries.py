@@ -123,3 +123,22 @@ def test_an_article_of_one_sentence_summarizes_to_that_sentence():
     article = Article.from_text("one", "The central bank raised interest rates by half a point on Thursday.\n")
     summary = summarize_articles([article], LengthBudget(sentences=3))
     assert [s.text for s in summary.sentences] == [article.sentences[0].text]
+
+
+# Golden outputs over seeds/ (the FT article, two sentences): a change in any algorithm's choice shows here.
+GOLDEN_POSITIONS = {
+    "coverage": [0, 1],
+    "lexrank": [1, 4],
+    "textrank": [0, 7],
+    "lsa": [0, 17],
+    "luhn": [4, 17],
+    "kl": [14, 17],
+    "sumbasic": [1, 3],
+}
+
+
+@pytest.mark.parametrize(("algorithm", "positions"), sorted(GOLDEN_POSITIONS.items()))
+def test_golden_two_sentence_summary_of_the_ft_article(seeds, algorithm, positions):
+    article = seeds.get("004_d06dc6481aa78526")
+    summary = summarize_articles([article], LengthBudget(sentences=2), algorithm)
+    assert [s.text for s in summary.sentences] == [article.sentences[p].text for p in positions]
