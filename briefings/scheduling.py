@@ -1,0 +1,172 @@
+"""When a scheduled briefing is due: pure functions of a schedule and the current time.
+
+A schedule says "08:00 in Europe/London on weekdays". Its runs are local wall-clock times, so they move in UTC
+across daylight-saving changes. A local time that does not exist (skipped by a spring-forward) runs at the
+first instant after the gap; one that happens twice (a fall-back) runs once, at its first occurrence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+EVERY_DAY = frozenset(range(7))  # Monday 0 ... Sunday 6, as date.weekday()
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TIME = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
+
+
+class ScheduleError(ValueError):
+    """A schedule setting that cannot be used; the message says what to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSchedule:
+    """A briefing posted at a local time on chosen days, to one destination, optionally about one topic."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    at: time
+    timezone: str
+    days: frozenset[int] = EVERY_DAY
+    topic: str | None = None
+    role_id: int | None = None  # the only thing a briefing may mention
+    paused: bool = False
+    created_by: int | None = None
+    failures: int = 0  # consecutive failed posts
+    last_error: str | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Return the schedule's timezone."""
+        return ZoneInfo(self.timezone)
+
+    def describe(self) -> str:
+        """Describe the schedule in words."""
+        days = "every day" if self.days == EVERY_DAY else ", ".join(DAY_NAMES[d].title() for d in sorted(self.days))
+        about = f" about {self.topic}" if self.topic else ""
+        return f"{self.at:%H:%M} {self.timezone}, {days}{about}"
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One occurrence of a schedule: the local day it belongs to and the UTC instant it is due."""
+
+    day: date
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What to do for a schedule now: post a run (perhaps late), and which runs were missed beyond the grace."""
+
+    post: Run | None
+    missed: tuple[Run, ...] = field(default_factory=tuple)
+
+
+def parse_time(text: str) -> time:
+    """Read HH:MM (24-hour)."""
+    match = _TIME.match(text)
+    if match is None:
+        raise ScheduleError(f"“{text}” is not a time: use 24-hour HH:MM, such as 08:00 or 17:30")
+    return time(int(match[1]), int(match[2]))
+
+
+def parse_timezone(name: str) -> str:
+    """Check an IANA timezone name (Europe/London, America/New_York, UTC)."""
+    try:
+        ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ScheduleError(f"“{name}” is not a timezone: use an IANA name such as Europe/London, "
+                            "America/New_York or Asia/Singapore") from None
+    return name.strip()
+
+
+def parse_days(text: str | None) -> frozenset[int]:
+    """Read days: 'every day', 'weekdays', 'weekends', or names such as 'mon,wed,fri'."""
+    if text is None or text.strip().lower() in {"", "every day", "daily", "all"}:
+        return EVERY_DAY
+    cleaned = text.strip().lower()
+    if cleaned == "weekdays":
+        return frozenset(range(5))
+    if cleaned == "weekends":
+        return frozenset({5, 6})
+    days = set()
+    for part in re.split(r"[\s,]+", cleaned):
+        if part[:3] not in DAY_NAMES:
+            raise ScheduleError(f"“{part}” is not a day: use mon, tue, wed, thu, fri, sat, sun, 'weekdays', "
+                                "'weekends' or 'every day'")
+        days.add(DAY_NAMES.index(part[:3]))
+    return frozenset(days)
+
+
+def timezone_names(typed: str, limit: int = 25) -> list[str]:
+    """Return IANA timezone names containing the typed text, for autocompletion."""
+    wanted = typed.strip().lower().replace(" ", "_")
+    names = sorted(available_timezones())
+    first = [n for n in names if n.lower().startswith(wanted)]
+    rest = [n for n in names if wanted in n.lower() and n not in first]
+    return (first + rest)[:limit]
+
+
+def due_at(schedule: DigestSchedule, day: date) -> datetime:
+    """Return the UTC instant of the schedule's run on a local day (DST gaps and repeats handled)."""
+    zone = schedule.zone
+    wall = datetime.combine(day, schedule.at)
+    instant = wall.replace(tzinfo=zone).astimezone(UTC)  # fold=0: the first of a repeated time
+    if instant.astimezone(zone).replace(tzinfo=None) == wall:
+        return instant
+    # The wall time was skipped by a spring-forward: run at the first instant after the gap, which lies
+    # between the two readings of the missing time.
+    low = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    high = instant
+    low, high = min(low, high), max(low, high)
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(zone).replace(tzinfo=None) >= wall:
+            high = middle
+        else:
+            low = middle
+    return high.replace(microsecond=0)  # transitions fall on whole seconds; high is less than 1 s past it
+
+
+def next_digest_at(schedule: DigestSchedule, now: datetime) -> Run:
+    """Return the schedule's first run strictly after `now`."""
+    today = now.astimezone(schedule.zone).date()
+    for offset in range(0, 9):
+        day = today + timedelta(days=offset)
+        if day.weekday() in schedule.days:
+            due = due_at(schedule, day)
+            if due > now:
+                return Run(day, due)
+    raise ScheduleError("the schedule has no days to run on")
+
+
+def previous_run(schedule: DigestSchedule, now: datetime) -> Run | None:
+    """Return the schedule's latest run at or before `now`, within the last eight days."""
+    today = now.astimezone(schedule.zone).date()
+    for offset in range(0, 9):
+        day = today - timedelta(days=offset)
+        if day.weekday() in schedule.days:
+            due = due_at(schedule, day)
+            if due <= now:
+                return Run(day, due)
+    return None
+
+
+def decide(schedule: DigestSchedule, now: datetime, done_days: set[date], grace: timedelta) -> Decision:
+    """Decide what a schedule owes now, given the local days already posted or skipped.
+
+    The latest run is posted if it is not done and at most `grace` late; later than that it is missed (the next
+    briefing says so). Earlier runs that were never done are missed too.
+    """
+    if schedule.paused:
+        return Decision(None)
+    latest = previous_run(schedule, now)
+    if latest is None or latest.day in done_days:
+        return Decision(None)
+    if now - latest.due <= grace:
+        return Decision(latest)
+    return Decision(None, (latest,))
