@@ -1,0 +1,304 @@
+"""Durable state in a real database (SQLite by default, PostgreSQL by URL) through SQLAlchemy Core.
+
+It holds the schedules, each scheduled run (claimed, posted, skipped or failed: the record that makes a
+briefing go out exactly once, even across restarts and overlapping start-ups) and what each destination was
+last briefed on. The schema is versioned and upgrades itself; a database newer than this code, or a file that
+is not a database, stops start-up with a clear error and is never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+
+from briefings.history import BriefingRecord
+from briefings.scheduling import DigestSchedule
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a process that died mid-post
+PAUSE_AFTER_FAILURES = 3
+
+metadata = MetaData()
+meta = Table("meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False))
+schedules = Table(
+    "schedules", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guild_id", BigInteger, nullable=False, index=True),
+    Column("channel_id", BigInteger, nullable=False),
+    Column("at", String(5), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("days", String(20), nullable=False),
+    Column("topic", Text),
+    Column("role_id", BigInteger),
+    Column("paused", Boolean, nullable=False, default=False),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("created_by", BigInteger),
+    Column("created_at", String(40), nullable=False),
+)
+runs = Table(
+    "runs", metadata,
+    Column("schedule_id", Integer, primary_key=True),
+    Column("day", String(10), primary_key=True),  # the local date the run belongs to
+    Column("status", String(10), nullable=False),  # claimed, posted, skipped, failed
+    Column("claimed_at", String(40), nullable=False),
+    Column("claimed_by", String(64), nullable=False),
+    Column("message_id", BigInteger),
+    Column("reason", Text),
+)
+briefings = Table(
+    "briefings", metadata,
+    Column("destination", String(64), primary_key=True),
+    Column("posted_at", String(40), nullable=False),
+    Column("covered_until", String(40)),
+    Column("sentences", Text, nullable=False),
+)
+
+
+class StorageError(Exception):
+    """The database cannot be used as it is; the message says which and why. Nothing was changed."""
+
+
+class Storage:
+    """Briefbot's database."""
+
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    @classmethod
+    def open(cls, url: str, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Storage:
+        """Open (creating or upgrading) the database at a SQLAlchemy URL."""
+        path = _sqlite_path(url)
+        if path is not None:
+            marker = path.with_name(path.name + ".created")
+            if not path.exists() and marker.exists():
+                raise StorageError(f"the database {path} is gone, but one was created there on "
+                                   f"{marker.read_text().strip()}: restore it from a backup, or delete {marker} "
+                                   "to start with an empty one (schedules and briefing history would be lost)")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True)
+        if path is not None:
+            event.listen(engine, "connect", _sqlite_pragmas)
+        storage = cls(engine, clock)
+        storage._upgrade()
+        if path is not None:
+            marker = path.with_name(path.name + ".created")
+            if not marker.exists():
+                marker.write_text(clock().isoformat())
+        return storage
+
+    def _upgrade(self) -> None:
+        try:
+            with self.engine.begin() as connection:
+                version = self._version(connection)
+                if version > SCHEMA_VERSION:
+                    raise StorageError(f"the database has schema version {version}, newer than this Briefbot "
+                                       f"({SCHEMA_VERSION}): upgrade Briefbot")
+                if version < 1:
+                    metadata.create_all(connection)
+                    connection.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+                    log.info("created database schema version %d", SCHEMA_VERSION)
+        except (DatabaseError, OperationalError) as error:
+            raise StorageError(f"the database at {self.engine.url.render_as_string(hide_password=True)} cannot be "
+                               f"used ({error.orig.__class__.__name__}: {error.orig}); it was left untouched"
+                               ) from error
+
+    @staticmethod
+    def _version(connection: Connection) -> int:
+        if not connection.dialect.has_table(connection, "meta"):
+            return 0
+        value = connection.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+        return int(value) if value is not None else 0
+
+    # Schedules
+
+    def add_schedule(self, schedule: DigestSchedule) -> DigestSchedule:
+        """Store a new schedule and return it with its id."""
+        with self.engine.begin() as connection:
+            result = connection.execute(insert(schedules).values(**_schedule_row(schedule),
+                                                                 created_at=self.clock().isoformat()))
+            new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
+        return _replace_id(schedule, int(new_id or 0))
+
+    def schedules(self, guild_id: int | None = None) -> list[DigestSchedule]:
+        """Return the schedules (of one server, or all)."""
+        query = select(schedules).order_by(schedules.c.id)
+        if guild_id is not None:
+            query = query.where(schedules.c.guild_id == guild_id)
+        with self.engine.connect() as connection:
+            return [_schedule(row._mapping) for row in connection.execute(query)]
+
+    def schedule(self, schedule_id: int) -> DigestSchedule | None:
+        """Return one schedule."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(schedules).where(schedules.c.id == schedule_id)).first()
+        return _schedule(row._mapping) if row else None
+
+    def remove_schedule(self, schedule_id: int, guild_id: int) -> bool:
+        """Delete a schedule of a server; return whether it existed."""
+        with self.engine.begin() as connection:
+            result = connection.execute(schedules.delete().where((schedules.c.id == schedule_id)
+                                                                 & (schedules.c.guild_id == guild_id)))
+            connection.execute(runs.delete().where(runs.c.schedule_id == schedule_id))
+        return bool(result.rowcount)
+
+    def record_failure(self, schedule_id: int, reason: str) -> DigestSchedule | None:
+        """Count a failed post; pause the schedule after repeated failures."""
+        with self.engine.begin() as connection:
+            connection.execute(update(schedules).where(schedules.c.id == schedule_id).values(
+                failures=schedules.c.failures + 1, last_error=reason))
+            connection.execute(update(schedules).where((schedules.c.id == schedule_id)
+                                                       & (schedules.c.failures >= PAUSE_AFTER_FAILURES))
+                               .values(paused=True))
+        return self.schedule(schedule_id)
+
+    def record_success(self, schedule_id: int) -> None:
+        """Reset a schedule's failure count after a good post."""
+        with self.engine.begin() as connection:
+            connection.execute(update(schedules).where(schedules.c.id == schedule_id).values(failures=0,
+                                                                                            last_error=None))
+
+    # Runs: the exactly-once record
+
+    def claim_run(self, schedule_id: int, day: date, instance: str) -> str | None:
+        """Claim a run for posting: "new", "resumed", or None if it is taken or done.
+
+        A claim older than the lease belongs to a process that died while posting; it is taken over
+        (compare-and-set on its claim time, so only one taker wins) and reported as "resumed": the post may
+        already exist.
+        """
+        now = self.clock()
+        with self.engine.begin() as connection:
+            try:
+                connection.execute(insert(runs).values(schedule_id=schedule_id, day=day.isoformat(), status="claimed",
+                                                       claimed_at=now.isoformat(), claimed_by=instance))
+                return "new"
+            except IntegrityError:
+                pass
+        with self.engine.begin() as connection:
+            row = connection.execute(select(runs).where((runs.c.schedule_id == schedule_id)
+                                                        & (runs.c.day == day.isoformat()))).first()
+            if row is None or row.status != "claimed":
+                return None
+            if now - datetime.fromisoformat(row.claimed_at) < CLAIM_LEASE:
+                return None
+            taken = connection.execute(update(runs).where((runs.c.schedule_id == schedule_id)
+                                                          & (runs.c.day == day.isoformat())
+                                                          & (runs.c.claimed_at == row.claimed_at)
+                                                          & (runs.c.status == "claimed"))
+                                       .values(claimed_at=now.isoformat(), claimed_by=instance))
+            return "resumed" if taken.rowcount else None
+
+    def finish_run(self, schedule_id: int, day: date, status: str, message_id: int | None = None,
+                   reason: str | None = None) -> None:
+        """Mark a run posted, failed or skipped."""
+        now = self.clock().isoformat()
+        with self.engine.begin() as connection:
+            updated = connection.execute(update(runs).where((runs.c.schedule_id == schedule_id)
+                                                            & (runs.c.day == day.isoformat()))
+                                         .values(status=status, message_id=message_id, reason=reason))
+            if not updated.rowcount:
+                connection.execute(insert(runs).values(schedule_id=schedule_id, day=day.isoformat(), status=status,
+                                                       claimed_at=now, claimed_by="-", message_id=message_id,
+                                                       reason=reason))
+
+    def runs(self, schedule_id: int) -> list[tuple[date, str, str | None]]:
+        """Return a schedule's runs (day, status, reason), newest first."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(runs).where(runs.c.schedule_id == schedule_id)
+                                      .order_by(runs.c.day.desc()))
+            return [(date.fromisoformat(row.day), row.status, row.reason) for row in rows]
+
+    def done_days(self, schedule_id: int) -> set[date]:
+        """Return the local days whose run is posted, skipped, or claimed (in progress)."""
+        return {day for day, status, _ in self.runs(schedule_id) if status in {"posted", "skipped", "claimed"}}
+
+    # Briefing history (BriefingLog)
+
+    def last(self, destination: str) -> BriefingRecord | None:
+        """Return the latest briefing record for a destination."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(briefings).where(briefings.c.destination == destination)).first()
+        if row is None:
+            return None
+        return BriefingRecord(destination, datetime.fromisoformat(row.posted_at),
+                              datetime.fromisoformat(row.covered_until) if row.covered_until else None,
+                              frozenset(json.loads(row.sentences)))
+
+    def record(self, record: BriefingRecord) -> None:
+        """Keep a briefing record, replacing the destination's previous one."""
+        values = {"posted_at": record.posted_at.isoformat(),
+                  "covered_until": record.covered_until.isoformat() if record.covered_until else None,
+                  "sentences": json.dumps(sorted(record.sentences), ensure_ascii=False)}
+        with self.engine.begin() as connection:
+            updated = connection.execute(update(briefings).where(briefings.c.destination == record.destination)
+                                         .values(**values))
+            if not updated.rowcount:
+                connection.execute(insert(briefings).values(destination=record.destination, **values))
+
+
+def _sqlite_path(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == "sqlite:///:memory:":
+        return None
+    return Path(url[len(prefix):])
+
+
+def _sqlite_pragmas(connection: object, _: object) -> None:
+    cursor = connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer; a crash loses no commit
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=5000")  # two start-ups wait for each other instead of failing
+    cursor.close()
+
+
+def _schedule_row(schedule: DigestSchedule) -> dict[str, object]:
+    return {
+        "guild_id": schedule.guild_id, "channel_id": schedule.channel_id, "at": f"{schedule.at:%H:%M}",
+        "timezone": schedule.timezone, "days": ",".join(str(d) for d in sorted(schedule.days)),
+        "topic": schedule.topic, "role_id": schedule.role_id, "paused": schedule.paused,
+        "failures": schedule.failures, "last_error": schedule.last_error, "created_by": schedule.created_by,
+    }
+
+
+def _schedule(row: object) -> DigestSchedule:
+    values = dict(row)  # type: ignore[call-overload]
+    hour, minute = (int(part) for part in str(values["at"]).split(":"))
+    return DigestSchedule(
+        id=int(values["id"]), guild_id=int(values["guild_id"]), channel_id=int(values["channel_id"]),
+        at=time(hour, minute), timezone=str(values["timezone"]),
+        days=frozenset(int(d) for d in str(values["days"]).split(",") if d),
+        topic=values["topic"], role_id=values["role_id"], paused=bool(values["paused"]),
+        created_by=values["created_by"], failures=int(values["failures"]), last_error=values["last_error"],
+    )
+
+
+def _replace_id(schedule: DigestSchedule, new_id: int) -> DigestSchedule:
+    from dataclasses import replace  # noqa: PLC0415
+
+    return replace(schedule, id=new_id)

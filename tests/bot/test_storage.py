@@ -1,0 +1,107 @@
+import threading
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from bot.storage import CLAIM_LEASE, PAUSE_AFTER_FAILURES, Storage, StorageError
+from briefings.history import BriefingRecord
+from briefings.scheduling import DigestSchedule
+
+DAY = date(2025, 11, 7)
+
+
+class Clock:
+    def __init__(self):
+        self.now = datetime(2025, 11, 7, 8, tzinfo=UTC)
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def url(tmp_path):
+    return f"sqlite:///{tmp_path / 'state' / 'briefbot.db'}"
+
+
+def london(guild=10):
+    return DigestSchedule(0, guild, 20, time(8), "Europe/London", topic="tariffs", role_id=99)
+
+
+def test_schedules_and_briefings_survive_reopening(url, clock):
+    storage = Storage.open(url, clock)
+    saved = storage.add_schedule(london())
+    storage.record(BriefingRecord("20", clock.now, clock.now - timedelta(days=1), frozenset({"A sentence."})))
+    again = Storage.open(url, clock)
+    assert again.schedules(10) == [saved] and saved.id > 0
+    assert again.schedule(saved.id).topic == "tariffs"
+    assert again.last("20").sentences == frozenset({"A sentence."})
+    assert again.remove_schedule(saved.id, guild_id=10)
+    assert not again.remove_schedule(saved.id, guild_id=10)
+    assert again.schedules() == []
+
+
+def test_a_run_is_claimed_once_even_by_two_processes_at_the_same_moment(url, clock):
+    first, second = Storage.open(url, clock), Storage.open(url, clock)
+    schedule = first.add_schedule(london())
+    results = []
+    barrier = threading.Barrier(2)
+
+    def claim(storage, name):
+        barrier.wait()
+        results.append(storage.claim_run(schedule.id, DAY, name))
+
+    threads = [threading.Thread(target=claim, args=(s, n)) for s, n in ((first, "a"), (second, "b"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results, key=str) == [None, "new"]
+
+
+def test_a_claim_left_by_a_dead_process_is_resumed_after_the_lease(url, clock):
+    storage = Storage.open(url, clock)
+    schedule = storage.add_schedule(london())
+    assert storage.claim_run(schedule.id, DAY, "crashed") == "new"
+    assert storage.claim_run(schedule.id, DAY, "restarted") is None  # still inside the lease
+    clock.now += CLAIM_LEASE + timedelta(seconds=1)
+    assert storage.claim_run(schedule.id, DAY, "restarted") == "resumed"
+    storage.finish_run(schedule.id, DAY, "posted", message_id=123)
+    assert storage.claim_run(schedule.id, DAY, "third") is None
+    assert storage.runs(schedule.id) == [(DAY, "posted", None)]
+
+
+def test_repeated_failures_pause_the_schedule_and_keep_the_reason(url, clock):
+    storage = Storage.open(url, clock)
+    schedule = storage.add_schedule(london())
+    for _ in range(PAUSE_AFTER_FAILURES - 1):
+        assert not storage.record_failure(schedule.id, "Missing Access").paused
+    paused = storage.record_failure(schedule.id, "Missing Access")
+    assert paused.paused and paused.last_error == "Missing Access"
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error_and_left_untouched(tmp_path, clock):
+    path = tmp_path / "briefbot.db"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StorageError, match="cannot be used"):
+        Storage.open(f"sqlite:///{path}", clock)
+    assert path.read_bytes() == b"this is not sqlite at all" * 100
+
+
+def test_a_deleted_database_is_not_silently_replaced(url, clock, tmp_path):
+    Storage.open(url, clock).add_schedule(london())
+    (tmp_path / "state" / "briefbot.db").unlink()
+    with pytest.raises(StorageError, match="is gone"):
+        Storage.open(url, clock)
+
+
+def test_a_database_from_a_newer_briefbot_is_refused(url, clock):
+    storage = Storage.open(url, clock)
+    with storage.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StorageError, match="newer than this Briefbot"):
+        Storage.open(url, clock)
