@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 import sys
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,13 +29,13 @@ def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 0.25,
     """Build the Discord bot over a loaded corpus, pointed at the configured Discord endpoints."""
     from bot.discord_bot import BriefBot, point_discord_py_at  # noqa: PLC0415 - discord.py loads only for the bot
     from bot.exts.briefings import Services  # noqa: PLC0415
-    from bot.state import JsonBriefingLog  # noqa: PLC0415
+    from bot.storage import Storage  # noqa: PLC0415
 
     point_discord_py_at(settings.discord_api_base_url, settings.discord_gateway_url)
-    services = Services(corpus=corpus, briefings=JsonBriefingLog(settings.state_dir / "briefings.json"),
-                        defer_after=defer_after)
-    return BriefBot(services, guild_id=settings.discord_guild_id, state_dir=settings.state_dir,
-                    guild_ready_timeout=guild_ready_timeout)
+    storage = Storage.open(settings.database)
+    services = Services(corpus=corpus, briefings=storage, defer_after=defer_after)
+    return BriefBot(services, storage, guild_id=settings.discord_guild_id, state_dir=settings.state_dir,
+                    grace=timedelta(minutes=settings.schedule_grace_minutes), guild_ready_timeout=guild_ready_timeout)
 
 
 async def serve(bot: BriefBot, token: str) -> None:
@@ -54,13 +55,22 @@ def run_discord(settings: Settings, corpus: Corpus) -> int:
     """Run the bot until it is stopped; return the exit code."""
     import discord  # noqa: PLC0415
 
+    from bot.storage import StorageError  # noqa: PLC0415
+
     assert settings.discord_token is not None  # noqa: S101 - the caller checked
-    bot = build_bot(settings, corpus)
+    try:
+        bot = build_bot(settings, corpus)
+    except StorageError as error:
+        print(f"briefbot: {error}", file=sys.stderr)
+        return 2
     try:
         asyncio.run(serve(bot, settings.discord_token.get_secret_value()))
     except discord.LoginFailure:
         print("briefbot: Discord rejected the token (401 Unauthorized). Copy the bot's token again from the "
               "Discord developer portal into DISCORD_TOKEN.", file=sys.stderr)
+        return 2
+    except StorageError as error:
+        print(f"briefbot: {error}", file=sys.stderr)
         return 2
     except discord.PrivilegedIntentsRequired:
         print("briefbot: Discord refused the requested gateway intents.", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.exts.briefings import BriefingsCog, Services
+from bot.exts.schedules import SchedulesCog
+from bot.posters import DiscordPoster
+from bot.scheduler import ScheduleRunner
+from bot.storage import Storage
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +41,8 @@ def point_discord_py_at(api_base_url: str, gateway_url: str) -> None:
 class BriefBot(commands.Bot):
     """Briefbot on Discord: slash commands only, and it never pings anyone unless told to."""
 
-    def __init__(self, services: Services, *, guild_id: int | None, state_dir: Path,
-                 guild_ready_timeout: float = 2.0) -> None:
+    def __init__(self, services: Services, storage: Storage, *, guild_id: int | None, state_dir: Path,
+                 grace: timedelta = timedelta(hours=2), guild_ready_timeout: float = 2.0) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents(guilds=True),
@@ -46,12 +51,17 @@ class BriefBot(commands.Bot):
             guild_ready_timeout=guild_ready_timeout,
         )
         self.services = services
+        self.storage = storage
+        self.corpus = services.corpus
+        self.runner = ScheduleRunner(storage, DiscordPoster(self, services.corpus), services.corpus, grace,
+                                     services.engine)
         self.guild_id = guild_id
         self.sync_record = state_dir / "discord-commands.json"
 
     async def setup_hook(self) -> None:
         """Add the cogs and register their commands with Discord if they changed since the last start."""
         await self.add_cog(BriefingsCog(self.services))
+        await self.add_cog(SchedulesCog(self.storage, self.runner, self.corpus))
         guild = discord.Object(self.guild_id) if self.guild_id else None
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
@@ -74,12 +84,15 @@ class BriefBot(commands.Bot):
         return True
 
     async def close(self) -> None:
-        """Disconnect, then stop the engine thread (work still queued is dropped: its users are gone)."""
+        """Stop the timers, disconnect, then stop the engine thread (queued work is dropped: its users are gone)."""
+        self.runner.stop()
         await super().close()
         self.services.engine.shutdown(wait=False, cancel_futures=True)
 
     async def on_ready(self) -> None:
-        """Log who we are once connected."""
+        """Start the schedules once connected (the first sweep catches up what was missed while away)."""
+        if not self.runner.scheduler.running:
+            self.runner.start()
         log.info("connected as %s (%s) to %d servers", self.user, self.user.id if self.user else "?",
                  len(self.guilds))
 

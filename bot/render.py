@@ -133,9 +133,9 @@ def digest_reply(corpus: Corpus, digest: Digest) -> Reply:
     return Reply(paginate(title, digest_blocks(corpus, digest), footer))
 
 
-def briefing_reply(corpus: Corpus, briefing: Briefing) -> Reply:
+def briefing_reply(corpus: Corpus, briefing: Briefing, notes: Sequence[str] = (), marker: str | None = None) -> Reply:
     """Render a briefing: what changed, top stories, figures; 'and N more stories' rather than a cut."""
-    blocks: list[str] = []
+    blocks: list[str] = [f"*{safe(note)}*" for note in notes]
     if briefing.changes is not None and not briefing.changes.is_empty:
         since = "the day before" if briefing.first else f"the last briefing ({timestamp(briefing.since)})"
         blocks.append(f"__**What changed since {since}**__")
@@ -149,8 +149,11 @@ def briefing_reply(corpus: Corpus, briefing: Briefing) -> Reply:
     if briefing.figures:
         blocks.append("__**Figures that moved**__")
         blocks += [figure_block(corpus, figure) for figure in briefing.figures]
+    if not blocks:
+        blocks.append("Nothing new since the last briefing.")
     when = f" — {briefing.as_of:%-d %B %Y}" if briefing.as_of else ""
-    return Reply(paginate(f"Briefing{when}", blocks, corpus_footer(corpus)))
+    footer = corpus_footer(corpus) + (f" · {marker}" if marker else "")
+    return Reply(paginate(f"Briefing{when}", blocks, footer))
 
 
 def story_heading(story: Story, number: int | None = None) -> str:

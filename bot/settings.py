@@ -24,6 +24,10 @@ class Settings(BaseSettings):
                                    description="Article files larger than this are skipped.")
     state_dir: Path = Field(Path(".briefbot"), description="Where the terminal keeps what it has briefed.")
     log_level: LogLevel = Field("WARNING", description="How much to log to stderr.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL of the database (default: SQLite in the "
+                                     "state folder); postgresql+psycopg://... for larger deployments.")
+    schedule_grace_minutes: int = Field(120, ge=0, le=24 * 60, description="How late a missed scheduled briefing "
+                                        "may still be posted after an outage; later, it is skipped and reported.")
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN",
                                             description="The bot's token from the Discord developer portal.")
     discord_guild_id: int | None = Field(None, validation_alias="DISCORD_GUILD_ID",
@@ -32,6 +36,12 @@ class Settings(BaseSettings):
                                       pattern=r"^https?://\S+$", description="Discord's REST base (or a proxy's).")
     discord_gateway_url: str = Field("wss://gateway.discord.gg/", validation_alias="DISCORD_GATEWAY_URL",
                                      pattern=r"^wss?://\S+$", description="Discord's gateway (or a proxy's).")
+
+
+    @property
+    def database(self) -> str:
+        """Return the database URL (SQLite in the state folder unless BRIEFBOT_DATABASE_URL says otherwise)."""
+        return self.database_url or f"sqlite:///{(self.state_dir / 'briefbot.db').resolve()}"
 
 
 class SettingsError(Exception):

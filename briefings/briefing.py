@@ -16,7 +16,7 @@ from briefings.digests import Digest, build_digest
 from briefings.figures import FigureChange
 from briefings.history import BriefingRecord
 from briefings.stories import Story, ranked_stories
-from briefings.summaries import CitedSentence, Summary, summarize_sentences
+from briefings.summaries import CitedSentence, Summary, matching_sentences, summarize_sentences
 from briefings.summarizers import LengthBudget
 
 DEFAULT_STORIES = 5
@@ -82,8 +82,9 @@ class Briefing:
 
 
 def build_briefing(corpus: Corpus, as_of: datetime | None = None, last: BriefingRecord | None = None,
-                   max_stories: int = DEFAULT_STORIES, room: Room = DISCORD_EMBED) -> Briefing:
-    """Build the briefing for a destination whose last briefing is `last` (None: its first)."""
+                   max_stories: int = DEFAULT_STORIES, room: Room = DISCORD_EMBED,
+                   topic: str | None = None) -> Briefing:
+    """Build the briefing for a destination whose last briefing is `last` (None: its first), optionally on a topic."""
     until = as_of or corpus.latest
     if last is not None and last.covered_until is not None and until is not None and last.covered_until > until:
         last = None  # briefing as of a moment before the last briefing: that one has not happened yet
@@ -93,19 +94,26 @@ def build_briefing(corpus: Corpus, as_of: datetime | None = None, last: Briefing
     covered_until = max((a.published for a in visible if a.published), default=None)
     already = last.sentences if last else frozenset()
     since = _since(last, until)
+    about: set[int] | None = None
+    if topic:
+        about = {int(i) for i in matching_sentences(corpus.index, topic)}
+        if not about:
+            return Briefing(until, since, None, (), 0, covered_until, last is None)
     changes = None
     if since is not None:
-        changes = build_digest(corpus, since, until, budget=LengthBudget(sentences=CHANGED_SENTENCES),
-                               already_said=already)
+        changes = build_digest(corpus, since, until, topic=topic,
+                               budget=LengthBudget(sentences=CHANGED_SENTENCES), already_said=already)
     used = _length_of_changes(changes)
+    topical = {corpus.index.sentences[i].article_id for i in about} if about is not None else None
     ranked = [story for story in ranked_stories(corpus, until)
-              if since is None or last is None or _has_news(corpus, story, since)]
+              if (since is None or last is None or _has_news(corpus, story, since))
+              and (topical is None or topical.intersection(story.article_ids))]
     briefs: list[StoryBrief] = []
     shown = 0
     for story in ranked:
         if len(briefs) == max_stories:
             break
-        summary = _story_summary(corpus, story, already | _said(changes))
+        summary = _story_summary(corpus, story, already | _said(changes), about)
         if not summary.sentences:
             continue
         length = _length_of_story(story, summary.sentences)
@@ -127,11 +135,11 @@ def _has_news(corpus: Corpus, story: Story, since: datetime) -> bool:
     return any((corpus.get(a).published or since) >= since for a in story.article_ids)
 
 
-def _story_summary(corpus: Corpus, story: Story, already: frozenset[str]) -> Summary:
+def _story_summary(corpus: Corpus, story: Story, already: frozenset[str], about: set[int] | None) -> Summary:
     index = corpus.index
     members = set(story.article_ids)
-    ids = np.asarray([n for n, s in enumerate(index.sentences) if s.article_id in members and s.text not in already],
-                     dtype=np.int64)
+    ids = np.asarray([n for n, s in enumerate(index.sentences) if s.article_id in members and s.text not in already
+                      and (about is None or n in about)], dtype=np.int64)
     return summarize_sentences(index, ids, LengthBudget(sentences=SENTENCES_PER_STORY))
 
 

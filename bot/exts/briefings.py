@@ -154,6 +154,7 @@ class BriefingsCog(commands.Cog, name="Briefings"):
             "**/summary** `topic` `[length]`: what the articles say about a subject or name.",
             "**/changes** `[since]` `[topic]`: what newer articles add: new facts, moved figures, reversals.",
             "**/stories**: the stories, with their number of sources. **/story** `story`: one story in brief.",
+            "**/schedule** `set` `list` `remove` `test`: a daily briefing at your server's time (Manage Server).",
             "**/help**: this message.",
         ]
         reply = Reply([render.Page("Briefbot", tuple(lines), render.corpus_footer(self.corpus))], ephemeral=True)

@@ -1,0 +1,193 @@
+"""Admin commands for scheduled briefings: /schedule set, list, remove, test (Manage Server)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.scheduler import PostError, ScheduleRunner
+from bot.storage import Storage
+from briefings.corpus import Corpus
+from briefings.scheduling import (
+    DigestSchedule,
+    ScheduleError,
+    parse_days,
+    parse_time,
+    parse_timezone,
+    timezone_names,
+)
+from briefings.summaries import matching_sentences
+from briefings.topics import complete_topics
+
+log = logging.getLogger(__name__)
+
+NEEDED = ("view_channel", "send_messages", "embed_links", "read_message_history")
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class SchedulesCog(commands.GroupCog, group_name="schedule", group_description="Daily briefings (Manage Server)"):
+    """Daily briefings at a chosen local time: only members who can manage the server may change them."""
+
+    def __init__(self, storage: Storage, runner: ScheduleRunner, corpus: Corpus) -> None:
+        self.storage = storage
+        self.runner = runner
+        self.corpus = corpus
+        super().__init__()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Check Manage Server at run time too: a server may have loosened the default permission."""
+        permissions = interaction.permissions
+        if interaction.guild is None or not (permissions.manage_guild or permissions.administrator):
+            raise app_commands.MissingPermissions(["manage_guild"])
+        return True
+
+    @app_commands.command(name="set")
+    @app_commands.describe(time="Local time, 24-hour HH:MM (e.g. 08:00)", timezone="IANA timezone, e.g. Europe/London",
+                           channel="Where to post (default: this channel)",
+                           topic="Only news about this subject (optional)",
+                           days="Which days: every day (default), weekdays, weekends, or e.g. mon,wed,fri",
+                           role="A role to mention with each briefing (nobody else is ever pinged)")
+    async def set_schedule(self, interaction: discord.Interaction, time: str, timezone: str,
+                           channel: discord.TextChannel | None = None, topic: str | None = None,
+                           days: str | None = None, role: discord.Role | None = None) -> None:
+        """Post a briefing every chosen day at a local time."""
+        try:
+            at, zone, chosen_days = parse_time(time), parse_timezone(timezone), parse_days(days)
+        except ScheduleError as error:
+            await _private(interaction, f"{error}. Nothing was saved.")
+            return
+        target = channel or interaction.channel
+        if not isinstance(target, discord.TextChannel):
+            await _private(interaction, "Choose a text channel for the briefings. Nothing was saved.")
+            return
+        missing = _missing_permissions(target)
+        if missing:
+            await _private(interaction, f"Briefbot cannot post in {target.mention}: it needs {', '.join(missing)}. "
+                           "Give it those permissions there, or pick another channel. Nothing was saved.")
+            return
+        if topic and matching_sentences(self.corpus.index, topic).size == 0:
+            await _private(interaction, f"No article mentions “{render.safe(topic)}” yet. Nothing was saved.")
+            return
+        schedule = self.storage.add_schedule(DigestSchedule(
+            0, interaction.guild_id or 0, target.id, at, zone, chosen_days, topic or None,
+            role.id if role else None, created_by=interaction.user.id))
+        run = self.runner.arm(schedule)
+        when = f" Next: {render.timestamp(run.due, 'F')} ({render.timestamp(run.due, 'R')})." if run else ""
+        await _private(interaction, f"Saved schedule {schedule.id}: {render.safe(schedule.describe())} in "
+                       f"{target.mention}{f', mentioning {role.mention}' if role else ''}.{when}")
+
+    @set_schedule.autocomplete("timezone")
+    async def _timezones(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=name, value=name) for name in timezone_names(current)]
+
+    @set_schedule.autocomplete("topic")
+    async def _topics(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=n[:100], value=n[:100]) for n in complete_topics(self.corpus.index, current)]
+
+    @app_commands.command(name="list")
+    async def list_schedules(self, interaction: discord.Interaction) -> None:
+        """Show this server's schedules: next run, last post, anything skipped and why."""
+        blocks = []
+        for schedule in self.storage.schedules(interaction.guild_id):
+            lines = [f"**#{schedule.id}** {render.safe(schedule.describe())} in <#{schedule.channel_id}>"
+                     + (f", mentioning <@&{schedule.role_id}>" if schedule.role_id else "")]
+            if schedule.paused:
+                lines.append(f"⏸️ Paused after repeated failures: {render.safe(schedule.last_error or 'unknown')}. "
+                             "Fix the channel, then remove and set the schedule again.")
+            else:
+                run = self.runner.arm(schedule)
+                if run:
+                    lines.append(f"Next: {render.timestamp(run.due, 'F')} ({render.timestamp(run.due, 'R')})")
+            history = self.storage.runs(schedule.id)
+            posted = next((day for day, status, _ in history if status == "posted"), None)
+            lines.append(f"Last posted: {posted:%a %-d %b %Y}" if posted else "Not posted yet")
+            for day, status, reason in history[:5]:
+                if status in {"skipped", "failed"}:
+                    lines.append(f"{'Skipped' if status == 'skipped' else 'Failed'} {day:%a %-d %b}: "
+                                 f"{render.safe(reason or '')}")
+            blocks.append("\n".join(lines))
+        if not blocks:
+            blocks = ["No schedules yet. Add one with `/schedule set`."]
+        pages = render.paginate("Scheduled briefings", blocks, "Briefbot")
+        await interaction.response.send_message(embed=pages[0].embed(1, len(pages)), ephemeral=True,
+                                                allowed_mentions=discord.AllowedMentions.none())
+
+    @app_commands.command(name="remove")
+    @app_commands.describe(schedule="The schedule to remove")
+    async def remove(self, interaction: discord.Interaction, schedule: str) -> None:
+        """Remove a schedule."""
+        chosen = self._schedule(interaction, schedule)
+        if chosen is None:
+            await _private(interaction, "No such schedule on this server: pick one from the list as you type.")
+            return
+        self.storage.remove_schedule(chosen.id, chosen.guild_id)
+        self.runner.disarm(chosen.id)
+        await _private(interaction, f"Removed schedule {chosen.id} ({render.safe(chosen.describe())}).")
+
+    @app_commands.command(name="test")
+    @app_commands.describe(schedule="The schedule to try")
+    async def test(self, interaction: discord.Interaction, schedule: str) -> None:
+        """Post one briefing for a schedule now, marked as a test."""
+        chosen = self._schedule(interaction, schedule)
+        if chosen is None:
+            await _private(interaction, "No such schedule on this server: pick one from the list as you type.")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            await self.runner.post_test(replace(chosen, paused=False))
+        except PostError as error:
+            await interaction.followup.send(f"The test post failed: {render.safe(str(error))}.", ephemeral=True)
+            return
+        await interaction.followup.send(f"Posted a test briefing in <#{chosen.channel_id}>.", ephemeral=True)
+
+    @remove.autocomplete("schedule")
+    @test.autocomplete("schedule")
+    async def _schedules(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        choices = []
+        for schedule in self.storage.schedules(interaction.guild_id):
+            name = f"#{schedule.id} {schedule.describe()}"
+            if current.lower() in name.lower():
+                choices.append(app_commands.Choice(name=name[:100], value=str(schedule.id)))
+        return choices[:25]
+
+    async def cog_app_command_error(self, interaction: discord.Interaction,
+                                    error: app_commands.AppCommandError) -> None:
+        """Refuse non-admins privately; log anything unexpected."""
+        if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
+            await _private(interaction, "Only members who can manage this server can change its schedules.")
+            return
+        log.error("schedule command failed in guild %s", interaction.guild_id, exc_info=error)
+        await _private(interaction, "Sorry, something went wrong. It has been logged.")
+
+    def _schedule(self, interaction: discord.Interaction, value: str) -> DigestSchedule | None:
+        wanted = value.strip().lstrip("#").split(" ")[0]
+        if not wanted.isdigit():
+            return None
+        schedule = self.storage.schedule(int(wanted))
+        return schedule if schedule is not None and schedule.guild_id == interaction.guild_id else None
+
+
+def _missing_permissions(channel: discord.TextChannel) -> list[str]:
+    permissions = channel.permissions_for(channel.guild.me)
+    return [name.replace("_", " ") for name in NEEDED if not getattr(permissions, name)]
+
+
+async def _private(interaction: discord.Interaction, text: str) -> None:
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+    else:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Load the cog (extension entry point); its services come from the bot the wiring built."""
+    storage, runner, corpus = (getattr(bot, name, None) for name in ("storage", "runner", "corpus"))
+    if not isinstance(storage, Storage) or not isinstance(runner, ScheduleRunner) or not isinstance(corpus, Corpus):
+        raise RuntimeError("SchedulesCog needs the storage, runner and corpus the bot was built with")
+    await bot.add_cog(SchedulesCog(storage, runner, corpus))

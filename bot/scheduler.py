@@ -1,0 +1,203 @@
+"""Posting scheduled briefings: once per schedule and day, on time, through restarts and outages.
+
+APScheduler (3.x, in the bot's event loop) wakes us at each schedule's next run, computed by the pure
+`briefings.scheduling.next_digest_at`. A sweep every minute, and one at start-up, catches up what a sleeping
+or restarting bot missed: a run at most the grace period late is posted late; a later one is recorded as
+skipped and the next briefing says so. Every post first claims its (schedule, day) row in the database, so a
+timer and a sweep, or two overlapping start-ups, never post the same run twice; a claim abandoned by a crash
+mid-post is resumed only after checking whether the post went out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.storage import Storage
+from briefings.briefing import Briefing, build_briefing
+from briefings.corpus import Corpus
+from briefings.scheduling import DigestSchedule, Run, decide, next_digest_at
+
+log = logging.getLogger(__name__)
+
+SWEEP_EVERY = timedelta(minutes=1)
+
+
+class PostError(Exception):
+    """The destination refused the post (gone, no permission); the message says why, for the admin."""
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A briefing to post for a schedule's run, with notes for the reader (a skipped day, a test)."""
+
+    schedule: DigestSchedule
+    run: Run
+    briefing: Briefing
+    notes: tuple[str, ...] = ()
+    test: bool = False
+
+    @property
+    def marker(self) -> str:
+        """Identify the run in the posted message, so a restarted bot can tell whether it went out."""
+        return f"schedule {self.schedule.id} · {self.run.day.isoformat()}" + (" · test" if self.test else "")
+
+
+class Poster(Protocol):
+    """Where scheduled briefings go: a Discord channel, or the terminal."""
+
+    async def post(self, delivery: Delivery) -> int:
+        """Post the briefing; return the message id (0 where there is none). Raise PostError if refused."""
+
+    async def find(self, delivery: Delivery) -> int | None:
+        """Return the id of an earlier post of this run, if it went out (used after a crash mid-post)."""
+
+
+class ScheduleRunner:
+    """Arms a timer per schedule and posts each run exactly once."""
+
+    def __init__(self, storage: Storage, poster: Poster, corpus: Corpus, grace: timedelta, engine: Executor,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.storage = storage
+        self.poster = poster
+        self.corpus = corpus
+        self.grace = grace
+        self.engine = engine
+        self.clock = clock
+        self.instance = secrets.token_hex(8)  # tells this process's claims from another's
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._lock = asyncio.Lock()
+
+    def start(self) -> None:
+        """Arm every schedule and the sweep; run a first sweep at once (catch-up after downtime)."""
+        self.scheduler.start()
+        # APScheduler's default misfire grace is 1 s, which silently drops a daily job after a short stall;
+        # our own grace applies instead, and the sweep is the safety net.
+        self.scheduler.add_job(self.sweep, IntervalTrigger(seconds=SWEEP_EVERY.total_seconds()), id="sweep",
+                               replace_existing=True, coalesce=True, max_instances=1,
+                               misfire_grace_time=int(self.grace.total_seconds()),
+                               next_run_time=self.clock())
+        for schedule in self.storage.schedules():
+            self.arm(schedule)
+
+    def stop(self) -> None:
+        """Stop the timers (a post in progress finishes)."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def arm(self, schedule: DigestSchedule) -> Run | None:
+        """Set (or reset) the timer for a schedule's next run."""
+        job_id = f"schedule-{schedule.id}"
+        if schedule.paused:
+            self.disarm(schedule.id)
+            return None
+        run = next_digest_at(schedule, self.clock())
+        if self.scheduler.running:
+            self.scheduler.add_job(self.fire, DateTrigger(run_date=run.due), args=[schedule.id], id=job_id,
+                                   replace_existing=True, coalesce=True,
+                                   misfire_grace_time=int(self.grace.total_seconds()))
+        return run
+
+    def disarm(self, schedule_id: int) -> None:
+        """Remove a schedule's timer."""
+        job = self.scheduler.get_job(f"schedule-{schedule_id}") if self.scheduler.running else None
+        if job is not None:
+            job.remove()
+
+    async def fire(self, schedule_id: int) -> None:
+        """Timer callback: post what the schedule owes now, then arm its next run."""
+        schedule = self.storage.schedule(schedule_id)
+        if schedule is None:
+            return
+        await self.catch_up(schedule)
+        self.arm(self.storage.schedule(schedule_id) or schedule)
+
+    async def sweep(self) -> None:
+        """Catch up every schedule (late posts inside the grace, skips beyond it)."""
+        for schedule in self.storage.schedules():
+            try:
+                await self.catch_up(schedule)
+            except Exception:  # one schedule's trouble must not stop the others
+                log.exception("schedule %s: catching up failed", schedule.id)
+
+    async def catch_up(self, schedule: DigestSchedule) -> None:
+        """Post the schedule's latest run if it is due and not done; record runs missed beyond the grace."""
+        async with self._lock:
+            now = self.clock()
+            decision = decide(schedule, now, self.storage.done_days(schedule.id), self.grace)
+            for missed in decision.missed:
+                reason = (f"Briefbot was not running at {missed.due:%H:%M} UTC and came back more than "
+                          f"{_hours(self.grace)} later")
+                self.storage.finish_run(schedule.id, missed.day, "skipped", reason=reason)
+                log.warning("schedule %s: skipped %s: %s", schedule.id, missed.day, reason)
+            if decision.post is not None:
+                await self._post(schedule, decision.post)
+
+    async def post_test(self, schedule: DigestSchedule) -> int:
+        """Post a briefing for the schedule now, marked as a test; it is not recorded as a run."""
+        run = Run(self.clock().date(), self.clock())
+        briefing = await self._briefing(schedule)
+        return await self.poster.post(Delivery(schedule, run, briefing, ("This is a test of the schedule.",),
+                                               test=True))
+
+    async def _post(self, schedule: DigestSchedule, run: Run) -> None:
+        claim = self.storage.claim_run(schedule.id, run.day, self.instance)
+        if claim is None:
+            return  # posted, skipped, or being posted by another process
+        briefing = await self._briefing(schedule)
+        delivery = Delivery(schedule, run, briefing, self._notes(schedule, run))
+        if claim == "resumed":
+            existing = await self.poster.find(delivery)
+            if existing is not None:
+                log.info("schedule %s: the %s briefing went out before a restart", schedule.id, run.day)
+                self.storage.finish_run(schedule.id, run.day, "posted", message_id=existing)
+                return
+        try:
+            message_id = await self.poster.post(delivery)
+        except PostError as error:
+            self.storage.finish_run(schedule.id, run.day, "failed", reason=str(error))
+            updated = self.storage.record_failure(schedule.id, str(error))
+            log.warning("schedule %s: could not post to channel %s: %s%s", schedule.id, schedule.channel_id, error,
+                        " (paused after repeated failures)" if updated and updated.paused else "")
+            if updated is not None and updated.paused:
+                self.disarm(schedule.id)
+            return
+        self.storage.finish_run(schedule.id, run.day, "posted", message_id=message_id)
+        self.storage.record_success(schedule.id)
+        destination = str(schedule.channel_id)
+        self.storage.record(briefing.record(destination, self.clock(), self.storage.last(destination)))
+        log.info("schedule %s: posted the %s briefing to %s", schedule.id, run.day, schedule.channel_id)
+
+    async def _briefing(self, schedule: DigestSchedule) -> Briefing:
+        last = self.storage.last(str(schedule.channel_id))
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.engine, lambda: build_briefing(self.corpus, last=last,
+                                                                              topic=schedule.topic))
+
+    def _notes(self, schedule: DigestSchedule, run: Run) -> tuple[str, ...]:
+        notes = []
+        for day, status, reason in self.storage.runs(schedule.id):
+            if status == "posted":
+                break  # only what happened since the last briefing that went out
+            if status == "skipped" and day < run.day:
+                notes.append(f"The briefing for {_day(day)} was skipped: {reason}.")
+        return tuple(reversed(notes))
+
+
+def _day(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def _hours(span: timedelta) -> str:
+    hours = span.total_seconds() / 3600
+    return f"{hours:g} hour{'s' if hours != 1 else ''}"
