@@ -25,7 +25,7 @@ def main() -> None:
 
 
 def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 0.25,
-              guild_ready_timeout: float = 2.0) -> BriefBot:
+              guild_ready_timeout: float = 2.0, start_schedules: bool = True) -> BriefBot:
     """Build the Discord bot over a loaded corpus, pointed at the configured Discord endpoints."""
     from bot.discord_bot import BriefBot, point_discord_py_at  # noqa: PLC0415 - discord.py loads only for the bot
     from bot.exts.briefings import Services  # noqa: PLC0415
@@ -35,7 +35,8 @@ def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 0.25,
     storage = Storage.open(settings.database)
     services = Services(corpus=corpus, briefings=storage, defer_after=defer_after)
     return BriefBot(services, storage, guild_id=settings.discord_guild_id, state_dir=settings.state_dir,
-                    grace=timedelta(minutes=settings.schedule_grace_minutes), guild_ready_timeout=guild_ready_timeout)
+                    grace=timedelta(minutes=settings.schedule_grace_minutes), guild_ready_timeout=guild_ready_timeout,
+                    start_schedules=start_schedules)
 
 
 async def serve(bot: BriefBot, token: str) -> None:

@@ -42,7 +42,8 @@ class BriefBot(commands.Bot):
     """Briefbot on Discord: slash commands only, and it never pings anyone unless told to."""
 
     def __init__(self, services: Services, storage: Storage, *, guild_id: int | None, state_dir: Path,
-                 grace: timedelta = timedelta(hours=2), guild_ready_timeout: float = 2.0) -> None:
+                 grace: timedelta = timedelta(hours=2), guild_ready_timeout: float = 2.0,
+                 start_schedules: bool = True) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents(guilds=True),
@@ -55,6 +56,7 @@ class BriefBot(commands.Bot):
         self.corpus = services.corpus
         self.runner = ScheduleRunner(storage, DiscordPoster(self, services.corpus), services.corpus, grace,
                                      services.engine)
+        self.start_schedules = start_schedules
         self.guild_id = guild_id
         self.sync_record = state_dir / "discord-commands.json"
 
@@ -91,7 +93,7 @@ class BriefBot(commands.Bot):
 
     async def on_ready(self) -> None:
         """Start the schedules once connected (the first sweep catches up what was missed while away)."""
-        if not self.runner.scheduler.running:
+        if self.start_schedules and not self.runner.scheduler.running:
             self.runner.start()
         log.info("connected as %s (%s) to %d servers", self.user, self.user.id if self.user else "?",
                  len(self.guilds))

@@ -235,8 +235,15 @@ class Storage:
             return [(date.fromisoformat(row.day), row.status, row.reason) for row in rows]
 
     def done_days(self, schedule_id: int) -> set[date]:
-        """Return the local days whose run is posted, skipped, or claimed (in progress)."""
-        return {day for day, status, _ in self.runs(schedule_id) if status in {"posted", "skipped", "claimed"}}
+        """Return the local days whose run is posted, skipped, failed, or being posted under a live claim.
+
+        A claim past its lease is not done: its process died mid-post, and the run can be resumed.
+        """
+        now = self.clock()
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(runs).where(runs.c.schedule_id == schedule_id))
+            return {date.fromisoformat(row.day) for row in rows
+                    if row.status != "claimed" or now - datetime.fromisoformat(row.claimed_at) < CLAIM_LEASE}
 
     # Briefing history (BriefingLog)
 

@@ -20,8 +20,8 @@ from briefings.summaries import CitedSentence, Summary, matching_sentences, summ
 from briefings.summarizers import LengthBudget
 
 DEFAULT_STORIES = 5
-SENTENCES_PER_STORY = 3
-CHANGED_SENTENCES = 4
+SENTENCES_PER_STORY = 2
+CHANGED_SENTENCES = 3
 FIRST_WINDOW = timedelta(days=1)  # a first briefing's "what changed" covers the day before it
 CITATION_ALLOWANCE = 60  # characters a rendered citation takes beside its sentence
 
@@ -32,6 +32,12 @@ class Room:
 
     characters: int = 6_000
     description: int = 4_096
+    furniture: int = 400  # title, footer and the markup the renderer adds around sentences
+
+    @property
+    def text(self) -> int:
+        """Return how many characters of sentences and citations fit: all of it goes in the description."""
+        return min(self.characters, self.description) - self.furniture
 
 
 DISCORD_EMBED = Room()
@@ -117,7 +123,7 @@ def build_briefing(corpus: Corpus, as_of: datetime | None = None, last: Briefing
         if not summary.sentences:
             continue
         length = _length_of_story(story, summary.sentences)
-        if used + length > room.characters or (not briefs and length > room.description):
+        if used + length > room.text:
             break  # it would not fit whole: "and N more" instead of cutting a sentence
         briefs.append(StoryBrief(story, summary))
         used += length
