@@ -11,9 +11,13 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bot.errors import StorageError
 from bot.settings import Settings, SettingsError, load_settings
-from bot.state import JsonBriefingLog, StateError
+
+if TYPE_CHECKING:
+    from bot.storage import Storage
 from briefings.corpus import Article, ArticleError, Corpus, CorpusError, LoadProblem
 from briefings.summarizers import ALGORITHMS, DEFAULT_MULTI_ALGORITHM, DEFAULT_SINGLE_ALGORITHM, LengthBudget
 from briefings.when import parse_moment
@@ -22,6 +26,7 @@ log = logging.getLogger(__name__)
 
 DONE, NOTHING_TO_REPORT, BAD_INPUT = 0, 1, 2
 TERMINAL = "terminal"  # the terminal's destination in the briefing log
+TERMINAL_GUILD = TERMINAL_CHANNEL = 0  # schedules that post to the terminal
 PROGRESS_FROM = 500  # show a progress bar when loading at least this many files into a terminal
 
 
@@ -93,9 +98,25 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("stories", parents=[reading, output], help="the stories, with their articles and sources",
                         description="Articles grouped into stories: copies of one wire story from several "
                         "outlets are one story with a source count.")
-    commands.add_parser("run", parents=[reading], help="start the Discord bot (needs DISCORD_TOKEN)",
-                        description="Connect to Discord and answer slash commands over the corpus. Needs "
-                        "DISCORD_TOKEN; DISCORD_GUILD_ID syncs the commands to one server instantly.")
+    run = commands.add_parser("run", parents=[reading], help="start the Discord bot (needs DISCORD_TOKEN)",
+                              description="Connect to Discord and answer slash commands over the corpus, posting "
+                              "the scheduled briefings. Needs DISCORD_TOKEN; DISCORD_GUILD_ID syncs the commands "
+                              "to one server instantly. With --console: no Discord, the schedules post here.")
+    run.add_argument("--console", action="store_true",
+                     help="run the schedules with this terminal as the channel (no token needed)")
+
+    schedule = commands.add_parser("schedule", help="daily briefings for the terminal (`run --console` posts them)",
+                                   description="Schedules kept in the database. Discord servers set theirs with "
+                                   "/schedule; these post to the terminal under `briefbot run --console`.")
+    schedule_commands = schedule.add_subparsers(dest="schedule_command", metavar="ACTION", required=True)
+    add = schedule_commands.add_parser("add", help="add a daily briefing at a local time")
+    add.add_argument("time", metavar="HH:MM", help="local time, 24-hour")
+    add.add_argument("timezone", metavar="TIMEZONE", help="IANA timezone, e.g. Europe/London")
+    add.add_argument("--days", help="every day (default), weekdays, weekends, or e.g. mon,wed,fri")
+    add.add_argument("--topic", help="only news about this subject")
+    schedule_commands.add_parser("list", help="list the schedules with their next run and what happened")
+    remove = schedule_commands.add_parser("remove", help="remove a schedule")
+    remove.add_argument("id", type=_positive, metavar="ID", help="the schedule's number (see `schedule list`)")
     return parser
 
 
@@ -115,11 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args([*(argv or []), command])
     handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
         "brief": _brief, "changes": _changes, "summary": _summary, "summarize": _summarize, "stories": _stories,
-        "run": _run,
+        "run": _run, "schedule": _schedule,
     }
     try:
         return handlers[command](args, settings)
-    except (UsageError, CorpusError, StateError) as error:
+    except (UsageError, CorpusError, StorageError) as error:
         print(f"briefbot: {error}", file=sys.stderr)
         return BAD_INPUT
 
@@ -138,7 +159,7 @@ def _brief(args: argparse.Namespace, settings: Settings) -> int:
     if briefing.is_empty:
         when = f" on {last.posted_at:%-d %B %Y %H:%M} UTC" if last else ""
         print(f"briefbot: nothing new since the last briefing{when}. `briefbot brief --as-of DATE --no-record` "
-              f"shows an earlier one; deleting {briefings.path} starts afresh.", file=sys.stderr)
+              "shows an earlier one.", file=sys.stderr)
         return NOTHING_TO_REPORT
     if args.json:
         print_json(briefing_json(briefing, corpus))
@@ -250,6 +271,8 @@ def _stories(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "console", False):
+        return _run_console(args, settings)
     if settings.discord_token is None:
         print("briefbot: no Discord token. Set DISCORD_TOKEN in the environment or in .env (see .env.example). "
               "Without one, `briefbot brief` prints the briefing in this terminal.", file=sys.stderr)
@@ -261,6 +284,80 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return NOTHING_TO_REPORT
     corpus.stories  # noqa: B018 - group stories before connecting, not during the first command
     return run_discord(settings, corpus)
+
+
+def _run_console(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio  # noqa: PLC0415
+    import signal  # noqa: PLC0415
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    from bot.posters import ConsolePoster  # noqa: PLC0415
+    from bot.scheduler import ScheduleRunner  # noqa: PLC0415
+
+    corpus = _load(args, settings)
+    if corpus is None:
+        return NOTHING_TO_REPORT
+    storage = _log(settings)
+
+    async def serve() -> None:
+        runner = ScheduleRunner(storage, ConsolePoster(corpus), corpus,
+                                timedelta(minutes=settings.schedule_grace_minutes), ThreadPoolExecutor(1))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        runner.start()
+        count = len(storage.schedules())
+        print(f"briefbot: running {count} schedule{'s' if count != 1 else ''} in this terminal; Ctrl-C stops"
+              + ("" if count else " (add one with `briefbot schedule add 08:00 Europe/London`)"), file=sys.stderr,
+              flush=True)
+        await stop.wait()
+        runner.stop()
+
+    asyncio.run(serve())
+    print("briefbot: stopped", file=sys.stderr)
+    return DONE
+
+
+def _schedule(args: argparse.Namespace, settings: Settings) -> int:
+    from briefings.scheduling import (  # noqa: PLC0415
+        DigestSchedule,
+        ScheduleError,
+        next_digest_at,
+        parse_days,
+        parse_time,
+        parse_timezone,  # noqa: PLC0415
+    )
+
+    storage = _log(settings)
+    if args.schedule_command == "add":
+        try:
+            schedule = DigestSchedule(0, TERMINAL_GUILD, TERMINAL_CHANNEL, parse_time(args.time),
+                                      parse_timezone(args.timezone), parse_days(args.days), args.topic)
+        except ScheduleError as error:
+            raise UsageError(f"{error}; nothing was saved") from None
+        saved = storage.add_schedule(schedule)
+        run = next_digest_at(saved, datetime.now(UTC))
+        print(f"Saved schedule {saved.id}: {saved.describe()}; next "
+              f"{run.due.astimezone(saved.zone):%a %-d %b %H:%M %Z}. `briefbot run --console` posts it here.")
+        return DONE
+    if args.schedule_command == "remove":
+        if not storage.remove_schedule(args.id, TERMINAL_GUILD):
+            raise UsageError(f"there is no terminal schedule {args.id} (see `briefbot schedule list`)")
+        print(f"Removed schedule {args.id}.")
+        return DONE
+    schedules = storage.schedules()
+    if not schedules:
+        print("briefbot: no schedules yet; add one with `briefbot schedule add 08:00 Europe/London`", file=sys.stderr)
+        return NOTHING_TO_REPORT
+    for schedule in schedules:
+        where = "terminal" if schedule.guild_id == TERMINAL_GUILD else f"Discord channel {schedule.channel_id}"
+        state = f"paused: {schedule.last_error}" if schedule.paused else \
+            f"next {next_digest_at(schedule, datetime.now(UTC)).due.astimezone(schedule.zone):%a %-d %b %H:%M %Z}"
+        print(f"{schedule.id}: {schedule.describe()} ({where}); {state}")
+        for day, status, reason in storage.runs(schedule.id)[:3]:
+            print(f"    {day}: {status}" + (f" ({reason})" if reason else ""))
+    return DONE
 
 
 def _load(args: argparse.Namespace, settings: Settings) -> Corpus | None:
@@ -322,6 +419,8 @@ def _end_date(text: str) -> datetime:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _log(settings: Settings) -> JsonBriefingLog:
-    return JsonBriefingLog(settings.state_dir / "briefings.json")
+def _log(settings: Settings) -> Storage:
+    from bot.storage import Storage  # noqa: PLC0415 - SQLAlchemy loads only for commands that keep state
+
+    return Storage.open(settings.database)
 

@@ -174,12 +174,12 @@ class ScheduleRunner:
             return
         self.storage.finish_run(schedule.id, run.day, "posted", message_id=message_id)
         self.storage.record_success(schedule.id)
-        destination = str(schedule.channel_id)
+        destination = schedule.destination
         self.storage.record(briefing.record(destination, self.clock(), self.storage.last(destination)))
         log.info("schedule %s: posted the %s briefing to %s", schedule.id, run.day, schedule.channel_id)
 
     async def _briefing(self, schedule: DigestSchedule) -> Briefing:
-        last = self.storage.last(str(schedule.channel_id))
+        last = self.storage.last(schedule.destination)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.engine, lambda: build_briefing(self.corpus, last=last,
                                                                               topic=schedule.topic))

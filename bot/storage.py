@@ -33,10 +33,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
+from bot.errors import StorageError
 from briefings.history import BriefingRecord
 from briefings.scheduling import DigestSchedule
 
 log = logging.getLogger(__name__)
+
+__all__ = ["Storage", "StorageError"]
 
 SCHEMA_VERSION = 1
 CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a process that died mid-post
@@ -77,10 +80,6 @@ briefings = Table(
     Column("covered_until", String(40)),
     Column("sentences", Text, nullable=False),
 )
-
-
-class StorageError(Exception):
-    """The database cannot be used as it is; the message says which and why. Nothing was changed."""
 
 
 class Storage:

@@ -18,7 +18,7 @@ class BriefingRecord:
 
 
 class BriefingLog(Protocol):
-    """Where briefing records are kept (a file for the terminal; a database for the bot)."""
+    """Where briefing records are kept (the database, in `bot.storage`)."""
 
     def last(self, destination: str) -> BriefingRecord | None:
         """Return the latest record for a destination, if any."""

@@ -39,6 +39,11 @@ class DigestSchedule:
     last_error: str | None = None
 
     @property
+    def destination(self) -> str:
+        """Name where the briefings go, as the briefing history knows it ("terminal" or a channel id)."""
+        return "terminal" if self.channel_id == 0 else str(self.channel_id)
+
+    @property
     def zone(self) -> ZoneInfo:
         """Return the schedule's timezone."""
         return ZoneInfo(self.timezone)

@@ -185,7 +185,7 @@ def test_a_briefing_is_recorded_and_the_next_says_only_what_is_new(capsys, tmp_p
     first = json.loads(out)
     assert first["first"] is True
     assert {(f["subject"], f["after"]) for f in first["figures"]} == {("US tariffs", "145%"), ("China tariffs", "125%")}
-    assert (tmp_path / ".briefbot" / "briefings.json").exists()
+    assert (tmp_path / ".briefbot" / "briefbot.db").exists()
     code, out, err = run(capsys, "brief")
     assert code == 1
     assert "nothing new since the last briefing" in err
@@ -194,20 +194,20 @@ def test_a_briefing_is_recorded_and_the_next_says_only_what_is_new(capsys, tmp_p
     assert "since the last briefing (24 April 2025)" in err
 
 
-def test_brief_no_record_leaves_no_state(capsys, tmp_path):
+def test_brief_no_record_does_not_count_as_a_briefing(capsys, tmp_path):
     assert run(capsys, "brief", "--no-record")[0] == 0
-    assert not (tmp_path / ".briefbot").exists()
-    assert run(capsys, "brief", "--no-record")[0] == 0
+    code, out, _ = run(capsys, "brief", "--json")
+    assert code == 0 and json.loads(out)["first"] is True
 
 
-def test_a_damaged_state_file_is_a_clear_error_and_is_left_untouched(capsys, tmp_path):
-    state = tmp_path / ".briefbot" / "briefings.json"
-    state.parent.mkdir()
-    state.write_text("{not json")
+def test_a_damaged_database_is_a_clear_error_and_is_left_untouched(capsys, tmp_path):
+    database = tmp_path / ".briefbot" / "briefbot.db"
+    database.parent.mkdir()
+    database.write_bytes(b"not a database " * 200)
     code, _, err = run(capsys, "brief")
     assert code == 2
-    assert "briefings.json is unreadable" in err
-    assert state.read_text() == "{not json"
+    assert "cannot be used" in err and "left untouched" in err
+    assert database.read_bytes() == b"not a database " * 200
 
 
 def test_the_briefing_fits_a_discord_embed_and_says_how_many_more(capsys, tmp_path):
@@ -226,3 +226,52 @@ def test_the_briefing_fits_a_discord_embed_and_says_how_many_more(capsys, tmp_pa
         assert said < characters
         shown.append(len(briefing.stories))
     assert shown == sorted(shown) and shown[0] == 0 and shown[-1] == 2 and 1 in shown
+
+
+def test_schedule_add_list_remove_for_the_terminal(capsys):
+    code, out, _ = run(capsys, "schedule", "add", "08:00", "Europe/London", "--days", "weekdays")
+    assert code == 0 and out.startswith("Saved schedule 1: 08:00 Europe/London, Mon, Tue, Wed, Thu, Fri")
+    code, out, _ = run(capsys, "schedule", "list")
+    assert code == 0 and "1: 08:00 Europe/London" in out and "(terminal)" in out
+    code, _, err = run(capsys, "schedule", "add", "25:00", "Europe/London")
+    assert code == 2 and "HH:MM" in err and "nothing was saved" in err
+    code, _, err = run(capsys, "schedule", "add", "08:00", "Mars/Base")
+    assert code == 2 and "IANA" in err
+    assert run(capsys, "schedule", "remove", "1")[0] == 0
+    assert run(capsys, "schedule", "remove", "1")[0] == 2
+    assert run(capsys, "schedule", "list")[0] == 1
+
+
+def test_run_console_posts_a_due_schedule_in_the_terminal_and_stops_on_sigterm(tmp_path):
+    import os
+    import signal
+    import time as clock
+    from datetime import UTC, datetime, timedelta
+
+    env = {**os.environ, "BRIEFBOT_STATE_DIR": str(tmp_path / "state"), "BRIEFBOT_CORPUS_DIR": str(SEEDS)}
+    env.pop("DISCORD_TOKEN", None)
+    due = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%H:%M")  # due a minute ago: inside the grace
+    subprocess.run([sys.executable, "-m", "bot", "schedule", "add", due, "UTC"], env=env, cwd=tmp_path, check=True,
+                   capture_output=True)
+    process = subprocess.Popen([sys.executable, "-m", "bot", "run", "--console"], env=env, cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        deadline = clock.monotonic() + 30
+        while clock.monotonic() < deadline:
+            line = process.stdout.readline()
+            lines.append(line)
+            if line.startswith("Figures that moved"):
+                break
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    output = "".join(lines)
+    assert "scheduled briefing (schedule 1 ·" in output
+    assert "Briefing as of 24 April 2025" in output
+    assert process.returncode == 0
+    listing = subprocess.run([sys.executable, "-m", "bot", "schedule", "list"], env=env, cwd=tmp_path,
+                             capture_output=True, text=True, check=True).stdout
+    assert ": posted" in listing
