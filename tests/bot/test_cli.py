@@ -275,3 +275,15 @@ def test_run_console_posts_a_due_schedule_in_the_terminal_and_stops_on_sigterm(t
     listing = subprocess.run([sys.executable, "-m", "bot", "schedule", "list"], env=env, cwd=tmp_path,
                              capture_output=True, text=True, check=True).stdout
     assert ": posted" in listing
+
+
+def test_changes_since_yesterday_counts_from_the_wall_clock(capsys):
+    import time_machine
+
+    with time_machine.travel("2025-04-25T09:00:00+00:00", tick=False):
+        code, out, _ = run(capsys, "changes", "--since", "yesterday", "--json")
+        assert code == 0
+        assert json.loads(out)["since"] == "2025-04-24T00:00:00+00:00"
+        assert json.loads(out)["new_articles"] == [FT]
+        code, _, err = run(capsys, "changes", "--since", "12 hours")
+        assert code == 1 and "no article was published in that window" in err
