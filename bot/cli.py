@@ -18,6 +18,7 @@ from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from bot.storage import Storage
+    from briefings.summaries import NothingToReport
 from briefings.corpus import Article, ArticleError, Corpus, CorpusError, LoadProblem
 from briefings.summarizers import ALGORITHMS, DEFAULT_MULTI_ALGORITHM, DEFAULT_SINGLE_ALGORITHM, LengthBudget
 from briefings.when import parse_moment
@@ -194,9 +195,7 @@ def _changes(args: argparse.Namespace, settings: Settings) -> int:
     try:
         digest = build_digest(corpus, since, args.until, topic, budget)
     except NothingToReport as nothing:
-        hint = f" Topics that exist: {', '.join(nothing.suggestions)}." if nothing.suggestions else ""
-        print(f"briefbot: {nothing}.{hint}", file=sys.stderr)
-        return NOTHING_TO_REPORT
+        return _nothing_to_report(nothing)
     if digest.is_empty:
         window = "in that window" if digest.new_article_ids else "(no article was published in that window)"
         print(f"briefbot: nothing changed {window}", file=sys.stderr)
@@ -221,9 +220,7 @@ def _summary(args: argparse.Namespace, settings: Settings) -> int:
     try:
         summary = summarize_topic(corpus, topic, budget)
     except NothingToReport as nothing:
-        hint = f" Topics that exist: {', '.join(nothing.suggestions)}." if nothing.suggestions else ""
-        print(f"briefbot: {nothing}.{hint}", file=sys.stderr)
-        return NOTHING_TO_REPORT
+        return _nothing_to_report(nothing)
     if args.json:
         print_json(summary_json(summary, corpus))
     else:
@@ -387,6 +384,12 @@ def _load_with_progress(folder: Path, max_bytes: int) -> tuple[Corpus, tuple[Loa
         progress.update(task, description="Indexing sentences")
         corpus.index  # noqa: B018 - build the index under the progress bar, not after it
     return corpus, problems
+
+
+def _nothing_to_report(nothing: NothingToReport) -> int:
+    hint = f" Topics that exist: {', '.join(nothing.suggestions)}." if nothing.suggestions else ""
+    print(f"briefbot: {nothing}.{hint}", file=sys.stderr)
+    return NOTHING_TO_REPORT
 
 
 def _budget(args: argparse.Namespace) -> LengthBudget:

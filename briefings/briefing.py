@@ -143,9 +143,8 @@ def _has_news(corpus: Corpus, story: Story, since: datetime) -> bool:
 
 def _story_summary(corpus: Corpus, story: Story, already: frozenset[str], about: set[int] | None) -> Summary:
     index = corpus.index
-    members = set(story.article_ids)
-    ids = np.asarray([n for n, s in enumerate(index.sentences) if s.article_id in members and s.text not in already
-                      and (about is None or n in about)], dtype=np.int64)
+    ids = np.asarray([n for n in index.sentences_of(story.article_ids).tolist()
+                      if index.sentences[n].text not in already and (about is None or n in about)], dtype=np.int64)
     return summarize_sentences(index, ids, LengthBudget(sentences=SENTENCES_PER_STORY))
 
 

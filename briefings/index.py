@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -90,6 +90,11 @@ class CorpusIndex:
         keys = ids[:-1] * max(len(self.vocabulary), 1) + ids[1:]
         keys[self.token_sentence[:-1] != self.token_sentence[1:]] = -1
         return keys
+
+    def sentences_of(self, article_ids: Iterable[str]) -> IntArray:
+        """Return the sentences of the articles with these ids, in corpus order."""
+        wanted = set(article_ids)
+        return self.sentences_of_articles(np.asarray([article.id in wanted for article in self.articles], dtype=bool))
 
     def sentences_of_articles(self, article_mask: npt.NDArray[np.bool_]) -> IntArray:
         """Return the sentences of the articles selected by a boolean mask over article numbers."""

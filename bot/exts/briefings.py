@@ -130,9 +130,8 @@ class BriefingsCog(commands.Cog, name="Briefings"):
 
         def work() -> Reply:
             index = self.corpus.index
-            members = set(chosen.article_ids)
-            ids = [n for n, s in enumerate(index.sentences) if s.article_id in members]
-            return render.story_reply(self.corpus, chosen, summarize_sentences(index, ids, LengthBudget(sentences=5)))
+            summary = summarize_sentences(index, index.sentences_of(chosen.article_ids), LengthBudget(sentences=5))
+            return render.story_reply(self.corpus, chosen, summary)
 
         await self._answer(interaction, work)
 
