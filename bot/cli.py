@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 from bot.errors import StorageError
 from bot.settings import Settings, SettingsError, load_settings
+from briefings.corpus import Article, ArticleError, Corpus, CorpusError, LoadProblem
+from briefings.summarizers import ALGORITHMS, DEFAULT_MULTI_ALGORITHM, DEFAULT_SINGLE_ALGORITHM, LengthBudget
+from briefings.when import parse_moment
 
 if TYPE_CHECKING:
     from bot.storage import Storage
     from briefings.summaries import NothingToReport
-from briefings.corpus import Article, ArticleError, Corpus, CorpusError, LoadProblem
-from briefings.summarizers import ALGORITHMS, DEFAULT_MULTI_ALGORITHM, DEFAULT_SINGLE_ALGORITHM, LengthBudget
-from briefings.when import parse_moment
 
 log = logging.getLogger(__name__)
 
