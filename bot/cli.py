@@ -106,6 +106,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--console", action="store_true",
                      help="run the schedules with this terminal as the channel (no token needed)")
 
+    source = commands.add_parser("source", help="feeds to follow (RSS or Atom)",
+                                 description="Feeds Briefbot follows; their articles join the corpus (kept "
+                                 "BRIEFBOT_RETENTION_DAYS days).")
+    source_commands = source.add_subparsers(dest="source_command", metavar="ACTION", required=True)
+    source_add = source_commands.add_parser("add", help="follow a feed")
+    source_add.add_argument("url", metavar="URL", help="the feed's address (http or https)")
+    source_add.add_argument("--interval", type=_positive, default=30, metavar="MINUTES",
+                            help="how often to poll it (default: 30 minutes)")
+    source_commands.add_parser("list", help="the feeds, with last success, last error and article count")
+    source_remove = source_commands.add_parser("remove", help="stop following a feed")
+    source_remove.add_argument("id", type=_positive, metavar="ID", help="the source's number (see `source list`)")
+    source_commands.add_parser("poll", help="poll the feeds that are due now and report what came in")
+
     schedule = commands.add_parser("schedule", help="daily briefings for the terminal (`run --console` posts them)",
                                    description="Schedules kept in the database. Discord servers set theirs with "
                                    "/schedule; these post to the terminal under `briefbot run --console`.")
@@ -137,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args([*(argv or []), command])
     handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
         "brief": _brief, "changes": _changes, "summary": _summary, "summarize": _summarize, "stories": _stories,
-        "run": _run, "schedule": _schedule,
+        "run": _run, "schedule": _schedule, "source": _source,
     }
     try:
         return handlers[command](args, settings)
@@ -316,6 +329,52 @@ def _run_console(args: argparse.Namespace, settings: Settings) -> int:
     return DONE
 
 
+def _source(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio  # noqa: PLC0415
+
+    from bot.fetch import Fetcher  # noqa: PLC0415
+    from bot.sources import SourcePoller  # noqa: PLC0415
+    from bot.storage import SourceStore  # noqa: PLC0415
+    from briefings.feeds import canonical_url  # noqa: PLC0415
+
+    store = SourceStore(_log(settings))
+    if args.source_command == "add":
+        if not args.url.startswith(("http://", "https://")):
+            raise UsageError(f"{args.url!r} is not an http or https address")
+        added = store.add(args.url, canonical_url(args.url), timedelta(minutes=args.interval))
+        print(f"Following source {added.id}: {added.url}, every {args.interval} minutes. `briefbot source poll` "
+              "fetches it now.")
+        return DONE
+    if args.source_command == "remove":
+        if not store.remove(args.id):
+            raise UsageError(f"there is no source {args.id} (see `briefbot source list`)")
+        print(f"Stopped following source {args.id}; its articles stay until they age out.")
+        return DONE
+    if args.source_command == "list":
+        sources = store.all()
+        if not sources:
+            print("briefbot: no sources yet; add one with `briefbot source add URL`", file=sys.stderr)
+            return NOTHING_TO_REPORT
+        for item in sources:
+            state = "paused" if item.paused else f"next poll {item.next_poll:%d %b %H:%M} UTC"
+            success = f"{item.last_success:%d %b %H:%M} UTC" if item.last_success else "never"
+            print(f"{item.id}: {item.title or item.url} <{item.url}> every {int(item.interval.total_seconds() // 60)}"
+                  f" min; {store.article_count(item.id)} articles; last success {success}; {state}"
+                  + (f"; last error: {item.last_error}" if item.last_error else ""))
+        return DONE
+
+    async def poll() -> int:
+        async with Fetcher(settings.allowed_hosts) as fetcher:
+            results = await SourcePoller(store, fetcher).poll_due()
+        for result in results:
+            outcome = result.error or ("not modified" if result.not_modified else
+                                       f"{len(result.new_articles)} new, {result.duplicates} already held")
+            print(f"source {result.source_id}: {outcome}")
+        return DONE if results else NOTHING_TO_REPORT
+
+    return asyncio.run(poll())
+
+
 def _schedule(args: argparse.Namespace, settings: Settings) -> int:
     from briefings.scheduling import (  # noqa: PLC0415
         DigestSchedule,
@@ -360,6 +419,7 @@ def _schedule(args: argparse.Namespace, settings: Settings) -> int:
 def _load(args: argparse.Namespace, settings: Settings) -> Corpus | None:
     folder: Path = args.corpus or settings.corpus_dir
     corpus, problems = _load_with_progress(folder, settings.max_article_bytes)
+    corpus = _with_feed_articles(corpus, settings)
     for problem in problems:
         print(f"briefbot: warning: {problem}", file=sys.stderr)
     if not len(corpus):
@@ -367,6 +427,23 @@ def _load(args: argparse.Namespace, settings: Settings) -> Corpus | None:
         return None
     log.info("loaded %d articles from %s (%d skipped)", len(corpus), folder, len(problems))
     return corpus
+
+
+def _with_feed_articles(corpus: Corpus, settings: Settings) -> Corpus:
+    """Add the articles ingested from feeds (within the retention window) to the folder's."""
+    database = settings.database_url or str(settings.state_dir / "briefbot.db")
+    if settings.database_url is None and not Path(database).exists():
+        return corpus  # no database yet: nothing was ever ingested (and none is created just to look)
+    from bot.storage import SourceStore  # noqa: PLC0415
+
+    store = SourceStore(_log(settings))
+    held = store.articles(since=datetime.now(UTC) - timedelta(days=settings.retention_days))
+    if not held:
+        return corpus
+    known = {article.id for article in corpus}
+    extra = [Article.from_text(item.id, item.document) for item in held if item.id not in known]
+    log.info("added %d articles from feeds", len(extra))
+    return Corpus(corpus.articles + tuple(extra))
 
 
 def _load_with_progress(folder: Path, max_bytes: int) -> tuple[Corpus, tuple[LoadProblem, ...]]:

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     log_level: LogLevel = Field("WARNING", description="How much to log to stderr.")
     database_url: str | None = Field(None, description="SQLAlchemy URL of the database (default: SQLite in the "
                                      "state folder); postgresql+psycopg://... for larger deployments.")
+    retention_days: int = Field(30, ge=1, le=3650, description="Articles ingested from feeds are kept this long.")
+    fetch_allow_hosts: str = Field("", description="Comma-separated hosts that may resolve to private addresses "
+                                   "(your own feed server); all others must be public.")
     schedule_grace_minutes: int = Field(120, ge=0, le=24 * 60, description="How late a missed scheduled briefing "
                                         "may still be posted after an outage; later, it is skipped and reported.")
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN",
@@ -37,6 +40,11 @@ class Settings(BaseSettings):
     discord_gateway_url: str = Field("wss://gateway.discord.gg/", validation_alias="DISCORD_GATEWAY_URL",
                                      pattern=r"^wss?://\S+$", description="Discord's gateway (or a proxy's).")
 
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        """Return the hosts exempt from the private-address check."""
+        return frozenset(host.strip().lower() for host in self.fetch_allow_hosts.split(",") if host.strip())
 
     @property
     def database(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -39,9 +40,9 @@ from briefings.scheduling import DigestSchedule
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Storage", "StorageError"]
+__all__ = ["Source", "SourceStore", "Storage", "StorageError", "StoredArticle"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: schedules, runs, briefings; 2: sources and ingested articles
 CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a process that died mid-post
 PAUSE_AFTER_FAILURES = 3
 
@@ -72,6 +73,36 @@ runs = Table(
     Column("claimed_by", String(64), nullable=False),
     Column("message_id", BigInteger),
     Column("reason", Text),
+)
+sources = Table(
+    "sources", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", Text, nullable=False),
+    Column("canonical_url", Text, nullable=False, unique=True),
+    Column("guild_id", BigInteger, nullable=False, default=0),
+    Column("interval_minutes", Integer, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("added_at", String(40), nullable=False),
+    Column("last_polled", String(40)),
+    Column("last_success", String(40)),
+    Column("last_error", Text),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("paused", Boolean, nullable=False, default=False),
+    Column("next_poll", String(40), nullable=False),
+    Column("title", Text),
+)
+articles = Table(
+    "articles", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("source_id", Integer, index=True),
+    Column("guid", Text),
+    Column("canonical_url", Text),
+    Column("outlet", Text),
+    Column("fetched_at", String(40), nullable=False),
+    Column("published", String(40)),
+    Column("backfill", Boolean, nullable=False, default=False),  # came with the source's first poll
+    Column("document", Text, nullable=False),  # front matter and body, as an article file holds them
 )
 briefings = Table(
     "briefings", metadata,
@@ -118,10 +149,14 @@ class Storage:
                 if version > SCHEMA_VERSION:
                     raise StorageError(f"the database has schema version {version}, newer than this Briefbot "
                                        f"({SCHEMA_VERSION}): upgrade Briefbot")
-                if version < 1:
-                    metadata.create_all(connection)
-                    connection.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
-                    log.info("created database schema version %d", SCHEMA_VERSION)
+                if version < SCHEMA_VERSION:
+                    metadata.create_all(connection)  # creates only the tables a version lacks
+                    if version == 0:
+                        connection.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+                    else:
+                        connection.execute(update(meta).where(meta.c.key == "schema_version")
+                                           .values(value=str(SCHEMA_VERSION)))
+                    log.info("database schema upgraded from version %d to %d", version, SCHEMA_VERSION)
         except (DatabaseError, OperationalError) as error:
             raise StorageError(f"the database at {self.engine.url.render_as_string(hide_password=True)} cannot be "
                                f"used ({error.orig.__class__.__name__}: {error.orig}); it was left untouched"
@@ -308,3 +343,145 @@ def _replace_id(schedule: DigestSchedule, new_id: int) -> DigestSchedule:
     from dataclasses import replace  # noqa: PLC0415
 
     return replace(schedule, id=new_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A feed Briefbot follows, with how its polling is going."""
+
+    id: int
+    url: str
+    interval: timedelta
+    etag: str | None
+    last_modified: str | None
+    last_success: datetime | None
+    last_error: str | None
+    failures: int
+    paused: bool
+    next_poll: datetime
+    title: str | None
+    guild_id: int = 0
+    first_poll_done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An ingested article as kept in the database."""
+
+    id: str
+    source_id: int
+    guid: str | None
+    canonical_url: str | None
+    outlet: str | None
+    backfill: bool
+    document: str
+
+
+class SourceStore:
+    """Feeds and the articles they brought, in the same database."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.engine = storage.engine
+
+    def add(self, url: str, canonical: str, interval: timedelta, guild_id: int = 0) -> Source:
+        """Add a source; raise StorageError if it is followed already."""
+        now = self.storage.clock().isoformat()
+        try:
+            with self.engine.begin() as connection:
+                result = connection.execute(insert(sources).values(
+                    url=url, canonical_url=canonical, guild_id=guild_id,
+                    interval_minutes=int(interval.total_seconds() // 60), added_at=now, next_poll=now))
+                new_id = int(result.inserted_primary_key[0]) if result.inserted_primary_key else 0
+        except IntegrityError as error:
+            raise StorageError(f"{url} is followed already") from error
+        source = self.get(new_id)
+        assert source is not None  # noqa: S101 - just inserted
+        return source
+
+    def get(self, source_id: int) -> Source | None:
+        """Return one source."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(sources).where(sources.c.id == source_id)).first()
+            return self._source(connection, row._mapping) if row else None
+
+    def all(self, guild_id: int | None = None) -> list[Source]:
+        """Return the sources (of one server, or all)."""
+        query = select(sources).order_by(sources.c.id)
+        if guild_id is not None:
+            query = query.where(sources.c.guild_id == guild_id)
+        with self.engine.connect() as connection:
+            return [self._source(connection, row._mapping) for row in connection.execute(query)]
+
+    def remove(self, source_id: int) -> bool:
+        """Stop following a source (its articles stay until they age out)."""
+        with self.engine.begin() as connection:
+            return bool(connection.execute(sources.delete().where(sources.c.id == source_id)).rowcount)
+
+    def polled(self, source_id: int, *, ok: bool, next_poll: datetime, error: str | None = None,
+               etag: str | None = None, last_modified: str | None = None, title: str | None = None,
+               pause_after: int = 8) -> None:
+        """Record a poll: success resets the failures; failure counts one and pauses after `pause_after`."""
+        now = self.storage.clock().isoformat()
+        values: dict[str, object] = {"last_polled": now, "next_poll": next_poll.isoformat()}
+        with self.engine.begin() as connection:
+            if ok:
+                values.update(last_success=now, last_error=None, failures=0)
+                if etag is not None or last_modified is not None:
+                    values.update(etag=etag, last_modified=last_modified)
+                if title:
+                    values.update(title=title)
+                connection.execute(update(sources).where(sources.c.id == source_id).values(**values))
+            else:
+                connection.execute(update(sources).where(sources.c.id == source_id).values(
+                    failures=sources.c.failures + 1, last_error=error, **values))
+                connection.execute(update(sources).where((sources.c.id == source_id)
+                                                         & (sources.c.failures >= pause_after)).values(paused=True))
+
+    def add_article(self, article: StoredArticle, published: datetime | None) -> bool:
+        """Keep an ingested article; False if it is held already."""
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(articles).values(
+                    id=article.id, source_id=article.source_id, guid=article.guid,
+                    canonical_url=article.canonical_url, outlet=article.outlet, backfill=article.backfill,
+                    document=article.document, fetched_at=self.storage.clock().isoformat(),
+                    published=published.isoformat() if published else None))
+            return True
+        except IntegrityError:
+            return False
+
+    def articles(self, since: datetime | None = None) -> list[StoredArticle]:
+        """Return the ingested articles fetched since a moment (the retention window), oldest first."""
+        query = select(articles).order_by(articles.c.fetched_at)
+        if since is not None:
+            query = query.where(articles.c.fetched_at >= since.isoformat())
+        with self.engine.connect() as connection:
+            return [StoredArticle(row.id, row.source_id, row.guid, row.canonical_url, row.outlet, bool(row.backfill),
+                                  row.document) for row in connection.execute(query)]
+
+    def forget_before(self, moment: datetime) -> int:
+        """Delete ingested articles fetched before a moment; return how many."""
+        with self.engine.begin() as connection:
+            return int(connection.execute(articles.delete().where(articles.c.fetched_at < moment.isoformat()))
+                       .rowcount)
+
+    @staticmethod
+    def _source(connection: Connection, row: object) -> Source:
+        values = dict(row)  # type: ignore[call-overload]
+        return Source(
+            id=int(values["id"]), url=str(values["url"]), interval=timedelta(minutes=int(values["interval_minutes"])),
+            etag=values["etag"], last_modified=values["last_modified"],
+            last_success=datetime.fromisoformat(values["last_success"]) if values["last_success"] else None,
+            last_error=values["last_error"], failures=int(values["failures"]), paused=bool(values["paused"]),
+            next_poll=datetime.fromisoformat(values["next_poll"]), title=values["title"],
+            guild_id=int(values["guild_id"]), first_poll_done=values["last_success"] is not None,
+        )
+
+    def article_count(self, source_id: int) -> int:
+        """Count a source's articles held."""
+        from sqlalchemy import func  # noqa: PLC0415
+
+        with self.engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(articles)
+                                          .where(articles.c.source_id == source_id)).scalar() or 0)

@@ -87,13 +87,17 @@ def parse_feed(data: bytes, content_type: str | None = None) -> ParsedFeed:
 
 def entry_article(entry: FeedEntry, outlet: str | None, text: str | None = None) -> Article:
     """Turn a feed entry (or the page it links to, as `text`) into an article with its metadata."""
+    return Article.from_text(entry_id(entry), entry_document(entry, outlet, text))
+
+
+def entry_document(entry: FeedEntry, outlet: str | None, text: str | None = None) -> str:
+    """Write an entry as an article file holds it: YAML front matter, then the text."""
     meta = {key: value for key, value in {
         "title": entry.title, "source": outlet, "url": entry.url,
         "published": entry.published.isoformat() if entry.published else None,
     }.items() if value}
     body = text if text is not None else entry.text
-    document = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n" + body + "\n"
-    return Article.from_text(entry_id(entry), document)
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n" + body + "\n"
 
 
 def entry_id(entry: FeedEntry) -> str:

@@ -1,0 +1,220 @@
+"""Feeds from a local HTTP server on 127.0.0.1 (real-looking RSS built from the seed articles), through the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from xml.sax.saxutils import escape
+
+import pytest
+from aiohttp import web
+
+from bot.cli import main
+from tests.conftest import AFP, FT, STRAITS_TIMES, raw_seed
+
+SLOW_SECONDS = 2
+
+
+def rss(title: str, items: list[tuple[str, str, str, str]]) -> bytes:
+    """Build RSS 2.0 from (guid, link, title, body) items."""
+    parts = [f"<?xml version='1.0' encoding='UTF-8'?><rss version='2.0'><channel><title>{escape(title)}</title>"]
+    for guid, link, headline, body in items:
+        paragraphs = "".join(f"<p>{escape(line)}</p>" for line in body.splitlines() if line.strip())
+        parts.append(f"<item><guid>{guid}</guid><link>{escape(link)}</link><title>{escape(headline)}</title>"
+                     f"<pubDate>{format_datetime(datetime(2025, 2, 21, 12, tzinfo=UTC))}</pubDate>"
+                     f"<description><![CDATA[{paragraphs}]]></description></item>")
+    parts.append("</channel></rss>")
+    return "".join(parts).encode("utf-8")
+
+
+class FeedServer:
+    """An aiohttp server in its own thread, serving feeds and the failures real feeds bring."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str | None]] = []  # (path, If-None-Match)
+        self.port = 0
+        self._loop = asyncio.new_event_loop()
+        self._started = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __enter__(self) -> FeedServer:
+        self._thread.start()
+        self._started.wait(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        app = web.Application()
+        wire = rss("The Straits Times", [("st-1", self.url("/st/1?utm_source=rss"), "US, China leaders raise concerns",
+                                          raw_seed(STRAITS_TIMES))])
+        other = rss("AFP", [("afp-1", self.url("/afp/1"), "US, China leaders raise concerns", raw_seed(AFP))])
+        repost = rss("The Straits Times", [("st-1-again", self.url("/st/1-again"), "Same story, new address",
+                                            raw_seed(STRAITS_TIMES))])
+        later = rss("Financial Times", [("ft-1", self.url("/ft/1"), "China demands tariffs go", raw_seed(FT))])
+        latin = ("<?xml version='1.0' encoding='ISO-8859-1'?><rss version='2.0'><channel><title>Le Monde</title>"
+                 "<item><guid>lm-1</guid><link>http://example.fr/1</link><title>Caf\xe9</title><description>"
+                 "Le ministre a d\xe9missionn\xe9 lundi soir apr\xe8s une longue dispute.</description></item>"
+                 "</channel></rss>").encode("latin-1")
+
+        def feed(body: bytes, etag: str):
+            async def handler(request: web.Request) -> web.StreamResponse:
+                self.requests.append((request.path, request.headers.get("If-None-Match")))
+                if request.headers.get("If-None-Match") == etag:
+                    return web.Response(status=304, headers={"ETag": etag})
+                return web.Response(body=body, content_type="application/rss+xml", headers={"ETag": etag})
+            return handler
+
+        async def page(request: web.Request) -> web.Response:
+            return web.Response(text="<!DOCTYPE html><html><body><h1>Home</h1></body></html>", content_type="text/html")
+
+        async def broken(request: web.Request) -> web.Response:
+            return web.Response(body=b"<rss version='2.0'><channel><item><title>cut", content_type="application/xml")
+
+        async def big(request: web.Request) -> web.StreamResponse:
+            response = web.StreamResponse(headers={"Content-Type": "application/rss+xml"})
+            await response.prepare(request)
+            for _ in range(10 * 16):
+                await response.write(b" " * 65_536)
+            return response
+
+        async def loop(request: web.Request) -> web.Response:
+            raise web.HTTPFound("/loop")
+
+        async def slow(request: web.Request) -> web.Response:
+            await asyncio.sleep(SLOW_SECONDS)
+            return web.Response(body=later)
+
+        async def empty(request: web.Request) -> web.Response:
+            return web.Response(body=b"", content_type="application/rss+xml")
+
+        for path, handler in {"/wire.rss": feed(wire, '"w1"'), "/afp.rss": feed(other, '"a1"'),
+                              "/repost.rss": feed(repost, '"r1"'), "/ft.rss": feed(later, '"f1"'),
+                              "/latin.rss": feed(latin, '"l1"'), "/page": page, "/broken.xml": broken, "/big": big,
+                              "/loop": loop, "/slow": slow, "/empty": empty}.items():
+            app.router.add_get(path, handler)
+        runner = web.AppRunner(app)
+        self._loop.run_until_complete(runner.setup())
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        self._loop.run_until_complete(site.start())
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._started.set()
+        self._loop.run_forever()
+        self._loop.run_until_complete(runner.cleanup())
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def state(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.setenv("BRIEFBOT_CORPUS_DIR", str(tmp_path / "empty-folder"))
+    (tmp_path / "empty-folder").mkdir()
+    monkeypatch.setenv("BRIEFBOT_FETCH_ALLOW_HOSTS", "127.0.0.1")
+
+
+def cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_feeds_join_the_corpus_copies_are_one_story_and_reposts_are_dropped(capsys, server):
+    for path in ("/wire.rss", "/afp.rss", "/repost.rss"):
+        assert cli(capsys, "source", "add", server.url(path))[0] == 0
+    code, out, _ = cli(capsys, "source", "poll")
+    assert code == 0
+    assert out.splitlines() == ["source 1: 1 new, 0 already held", "source 2: 1 new, 0 already held",
+                                "source 3: 0 new, 1 already held"]
+    code, out, _ = cli(capsys, "stories", "--json")
+    [story] = json.loads(out)["stories"]
+    assert story["sources"] == 2 and set(story["outlets"]) == {"The Straits Times", "AFP"}
+    code, out, _ = cli(capsys, "summary", "Bessent", "--json")
+    assert code == 0 and json.loads(out)["sentences"]
+
+
+def test_conditional_get_and_a_restart_keep_the_corpus(capsys, server):
+    cli(capsys, "source", "add", server.url("/wire.rss"), "--interval", "1")
+    cli(capsys, "source", "poll")
+    with_database = cli(capsys, "stories", "--json")[1]
+    from bot.settings import load_settings
+    from bot.storage import SourceStore, Storage
+
+    store = SourceStore(Storage.open(load_settings().database))
+    with store.engine.begin() as connection:  # make the source due again now
+        connection.exec_driver_sql("UPDATE sources SET next_poll = '2000-01-01T00:00:00+00:00'")
+    code, out, _ = cli(capsys, "source", "poll")
+    assert out.strip() == "source 1: not modified"
+    assert server.requests[-1] == ("/wire.rss", '"w1"')
+    assert cli(capsys, "stories", "--json")[1] == with_database  # a new process reads the same corpus
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/page", "web page (HTML)"),
+        ("/broken.xml", "malformed XML"),
+        ("/big", "byte limit"),
+        ("/loop", "redirect"),
+        ("/empty", "empty"),
+    ],
+)
+def test_each_bad_source_fails_alone_with_a_stored_reason(capsys, server, path, reason):
+    cli(capsys, "source", "add", server.url("/wire.rss"))
+    cli(capsys, "source", "add", server.url(path))
+    code, out, _ = cli(capsys, "source", "poll")
+    lines = out.splitlines()
+    assert lines[0] == "source 1: 1 new, 0 already held"
+    assert lines[1].startswith("source 2: ") and reason in lines[1]
+    _, listing, _ = cli(capsys, "source", "list")
+    assert "last error: " in listing.splitlines()[1] and reason in listing.splitlines()[1]
+    assert "1 articles" in listing.splitlines()[0]
+
+
+def test_a_non_utf8_feed_is_read_in_its_declared_encoding(capsys, server):
+    cli(capsys, "source", "add", server.url("/latin.rss"))
+    cli(capsys, "source", "poll")
+    code, out, _ = cli(capsys, "summary", "ministre", "--json")
+    assert code == 0
+    assert json.loads(out)["sentences"][0]["text"] == "Le ministre a démissionné lundi soir après une longue dispute."
+
+
+def test_private_addresses_are_refused_unless_allowed(capsys, server, monkeypatch):
+    monkeypatch.setenv("BRIEFBOT_FETCH_ALLOW_HOSTS", "")
+    cli(capsys, "source", "add", server.url("/wire.rss"))
+    cli(capsys, "source", "add", f"http://localhost:{server.port}/wire.rss")
+    code, out, _ = cli(capsys, "source", "poll")
+    assert all("not a public address" in line for line in out.splitlines())
+    assert server.requests == []  # nothing reached the server
+
+
+def test_a_source_added_twice_is_refused(capsys, server):
+    assert cli(capsys, "source", "add", server.url("/wire.rss"))[0] == 0
+    code, _, err = cli(capsys, "source", "add", server.url("/wire.rss/?utm_source=x"))
+    assert code == 2 and "followed already" in err
+
+
+def test_a_feed_that_does_not_answer_in_time_is_a_time_out(server):
+    from bot.fetch import Fetcher, FetchError
+
+    async def fetch() -> None:
+        async with Fetcher(frozenset({"127.0.0.1"}), timeout=0.5) as fetcher:
+            await fetcher.fetch(server.url("/slow"))
+
+    with pytest.raises(FetchError, match="timed out after 0.5 s"):
+        asyncio.run(fetch())
