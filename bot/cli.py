@@ -301,6 +301,7 @@ def _run_console(args: argparse.Namespace, settings: Settings) -> int:
     import signal  # noqa: PLC0415
     from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
 
+    from bot.live import LiveCorpus  # noqa: PLC0415
     from bot.posters import ConsolePoster  # noqa: PLC0415
     from bot.scheduler import ScheduleRunner  # noqa: PLC0415
 
@@ -310,7 +311,8 @@ def _run_console(args: argparse.Namespace, settings: Settings) -> int:
     storage = _log(settings)
 
     async def serve() -> None:
-        runner = ScheduleRunner(storage, ConsolePoster(corpus), corpus,
+        live = LiveCorpus(corpus)
+        runner = ScheduleRunner(storage, ConsolePoster(live), live,
                                 timedelta(minutes=settings.schedule_grace_minutes), ThreadPoolExecutor(1))
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -53,8 +53,8 @@ class BriefBot(commands.Bot):
         )
         self.services = services
         self.storage = storage
-        self.corpus = services.corpus
-        self.runner = ScheduleRunner(storage, DiscordPoster(self, services.corpus), services.corpus, grace,
+        self.live = services.live
+        self.runner = ScheduleRunner(storage, DiscordPoster(self, services.live), services.live, grace,
                                      services.engine)
         self.start_schedules = start_schedules
         self.guild_id = guild_id
@@ -63,7 +63,7 @@ class BriefBot(commands.Bot):
     async def setup_hook(self) -> None:
         """Add the cogs and register their commands with Discord if they changed since the last start."""
         await self.add_cog(BriefingsCog(self.services))
-        await self.add_cog(SchedulesCog(self.storage, self.runner, self.corpus))
+        await self.add_cog(SchedulesCog(self.storage, self.runner, self.live))
         guild = discord.Object(self.guild_id) if self.guild_id else None
         if guild is not None:
             self.tree.copy_global_to(guild=guild)

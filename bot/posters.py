@@ -8,8 +8,8 @@ import sys
 import discord
 
 from bot import render
+from bot.live import LiveCorpus
 from bot.scheduler import Delivery, PostError
-from briefings.corpus import Corpus
 
 log = logging.getLogger(__name__)
 
@@ -19,14 +19,15 @@ HISTORY_CHECKED = 50  # how many recent messages are searched for a post made be
 class DiscordPoster:
     """Posts to the schedule's channel, mentioning only the schedule's role (if any)."""
 
-    def __init__(self, client: discord.Client, corpus: Corpus) -> None:
+    def __init__(self, client: discord.Client, live: LiveCorpus) -> None:
         self.client = client
-        self.corpus = corpus
+        self.live = live
 
     async def post(self, delivery: Delivery) -> int:
         """Post the briefing as embeds (one message per page); return the first message's id."""
         channel = await self._channel(delivery.schedule.channel_id)
-        reply = render.briefing_reply(self.corpus, delivery.briefing, notes=delivery.notes, marker=delivery.marker)
+        reply = render.briefing_reply(self.live.current, delivery.briefing, notes=delivery.notes,
+                                      marker=delivery.marker)
         role = delivery.schedule.role_id
         mentions = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(role)]) if role \
             else discord.AllowedMentions.none()
@@ -73,8 +74,8 @@ class DiscordPoster:
 class ConsolePoster:
     """Prints scheduled briefings in the terminal, as `briefbot brief` would."""
 
-    def __init__(self, corpus: Corpus) -> None:
-        self.corpus = corpus
+    def __init__(self, live: LiveCorpus) -> None:
+        self.live = live
 
     async def post(self, delivery: Delivery) -> int:
         """Print the briefing with its notes."""
@@ -84,7 +85,7 @@ class ConsolePoster:
         out.print(f"[dim]— scheduled briefing ({delivery.marker}, {delivery.schedule.describe()}) —[/dim]")
         for note in delivery.notes:
             out.print(f"[italic]{note}[/italic]")
-        print_briefing(out, delivery.briefing, self.corpus)
+        print_briefing(out, delivery.briefing, self.live.current)
         return 0
 
     async def find(self, delivery: Delivery) -> int | None:

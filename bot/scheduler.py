@@ -23,9 +23,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.live import LiveCorpus
 from bot.storage import Storage
 from briefings.briefing import Briefing, build_briefing
-from briefings.corpus import Corpus
 from briefings.scheduling import DigestSchedule, Run, decide, next_digest_at
 
 log = logging.getLogger(__name__)
@@ -66,11 +66,11 @@ class Poster(Protocol):
 class ScheduleRunner:
     """Arms a timer per schedule and posts each run exactly once."""
 
-    def __init__(self, storage: Storage, poster: Poster, corpus: Corpus, grace: timedelta, engine: Executor,
+    def __init__(self, storage: Storage, poster: Poster, live: LiveCorpus, grace: timedelta, engine: Executor,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.storage = storage
         self.poster = poster
-        self.corpus = corpus
+        self.live = live
         self.grace = grace
         self.engine = engine
         self.clock = clock
@@ -181,7 +181,8 @@ class ScheduleRunner:
     async def _briefing(self, schedule: DigestSchedule) -> Briefing:
         last = self.storage.last(schedule.destination)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.engine, lambda: build_briefing(self.corpus, last=last,
+        corpus = self.live.current
+        return await loop.run_in_executor(self.engine, lambda: build_briefing(corpus, last=last,
                                                                               topic=schedule.topic))
 
     def _notes(self, schedule: DigestSchedule, run: Run) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
+from bot.live import LiveCorpus
 from bot.pages import PageTurner
 from bot.render import Reply
 from briefings.briefing import build_briefing
@@ -39,7 +40,7 @@ CHOICE_NAME_LIMIT = 100
 class Services:
     """What the commands need, handed in by the wiring in `bot/__main__` (never looked up globally)."""
 
-    corpus: Corpus
+    live: LiveCorpus
     briefings: BriefingLog
     defer_after: float = 0.25  # answer at once if the work is done by then; otherwise defer and follow up
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
@@ -60,8 +61,8 @@ class BriefingsCog(commands.Cog, name="Briefings"):
 
     @property
     def corpus(self) -> Corpus:
-        """Return the corpus the commands read."""
-        return self.services.corpus
+        """Return the corpus the commands read (as it is now: feeds and the folder update it)."""
+        return self.services.live.current
 
     @app_commands.command(name="brief")
     async def brief(self, interaction: discord.Interaction) -> None:

@@ -10,9 +10,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
+from bot.live import LiveCorpus
 from bot.scheduler import PostError, ScheduleRunner
 from bot.storage import Storage
-from briefings.corpus import Corpus
 from briefings.scheduling import (
     DigestSchedule,
     ScheduleError,
@@ -34,10 +34,10 @@ NEEDED = ("view_channel", "send_messages", "embed_links", "read_message_history"
 class SchedulesCog(commands.GroupCog, group_name="schedule", group_description="Daily briefings (Manage Server)"):
     """Daily briefings at a chosen local time: only members who can manage the server may change them."""
 
-    def __init__(self, storage: Storage, runner: ScheduleRunner, corpus: Corpus) -> None:
+    def __init__(self, storage: Storage, runner: ScheduleRunner, live: LiveCorpus) -> None:
         self.storage = storage
         self.runner = runner
-        self.corpus = corpus
+        self.live = live
         super().__init__()
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
@@ -71,7 +71,7 @@ class SchedulesCog(commands.GroupCog, group_name="schedule", group_description="
             await _private(interaction, f"Briefbot cannot post in {target.mention}: it needs {', '.join(missing)}. "
                            "Give it those permissions there, or pick another channel. Nothing was saved.")
             return
-        if topic and matching_sentences(self.corpus.index, topic).size == 0:
+        if topic and matching_sentences(self.live.current.index, topic).size == 0:
             await _private(interaction, f"No article mentions “{render.safe(topic)}” yet. Nothing was saved.")
             return
         schedule = self.storage.add_schedule(DigestSchedule(
@@ -88,7 +88,8 @@ class SchedulesCog(commands.GroupCog, group_name="schedule", group_description="
 
     @set_schedule.autocomplete("topic")
     async def _topics(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=n[:100], value=n[:100]) for n in complete_topics(self.corpus.index, current)]
+        names = complete_topics(self.live.current.index, current)
+        return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names]
 
     @app_commands.command(name="list")
     async def list_schedules(self, interaction: discord.Interaction) -> None:
@@ -187,7 +188,7 @@ async def _private(interaction: discord.Interaction, text: str) -> None:
 
 async def setup(bot: commands.Bot) -> None:
     """Load the cog (extension entry point); its services come from the bot the wiring built."""
-    storage, runner, corpus = (getattr(bot, name, None) for name in ("storage", "runner", "corpus"))
-    if not isinstance(storage, Storage) or not isinstance(runner, ScheduleRunner) or not isinstance(corpus, Corpus):
+    storage, runner, live = (getattr(bot, name, None) for name in ("storage", "runner", "live"))
+    if not isinstance(storage, Storage) or not isinstance(runner, ScheduleRunner) or not isinstance(live, LiveCorpus):
         raise RuntimeError("SchedulesCog needs the storage, runner and corpus the bot was built with")
-    await bot.add_cog(SchedulesCog(storage, runner, corpus))
+    await bot.add_cog(SchedulesCog(storage, runner, live))

@@ -49,7 +49,8 @@ async def bot_and_runner(settings, corpus, clock) -> AsyncIterator[tuple[object,
 def restarted(client, settings, corpus, clock) -> ScheduleRunner:
     """A runner as a freshly started process would have it: its own database handle and instance id."""
     storage = Storage.open(settings.database, clock)
-    return ScheduleRunner(storage, DiscordPoster(client, corpus), corpus, GRACE, client.services.engine, clock=clock)
+    return ScheduleRunner(storage, DiscordPoster(client, client.live), client.live, GRACE, client.services.engine,
+                          clock=clock)
 
 
 def schedule_for(fake, at="08:00", zone="Europe/London", days="every day", topic=None, role_id=None,

@@ -1,0 +1,49 @@
+"""The corpus the bot answers from, replaced whole when articles arrive (readers never see half an update)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from briefings.corpus import Article, Corpus
+
+log = logging.getLogger(__name__)
+
+
+class LiveCorpus:
+    """Holds the current corpus; a rebuild makes a new one and swaps it in."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._current = corpus
+        self._lock = threading.Lock()
+
+    @property
+    def current(self) -> Corpus:
+        """Return the corpus as it is now."""
+        return self._current
+
+    def replace(self, corpus: Corpus) -> None:
+        """Swap in a new corpus (already indexed and grouped, so the first command after is not slow)."""
+        with self._lock:
+            self._current = corpus
+
+
+def folder_snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Return each article file's modification time and size, to notice new and changed files."""
+    if not folder.is_dir():
+        return {}
+    return {path.name: (path.stat().st_mtime_ns, path.stat().st_size) for path in folder.glob("*.txt")}
+
+
+def assemble(folder_articles: tuple[Article, ...], stored: Callable[[datetime], list[Article]],
+             retention: timedelta) -> Corpus:
+    """Build the corpus from the folder's articles and the stored feed articles within the retention window."""
+    known = {article.id for article in folder_articles}
+    extra = tuple(article for article in stored(datetime.now(UTC) - retention) if article.id not in known)
+    corpus = Corpus(folder_articles + extra)
+    corpus.index  # noqa: B018 - built here, in the background, not by the first command
+    corpus.stories  # noqa: B018
+    return corpus
