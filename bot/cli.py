@@ -445,7 +445,7 @@ def _with_feed_articles(corpus: Corpus, settings: Settings) -> Corpus:
     known = {article.id for article in corpus}
     extra = [Article.from_text(item.id, item.document) for item in held if item.id not in known]
     log.info("added %d articles from feeds", len(extra))
-    return Corpus(corpus.articles + tuple(extra))
+    return Corpus(corpus.articles + tuple(extra), frozenset(item.id for item in held if item.backfill))
 
 
 def _load_with_progress(folder: Path, max_bytes: int) -> tuple[Corpus, tuple[LoadProblem, ...]]:

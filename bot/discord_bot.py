@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +14,23 @@ import discord
 import discord.gateway
 import discord.http
 import yarl
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 from discord import app_commands
 from discord.ext import commands
 
 from bot.exts.briefings import BriefingsCog, Services
 from bot.exts.schedules import SchedulesCog
+from bot.exts.sources import SourcesCog
+from bot.fetch import Fetcher
 from bot.posters import DiscordPoster
 from bot.scheduler import ScheduleRunner
-from bot.storage import Storage
+from bot.sources import Ingestor
+from bot.storage import SourceStore, Storage
 
 log = logging.getLogger(__name__)
 
+INGEST_EVERY = timedelta(seconds=30)  # how often due feeds are polled and the corpus folder looked at
 DISCORD_API_BASE_URL = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
 
@@ -38,12 +45,22 @@ def point_discord_py_at(api_base_url: str, gateway_url: str) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
+@dataclass(frozen=True, slots=True)
+class SourceSettings:
+    """What following feeds and the folder needs."""
+
+    folder: Path
+    max_bytes: int
+    retention: timedelta
+    allowed_hosts: frozenset[str]
+
+
 class BriefBot(commands.Bot):
     """Briefbot on Discord: slash commands only, and it never pings anyone unless told to."""
 
     def __init__(self, services: Services, storage: Storage, *, guild_id: int | None, state_dir: Path,
                  grace: timedelta = timedelta(hours=2), guild_ready_timeout: float = 2.0,
-                 start_schedules: bool = True) -> None:
+                 start_schedules: bool = True, sources: SourceSettings | None = None) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents(guilds=True),
@@ -57,6 +74,10 @@ class BriefBot(commands.Bot):
         self.runner = ScheduleRunner(storage, DiscordPoster(self, services.live), services.live, grace,
                                      services.engine)
         self.start_schedules = start_schedules
+        self.source_settings = sources
+        self.ingestor: Ingestor | None = None
+        self._fetcher: Fetcher | None = None
+        self._ingest = AsyncIOScheduler(timezone=UTC)
         self.guild_id = guild_id
         self.sync_record = state_dir / "discord-commands.json"
 
@@ -64,6 +85,11 @@ class BriefBot(commands.Bot):
         """Add the cogs and register their commands with Discord if they changed since the last start."""
         await self.add_cog(BriefingsCog(self.services))
         await self.add_cog(SchedulesCog(self.storage, self.runner, self.live))
+        if self.source_settings is not None:
+            self._fetcher = await Fetcher(self.source_settings.allowed_hosts).__aenter__()
+            self.ingestor = Ingestor(self.live, self.source_settings.folder, self.source_settings.max_bytes,
+                                     SourceStore(self.storage), self._fetcher, self.source_settings.retention)
+            await self.add_cog(SourcesCog(self.ingestor))
         guild = discord.Object(self.guild_id) if self.guild_id else None
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
@@ -88,6 +114,10 @@ class BriefBot(commands.Bot):
     async def close(self) -> None:
         """Stop the timers, disconnect, then stop the engine thread (queued work is dropped: its users are gone)."""
         self.runner.stop()
+        if self._ingest.running:
+            self._ingest.shutdown(wait=False)
+        if self._fetcher is not None:
+            await self._fetcher.__aexit__(None, None, None)
         await super().close()
         self.services.engine.shutdown(wait=False, cancel_futures=True)
 
@@ -95,6 +125,11 @@ class BriefBot(commands.Bot):
         """Start the schedules once connected (the first sweep catches up what was missed while away)."""
         if self.start_schedules and not self.runner.scheduler.running:
             self.runner.start()
+        if self.start_schedules and self.ingestor is not None and not self._ingest.running:
+            self._ingest.start()
+            self._ingest.add_job(self.ingestor.tick, IntervalTrigger(seconds=INGEST_EVERY.total_seconds()),
+                                 id="ingest", coalesce=True, max_instances=1, misfire_grace_time=300,
+                                 next_run_time=datetime.now(UTC))
         log.info("connected as %s (%s) to %d servers", self.user, self.user.id if self.user else "?",
                  len(self.guilds))
 

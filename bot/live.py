@@ -38,12 +38,17 @@ def folder_snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return {path.name: (path.stat().st_mtime_ns, path.stat().st_size) for path in folder.glob("*.txt")}
 
 
-def assemble(folder_articles: tuple[Article, ...], stored: Callable[[datetime], list[Article]],
+def assemble(folder_articles: tuple[Article, ...], stored: Callable[[datetime], list[tuple[Article, bool]]],
              retention: timedelta) -> Corpus:
-    """Build the corpus from the folder's articles and the stored feed articles within the retention window."""
+    """Build the corpus from the folder's articles and the stored feed articles within the retention window.
+
+    `stored` returns each stored article with whether it came as a feed's back-catalogue.
+    """
     known = {article.id for article in folder_articles}
-    extra = tuple(article for article in stored(datetime.now(UTC) - retention) if article.id not in known)
-    corpus = Corpus(folder_articles + extra)
+    extra = [(article, backfill) for article, backfill in stored(datetime.now(UTC) - retention)
+             if article.id not in known]
+    corpus = Corpus(folder_articles + tuple(article for article, _ in extra),
+                    frozenset(article.id for article, backfill in extra if backfill))
     corpus.index  # noqa: B018 - built here, in the background, not by the first command
     corpus.stories  # noqa: B018
     return corpus

@@ -6,15 +6,18 @@ paused after eight; its stored reason shows in the source list. It never affects
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.fetch import Fetcher, FetchError
+from bot.live import LiveCorpus, assemble, folder_snapshot
 from bot.storage import Source, SourceStore, StoredArticle
-from briefings.corpus import Article
+from briefings.corpus import Article, Corpus
 from briefings.dedup import Deduplicator
 from briefings.feeds import FeedError, canonical_url, entry_document, entry_id, parse_feed
 
@@ -92,3 +95,65 @@ class SourcePoller:
                           pause_after=PAUSE_AFTER_FAILURES)
         log.warning("source %s (%s) failed: %s; next try in %s", source.id, source.url, reason, wait)
         return PollResult(source.id, error=reason)
+
+
+class Ingestor:
+    """Keeps the live corpus current: polls due feeds and watches the corpus folder, rebuilding when either adds.
+
+    The folder is watched by comparing file times and sizes every half minute (no platform file-watch API, so it
+    works on network drives and in containers alike).
+    """
+
+    def __init__(self, live: LiveCorpus, folder: Path, max_bytes: int, store: SourceStore, fetcher: Fetcher,
+                 retention: timedelta, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.live = live
+        self.folder = folder
+        self.max_bytes = max_bytes
+        self.store = store
+        self.poller = SourcePoller(store, fetcher, clock)
+        self.retention = retention
+        self._snapshot = folder_snapshot(folder)
+        from_feeds = {held.id for held in store.articles()}
+        self._folder_articles = tuple(article for article in live.current if article.id not in from_feeds)
+        self._parsed: dict[str, Article] = {}
+        self._busy = asyncio.Lock()
+
+    async def tick(self) -> bool:
+        """Poll due feeds and look at the folder; rebuild the corpus if anything arrived. Return whether it did."""
+        async with self._busy:
+            snapshot = folder_snapshot(self.folder)
+            folder_changed = snapshot != self._snapshot
+            results = await self.poller.poll_due()
+            arrived = sum(len(result.new_articles) for result in results)
+            if not folder_changed and not arrived:
+                return False
+            if folder_changed:
+                corpus, problems = await asyncio.to_thread(Corpus.from_folder, self.folder, self.max_bytes)
+                for problem in problems:
+                    log.warning("%s", problem)
+                self._folder_articles = corpus.articles
+                self._snapshot = snapshot
+            rebuilt = await asyncio.to_thread(assemble, self._folder_articles, self._stored, self.retention)
+            self.live.replace(rebuilt)
+            log.info("corpus now %d articles (%d from feeds this time%s)", len(rebuilt), arrived,
+                     ", folder changed" if folder_changed else "")
+            return True
+
+    async def add_and_poll(self, url: str, interval: timedelta, guild_id: int = 0) -> PollResult:
+        """Follow a new source and poll it at once (its first poll is background, not news)."""
+        source = self.store.add(url, canonical_url(url), interval, guild_id)
+        async with self._busy:
+            result = await self.poller.poll(source)
+            if result.new_articles:
+                self.live.replace(await asyncio.to_thread(assemble, self._folder_articles, self._stored,
+                                                          self.retention))
+        return result
+
+    def _stored(self, since: datetime) -> list[tuple[Article, bool]]:
+        held = []
+        for item in self.store.articles(since):
+            article = self._parsed.get(item.id)
+            if article is None:
+                article = self._parsed[item.id] = Article.from_text(item.id, item.document)
+            held.append((article, item.backfill))
+        return held

@@ -96,7 +96,7 @@ def build_briefing(corpus: Corpus, as_of: datetime | None = None, last: Briefing
         last = None  # briefing as of a moment before the last briefing: that one has not happened yet
     visible = [a for a in corpus if a.published is None or until is None or a.published <= until]
     if len(visible) < len(corpus):
-        corpus = Corpus(tuple(visible))  # as of an earlier moment: later articles do not exist yet
+        corpus = Corpus(tuple(visible), corpus.backfill)  # as of an earlier moment: later articles do not exist yet
     covered_until = max((a.published for a in visible if a.published), default=None)
     already = last.sentences if last else frozenset()
     since = _since(last, until)
@@ -138,7 +138,7 @@ def _since(last: BriefingRecord | None, until: datetime | None) -> datetime | No
 
 
 def _has_news(corpus: Corpus, story: Story, since: datetime) -> bool:
-    return any((corpus.get(a).published or since) >= since for a in story.article_ids)
+    return any((corpus.get(a).published or since) >= since for a in story.article_ids if a not in corpus.backfill)
 
 
 def _story_summary(corpus: Corpus, story: Story, already: frozenset[str], about: set[int] | None) -> Summary:

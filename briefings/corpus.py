@@ -141,6 +141,8 @@ class Corpus:
     """The articles Briefbot knows, in memory, in a stable order (by publication, then id)."""
 
     articles: tuple[Article, ...]
+    # Articles that came with a feed's first poll: its back-catalogue is background, never "what changed".
+    backfill: frozenset[str] = frozenset()
     _by_id: dict[str, Article] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

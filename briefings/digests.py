@@ -76,8 +76,10 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
     index = corpus.index
     published = index.published
     with np.errstate(invalid="ignore"):  # undated articles (NaN) are in neither window
+        backfill = np.asarray([article.id in corpus.backfill for article in index.articles], dtype=bool)
         new_mask = (published >= since.timestamp()) & (published <= (until.timestamp() if until else np.inf))
-        known_mask = published < since.timestamp()
+        known_mask = (published < since.timestamp()) | (backfill & new_mask)
+        new_mask &= ~backfill
     new_ids = index.sentences_of_articles(new_mask)
     known_ids = index.sentences_of_articles(known_mask)
     if topic:

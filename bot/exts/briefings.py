@@ -155,6 +155,7 @@ class BriefingsCog(commands.Cog, name="Briefings"):
             "**/changes** `[since]` `[topic]`: what newer articles add: new facts, moved figures, reversals.",
             "**/stories**: the stories, with their number of sources. **/story** `story`: one story in brief.",
             "**/schedule** `set` `list` `remove` `test`: a daily briefing at your server's time (Manage Server).",
+            "**/source** `add` `list` `remove`: RSS and Atom feeds whose articles join the corpus (Manage Server).",
             "**/help**: this message.",
         ]
         reply = Reply([render.Page("Briefbot", tuple(lines), render.corpus_footer(self.corpus))], ephemeral=True)

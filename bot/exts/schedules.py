@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
+from bot.exts._replies import reply_privately
 from bot.live import LiveCorpus
 from bot.scheduler import PostError, ScheduleRunner
 from bot.storage import Storage
@@ -60,26 +61,27 @@ class SchedulesCog(commands.GroupCog, group_name="schedule", group_description="
         try:
             at, zone, chosen_days = parse_time(time), parse_timezone(timezone), parse_days(days)
         except ScheduleError as error:
-            await _private(interaction, f"{error}. Nothing was saved.")
+            await reply_privately(interaction, f"{error}. Nothing was saved.")
             return
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
-            await _private(interaction, "Choose a text channel for the briefings. Nothing was saved.")
+            await reply_privately(interaction, "Choose a text channel for the briefings. Nothing was saved.")
             return
         missing = _missing_permissions(target)
         if missing:
-            await _private(interaction, f"Briefbot cannot post in {target.mention}: it needs {', '.join(missing)}. "
-                           "Give it those permissions there, or pick another channel. Nothing was saved.")
+            await reply_privately(interaction, f"Briefbot cannot post in {target.mention}: it needs "
+                                  f"{', '.join(missing)}. Give it those permissions there, or pick another channel. "
+                                  "Nothing was saved.")
             return
         if topic and matching_sentences(self.live.current.index, topic).size == 0:
-            await _private(interaction, f"No article mentions “{render.safe(topic)}” yet. Nothing was saved.")
+            await reply_privately(interaction, f"No article mentions “{render.safe(topic)}” yet. Nothing was saved.")
             return
         schedule = self.storage.add_schedule(DigestSchedule(
             0, interaction.guild_id or 0, target.id, at, zone, chosen_days, topic or None,
             role.id if role else None, created_by=interaction.user.id))
         run = self.runner.arm(schedule)
         when = f" Next: {render.timestamp(run.due, 'F')} ({render.timestamp(run.due, 'R')})." if run else ""
-        await _private(interaction, f"Saved schedule {schedule.id}: {render.safe(schedule.describe())} in "
+        await reply_privately(interaction, f"Saved schedule {schedule.id}: {render.safe(schedule.describe())} in "
                        f"{target.mention}{f', mentioning {role.mention}' if role else ''}.{when}")
 
     @set_schedule.autocomplete("timezone")
@@ -125,11 +127,11 @@ class SchedulesCog(commands.GroupCog, group_name="schedule", group_description="
         """Remove a schedule."""
         chosen = self._schedule(interaction, schedule)
         if chosen is None:
-            await _private(interaction, "No such schedule on this server: pick one from the list as you type.")
+            await reply_privately(interaction, "No such schedule on this server: pick one from the list as you type.")
             return
         self.storage.remove_schedule(chosen.id, chosen.guild_id)
         self.runner.disarm(chosen.id)
-        await _private(interaction, f"Removed schedule {chosen.id} ({render.safe(chosen.describe())}).")
+        await reply_privately(interaction, f"Removed schedule {chosen.id} ({render.safe(chosen.describe())}).")
 
     @app_commands.command(name="test")
     @app_commands.describe(schedule="The schedule to try")
@@ -137,7 +139,7 @@ class SchedulesCog(commands.GroupCog, group_name="schedule", group_description="
         """Post one briefing for a schedule now, marked as a test."""
         chosen = self._schedule(interaction, schedule)
         if chosen is None:
-            await _private(interaction, "No such schedule on this server: pick one from the list as you type.")
+            await reply_privately(interaction, "No such schedule on this server: pick one from the list as you type.")
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
@@ -161,10 +163,10 @@ class SchedulesCog(commands.GroupCog, group_name="schedule", group_description="
                                     error: app_commands.AppCommandError) -> None:
         """Refuse non-admins privately; log anything unexpected."""
         if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
-            await _private(interaction, "Only members who can manage this server can change its schedules.")
+            await reply_privately(interaction, "Only members who can manage this server can change its schedules.")
             return
         log.error("schedule command failed in guild %s", interaction.guild_id, exc_info=error)
-        await _private(interaction, "Sorry, something went wrong. It has been logged.")
+        await reply_privately(interaction, "Sorry, something went wrong. It has been logged.")
 
     def _schedule(self, interaction: discord.Interaction, value: str) -> DigestSchedule | None:
         wanted = value.strip().lstrip("#").split(" ")[0]
@@ -177,13 +179,6 @@ class SchedulesCog(commands.GroupCog, group_name="schedule", group_description="
 def _missing_permissions(channel: discord.TextChannel) -> list[str]:
     permissions = channel.permissions_for(channel.guild.me)
     return [name.replace("_", " ") for name in NEEDED if not getattr(permissions, name)]
-
-
-async def _private(interaction: discord.Interaction, text: str) -> None:
-    if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
-    else:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
 
 
 async def setup(bot: commands.Bot) -> None:

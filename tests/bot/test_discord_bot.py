@@ -20,7 +20,7 @@ from tests.bot.fakediscord import EventKind, running_client
 from tests.bot.fakediscord.fixtures import fake_discord  # noqa: F401 - the fixture
 from tests.conftest import SEEDS
 
-COMMANDS = ["brief", "changes", "help", "schedule", "stories", "story", "summary"]
+COMMANDS = ["brief", "changes", "help", "schedule", "source", "stories", "story", "summary"]
 BBC_BUSINESS = SEEDS.parent.parent / "shared" / "data" / "bbc-news-summary" / "News Articles" / "business"
 
 
@@ -195,8 +195,8 @@ def test_every_extension_imports_and_has_setup():
 
     import bot.exts
 
-    names = [module.name for module in pkgutil.iter_modules(bot.exts.__path__)]
-    assert names == ["briefings", "schedules"]
+    names = [module.name for module in pkgutil.iter_modules(bot.exts.__path__) if not module.name.startswith("_")]
+    assert names == ["briefings", "schedules", "sources"]
     for name in names:
         assert callable(importlib.import_module(f"bot.exts.{name}").setup)
 

@@ -14,7 +14,8 @@ import pytest
 from aiohttp import web
 
 from bot.cli import main
-from tests.conftest import AFP, FT, STRAITS_TIMES, raw_seed
+from tests.bot.fakediscord.fixtures import fake_discord  # noqa: F401 - the fixture
+from tests.conftest import AFP, FT, SEEDS, STRAITS_TIMES, raw_seed
 
 SLOW_SECONDS = 2
 
@@ -218,3 +219,56 @@ def test_a_feed_that_does_not_answer_in_time_is_a_time_out(server):
 
     with pytest.raises(FetchError, match="timed out after 0.5 s"):
         asyncio.run(fetch())
+
+
+async def test_source_add_through_discord_then_summary_and_a_new_folder_file_join_without_restart(
+        fake_discord, server, tmp_path, monkeypatch):  # noqa: F811
+    import shutil
+
+    from bot.__main__ import build_bot
+    from bot.settings import load_settings
+    from briefings.corpus import Corpus
+    from tests.bot.fakediscord import running_client
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SEEDS / f"{FT}.txt", folder)
+    for name, value in {"DISCORD_TOKEN": fake_discord.token, "DISCORD_API_BASE_URL": fake_discord.rest_base,
+                        "DISCORD_GATEWAY_URL": fake_discord.gateway_url, "BRIEFBOT_CORPUS_DIR": str(folder),
+                        "BRIEFBOT_STATE_DIR": str(tmp_path / "state")}.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    corpus, _ = Corpus.from_folder(folder)
+    bot = build_bot(settings, corpus, defer_after=5.0, guild_ready_timeout=0.05, start_schedules=False)
+    async with running_client(bot, fake_discord.token):
+        added = await fake_discord.invoke("source add", {"url": server.url("/wire.rss"), "interval": 15})
+        assert (await added.callback()).callback_type == 5
+        followup = await added.followup()
+        assert "1 articles came in" in followup.content
+        reply = await (await fake_discord.invoke("summary", {"topic": "Lifeng"})).callback()
+        assert "The Straits Times" in reply.embeds[0]["description"]
+        listing = await (await fake_discord.invoke("source list")).callback()
+        assert "1 articles" in listing.embeds[0]["description"]
+        shutil.copy(SEEDS / f"{AFP}.txt", folder)  # a new file in the watched folder
+        assert await bot.ingestor.tick()
+        stories = await (await fake_discord.invoke("stories")).callback()
+    assert "2 sources" in stories.embeds[0]["description"]  # the folder's AFP copy joined the feed's story
+
+
+async def test_members_without_manage_server_cannot_add_sources(fake_discord, server, tmp_path, monkeypatch):  # noqa: F811
+    from bot.__main__ import build_bot
+    from bot.settings import load_settings
+    from briefings.corpus import Corpus
+    from tests.bot.fakediscord import running_client
+
+    for name, value in {"DISCORD_TOKEN": fake_discord.token, "DISCORD_API_BASE_URL": fake_discord.rest_base,
+                        "DISCORD_GATEWAY_URL": fake_discord.gateway_url,
+                        "BRIEFBOT_STATE_DIR": str(tmp_path / "state")}.items():
+        monkeypatch.setenv(name, value)
+    corpus, _ = Corpus.from_folder(SEEDS)
+    bot = build_bot(load_settings(), corpus, defer_after=5.0, guild_ready_timeout=0.05, start_schedules=False)
+    bob = fake_discord.world.add_user("bob")
+    async with running_client(bot, fake_discord.token):
+        reply = await (await fake_discord.invoke("source add", {"url": server.url("/wire.rss")}, user=bob)).callback()
+    assert reply.ephemeral and "manage this server" in reply.content
+    assert bot.ingestor.store.all() == []

@@ -69,3 +69,12 @@ def test_sentences_already_posted_are_not_said_again(seeds):
     said = frozenset(s.text for s in first.sentences)
     second = build_digest(seeds, MARCH, budget=LengthBudget(sentences=3), already_said=said)
     assert said.isdisjoint(s.text for s in second.sentences)
+
+
+def test_a_feeds_back_catalogue_is_background_not_news(seeds):
+    from briefings.corpus import Corpus
+
+    with_backfill = Corpus(seeds.articles, backfill=frozenset({FT}))
+    digest = build_digest(with_backfill, MARCH)
+    assert digest.new_article_ids == () and digest.is_empty
+    assert FT in digest.known_article_ids

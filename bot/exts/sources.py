@@ -1,0 +1,114 @@
+"""Admin commands for live sources: /source add, list, remove (Manage Server)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.errors import StorageError
+from bot.exts._replies import reply_privately
+from bot.sources import Ingestor
+
+log = logging.getLogger(__name__)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class SourcesCog(commands.GroupCog, group_name="source", group_description="Feeds to follow (Manage Server)"):
+    """RSS and Atom feeds whose articles join what Briefbot reads."""
+
+    def __init__(self, ingestor: Ingestor) -> None:
+        self.ingestor = ingestor
+        super().__init__()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Check Manage Server at run time too."""
+        permissions = interaction.permissions
+        if interaction.guild is None or not (permissions.manage_guild or permissions.administrator):
+            raise app_commands.MissingPermissions(["manage_guild"])
+        return True
+
+    @app_commands.command(name="add")
+    @app_commands.describe(url="The feed's address (RSS or Atom, http or https)",
+                           interval="Minutes between polls (5 to 1440, default 30)")
+    async def add(self, interaction: discord.Interaction, url: str,
+                  interval: app_commands.Range[int, 5, 1440] = 30) -> None:
+        """Follow a feed; its articles join the corpus."""
+        if not url.startswith(("http://", "https://")):
+            await reply_privately(interaction, "Give the feed's full address, starting with https:// or http://.")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            result = await self.ingestor.add_and_poll(url, timedelta(minutes=interval), interaction.guild_id or 0)
+        except StorageError as error:
+            await interaction.followup.send(f"{render.safe(str(error))}.", ephemeral=True)
+            return
+        if result.error:
+            text = (f"Following it, but the first poll failed: {render.safe(result.error)}. It will be retried with "
+                    "growing pauses; `/source list` shows how it goes.")
+        else:
+            text = (f"Following it: {len(result.new_articles)} articles came in (its back-catalogue is background, "
+                    f"not news in the next briefing). Polled every {interval} minutes.")
+        await interaction.followup.send(text, ephemeral=True)
+
+    @app_commands.command(name="list")
+    async def list_sources(self, interaction: discord.Interaction) -> None:
+        """Show the feeds: last success, last error and article count."""
+        store = self.ingestor.store
+        blocks = []
+        for source in store.all(interaction.guild_id):
+            success = render.timestamp(source.last_success, "R") if source.last_success else "never"
+            line = (f"**#{source.id}** {render.safe(source.title or source.url)}\n<{source.url}> · every "
+                    f"{int(source.interval.total_seconds() // 60)} min · {store.article_count(source.id)} articles "
+                    f"· last success {success}")
+            if source.paused:
+                line += "\n⏸️ Paused after repeated failures."
+            if source.last_error:
+                line += f"\nLast error: {render.safe(source.last_error)}"
+            blocks.append(line)
+        pages = render.paginate("Sources", blocks or ["No sources yet. Add one with `/source add`."], "Briefbot")
+        await interaction.response.send_message(embed=pages[0].embed(1, len(pages)), ephemeral=True,
+                                                allowed_mentions=discord.AllowedMentions.none())
+
+    @app_commands.command(name="remove")
+    @app_commands.describe(source="The feed to stop following")
+    async def remove(self, interaction: discord.Interaction, source: str) -> None:
+        """Stop following a feed (its articles stay until they age out)."""
+        wanted = source.strip().lstrip("#").split(" ")[0]
+        chosen = self.ingestor.store.get(int(wanted)) if wanted.isdigit() else None
+        if chosen is None or chosen.guild_id != interaction.guild_id:
+            await reply_privately(interaction, "No such source on this server: pick one from the list as you type.")
+            return
+        self.ingestor.store.remove(chosen.id)
+        await reply_privately(interaction, f"Stopped following {render.safe(chosen.title or chosen.url)}.")
+
+    @remove.autocomplete("source")
+    async def _sources(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        choices = []
+        for source in self.ingestor.store.all(interaction.guild_id):
+            name = f"#{source.id} {source.title or source.url}"
+            if current.lower() in name.lower():
+                choices.append(app_commands.Choice(name=name[:100], value=str(source.id)))
+        return choices[:25]
+
+    async def cog_app_command_error(self, interaction: discord.Interaction,
+                                    error: app_commands.AppCommandError) -> None:
+        """Refuse non-admins privately; log anything unexpected."""
+        if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
+            await reply_privately(interaction, "Only members who can manage this server can change its sources.")
+            return
+        log.error("source command failed in guild %s", interaction.guild_id, exc_info=error)
+        await reply_privately(interaction, "Sorry, something went wrong. It has been logged.")
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Load the cog (extension entry point); the ingestor comes from the bot the wiring built."""
+    ingestor = getattr(bot, "ingestor", None)
+    if not isinstance(ingestor, Ingestor):
+        raise RuntimeError("SourcesCog needs the ingestor the bot was built with")
+    await bot.add_cog(SourcesCog(ingestor))
