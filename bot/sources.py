@@ -74,7 +74,8 @@ class SourcePoller:
             if not verdict.new:
                 duplicates += 1
                 continue
-            document = entry_document(entry, outlet)
+            page = await self._page_text(entry.url) if entry.is_summary_only and entry.url else None
+            document = entry_document(entry, outlet, page)
             article = Article.from_text(entry_id(entry), document)
             if not article.sentences:
                 continue
@@ -88,6 +89,19 @@ class SourcePoller:
                           last_modified=fetched.last_modified, title=feed.title)
         log.info("source %s: %d new articles, %d already held", source.id, len(new), duplicates)
         return PollResult(source.id, tuple(new), duplicates)
+
+    async def _page_text(self, url: str) -> str | None:
+        """Fetch the page a teaser links to and extract its article text; None keeps the teaser."""
+        try:
+            page = await self.fetcher.fetch(url)
+        except FetchError as error:
+            log.info("page %s not fetched (%s): keeping the feed's summary", url, error)
+            return None
+        import trafilatura  # noqa: PLC0415 - loaded only when a feed gives teasers
+
+        text = await asyncio.to_thread(trafilatura.extract, page.body, url=url, include_comments=False,
+                                       include_tables=False, favor_precision=True)
+        return str(text) if text and len(str(text).split()) >= 40 else None
 
     def _failed(self, source: Source, reason: str) -> PollResult:
         wait = min(source.interval * (2 ** (source.failures + 1)), MAX_BACKOFF)

@@ -57,22 +57,32 @@ class FeedServer:
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)
         app = web.Application()
-        wire = rss("The Straits Times", [("st-1", self.url("/st/1?utm_source=rss"), "US, China leaders raise concerns",
-                                          raw_seed(STRAITS_TIMES))])
-        other = rss("AFP", [("afp-1", self.url("/afp/1"), "US, China leaders raise concerns", raw_seed(AFP))])
-        repost = rss("The Straits Times", [("st-1-again", self.url("/st/1-again"), "Same story, new address",
-                                            raw_seed(STRAITS_TIMES))])
-        later = rss("Financial Times", [("ft-1", self.url("/ft/1"), "China demands tariffs go", raw_seed(FT))])
+
+        def bodies() -> dict[str, bytes]:
+            return {"wire": wire(), "afp": other(), "repost": repost(), "ft": later(), "latin": latin,
+                    "teaser": teaser()}
+
+        def wire():
+            return rss("The Straits Times", [("st-1", self.url("/st/1?utm_source=rss"),
+                                              "US, China leaders raise concerns", raw_seed(STRAITS_TIMES))])
+        def other():
+            return rss("AFP", [("afp-1", self.url("/afp/1"), "US, China leaders raise concerns", raw_seed(AFP))])
+        def repost():
+            return rss("The Straits Times", [("st-1-again", self.url("/st/1-again"), "Same story, new address",
+                                                    raw_seed(STRAITS_TIMES))])
+        def later():
+            return rss("Financial Times", [("ft-1", self.url("/ft/1"), "China demands tariffs go", raw_seed(FT))])
         latin = ("<?xml version='1.0' encoding='ISO-8859-1'?><rss version='2.0'><channel><title>Le Monde</title>"
                  "<item><guid>lm-1</guid><link>http://example.fr/1</link><title>Caf\xe9</title><description>"
                  "Le ministre a d\xe9missionn\xe9 lundi soir apr\xe8s une longue dispute.</description></item>"
                  "</channel></rss>").encode("latin-1")
 
-        def feed(body: bytes, etag: str):
+        def feed(name: str, etag: str):
             async def handler(request: web.Request) -> web.StreamResponse:
                 self.requests.append((request.path, request.headers.get("If-None-Match")))
                 if request.headers.get("If-None-Match") == etag:
                     return web.Response(status=304, headers={"ETag": etag})
+                body = bodies()[name]  # built per request: links need the port, known only once serving
                 return web.Response(body=body, content_type="application/rss+xml", headers={"ETag": etag})
             return handler
 
@@ -94,15 +104,28 @@ class FeedServer:
 
         async def slow(request: web.Request) -> web.Response:
             await asyncio.sleep(SLOW_SECONDS)
-            return web.Response(body=later)
+            return web.Response(body=later())
+
+        def teaser():
+            return rss("Financial Times", [("ft-teaser", self.url("/article/ft"), "China demands tariffs go",
+                                                  "Beijing has called on the US to cancel tariffs.")])
+        ft_page = ("<html><head><title>China demands tariffs go</title></head><body><nav>Home | World</nav>"
+                   "<article><h1>China demands tariffs go</h1>"
+                   + "".join(f"<p>{escape(line)}</p>" for line in raw_seed(FT).splitlines()[2:] if line.strip())
+                   + "</article><footer>Copyright</footer></body></html>")
+
+        async def article(request: web.Request) -> web.Response:
+            self.requests.append((request.path, None))
+            return web.Response(text=ft_page, content_type="text/html")
 
         async def empty(request: web.Request) -> web.Response:
             return web.Response(body=b"", content_type="application/rss+xml")
 
-        for path, handler in {"/wire.rss": feed(wire, '"w1"'), "/afp.rss": feed(other, '"a1"'),
-                              "/repost.rss": feed(repost, '"r1"'), "/ft.rss": feed(later, '"f1"'),
-                              "/latin.rss": feed(latin, '"l1"'), "/page": page, "/broken.xml": broken, "/big": big,
-                              "/loop": loop, "/slow": slow, "/empty": empty}.items():
+        for path, handler in {"/wire.rss": feed("wire", '"w1"'), "/afp.rss": feed("afp", '"a1"'),
+                              "/repost.rss": feed("repost", '"r1"'), "/ft.rss": feed("ft", '"f1"'),
+                              "/latin.rss": feed("latin", '"l1"'), "/page": page, "/broken.xml": broken, "/big": big,
+                              "/loop": loop, "/slow": slow, "/empty": empty,
+                              "/teaser.rss": feed("teaser", '"t1"'), "/article/ft": article}.items():
             app.router.add_get(path, handler)
         runner = web.AppRunner(app)
         self._loop.run_until_complete(runner.setup())
@@ -272,3 +295,14 @@ async def test_members_without_manage_server_cannot_add_sources(fake_discord, se
         reply = await (await fake_discord.invoke("source add", {"url": server.url("/wire.rss")}, user=bob)).callback()
     assert reply.ephemeral and "manage this server" in reply.content
     assert bot.ingestor.store.all() == []
+
+
+def test_a_teaser_entry_gets_the_article_text_from_its_page(capsys, server):
+    cli(capsys, "source", "add", server.url("/teaser.rss"))
+    assert cli(capsys, "source", "poll")[1].strip() == "source 1: 1 new, 0 already held"
+    code, out, _ = cli(capsys, "summary", "fake news", "--json")
+    assert code == 0
+    [sentence] = json.loads(out)["sentences"]
+    assert sentence["text"] == ("But the Chinese foreign ministry on Thursday said any reports that China and the US "
+                                "were nearing a deal were “fake news”.")
+    assert ("/article/ft", None) in server.requests
