@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
+import weakref
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 from briefings.index import CorpusIndex
 
@@ -48,8 +48,18 @@ def complete_topics(index: CorpusIndex, prefix: str, limit: int = 25) -> tuple[s
     return tuple((first + then)[:limit])
 
 
-@lru_cache(maxsize=4)
+# Per index, and only while the index lives: a cache keyed strongly would keep replaced corpora in memory.
+_CACHE: weakref.WeakKeyDictionary[CorpusIndex, tuple[Topic, ...]] = weakref.WeakKeyDictionary()
+
+
 def _topics(index: CorpusIndex) -> tuple[Topic, ...]:
+    cached = _CACHE.get(index)
+    if cached is None:
+        cached = _CACHE[index] = _count_topics(index)
+    return cached
+
+
+def _count_topics(index: CorpusIndex) -> tuple[Topic, ...]:
     names: Counter[str] = Counter()
     words: Counter[str] = Counter()
     spelling: dict[str, Counter[str]] = {}
