@@ -139,7 +139,10 @@ class Ingestor:
             folder_changed = snapshot != self._snapshot
             results = await self.poller.poll_due()
             arrived = sum(len(result.new_articles) for result in results)
-            if not folder_changed and not arrived:
+            forgotten = self.store.forget_before(self.poller.clock() - self.retention)
+            if forgotten:
+                log.info("forgot %d feed articles older than the %s retention window", forgotten, self.retention)
+            if not folder_changed and not arrived and not forgotten:
                 return False
             if folder_changed:
                 corpus, problems = await asyncio.to_thread(Corpus.from_folder, self.folder, self.max_bytes)

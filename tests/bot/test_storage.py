@@ -105,3 +105,15 @@ def test_a_database_from_a_newer_briefbot_is_refused(url, clock):
         connection.exec_driver_sql("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(StorageError, match="newer than this Briefbot"):
         Storage.open(url, clock)
+
+
+def test_feed_articles_age_out_after_the_retention_window(url, clock):
+    from bot.storage import SourceStore, StoredArticle
+
+    store = SourceStore(Storage.open(url, clock))
+    source = store.add("https://feed.example/rss", "https://feed.example/rss", timedelta(minutes=30))
+    store.add_article(StoredArticle("old", source.id, "g1", None, "Outlet", False, "Old text."), None)
+    clock.now += timedelta(days=31)
+    store.add_article(StoredArticle("new", source.id, "g2", None, "Outlet", False, "New text."), None)
+    assert store.forget_before(clock.now - timedelta(days=30)) == 1
+    assert [article.id for article in store.articles()] == ["new"]
