@@ -16,10 +16,12 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import signal
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,26 +40,46 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT / "bench" / "_data" / "corpus10k")
     parser.add_argument("--commands", type=int, default=200, help="how many slash commands (default 200)")
     parser.add_argument("--seconds", type=float, default=1.0, help="spread over this many seconds (default 1)")
+    parser.add_argument("--feeds", type=int, default=0,
+                        help="also have the bot follow this many local feeds, polling them during the burst")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         sys.exit(f"{args.corpus} is missing: run bench/build_corpus.py first")
     corpus, _ = Corpus.from_folder(args.corpus)  # only to pick topics the bot's corpus really holds
     topics = [topic.name for topic in corpus_topics(corpus.index, 300)]
-    asyncio.run(load(args.corpus, topics, args.commands, args.seconds))
+    if args.feeds:
+        from feeds_load import BBC, FeedServer
+
+        texts = [path.read_text(encoding="utf-8", errors="replace") for path in sorted(BBC.glob("*/*.txt"))]
+        with FeedServer(texts, args.feeds, 20) as server:
+            asyncio.run(load(args.corpus, topics, args.commands, args.seconds, server, args.feeds))
+    else:
+        asyncio.run(load(args.corpus, topics, args.commands, args.seconds))
 
 
-async def load(corpus_dir: Path, topics: list[str], count: int, seconds: float) -> None:
+async def load(corpus_dir: Path, topics: list[str], count: int, seconds: float, feeds: object = None,
+               feed_count: int = 0) -> None:
     """Run `briefbot run` against the fake and fire `count` commands over `seconds`."""
+    state = ROOT / "bench" / "_data" / "state"
+    shutil.rmtree(state, ignore_errors=True)
+    if feeds is not None:
+        from bot.storage import SourceStore, Storage
+
+        store = SourceStore(Storage.open(f"sqlite:///{(state / 'briefbot.db').resolve()}"))
+        for number in range(feed_count):
+            url = feeds.url(f"/feed/{number}.rss")  # type: ignore[attr-defined]
+            store.add(url, url, timedelta(minutes=10))
     async with FakeDiscord() as fake:
         env = {**os.environ, "DISCORD_TOKEN": fake.token, "DISCORD_API_BASE_URL": fake.rest_base,
                "DISCORD_GATEWAY_URL": fake.gateway_url, "BRIEFBOT_CORPUS_DIR": str(corpus_dir),
-               "BRIEFBOT_STATE_DIR": str(ROOT / "bench" / "_data" / "state")}
+               "BRIEFBOT_STATE_DIR": str(state), "BRIEFBOT_FETCH_ALLOW_HOSTS": "127.0.0.1"}
         started = time.perf_counter()
         process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env)
         try:
             await fake.wait_for(EventKind.IDENTIFY, timeout=120)
-            await asyncio.sleep(1.0)  # READY, GUILD_CREATE and the command sync settle
-            print(f"bot connected {time.perf_counter() - started:.1f} s after start (corpus loaded first)")
+            await asyncio.sleep(1.0 if feeds is None else 5.0)  # READY and sync settle; feed polling under way
+            print(f"bot connected {time.perf_counter() - started:.1f} s after start (corpus loaded first)"
+                  + (f"; it is polling {feed_count} feeds during the burst" if feeds is not None else ""))
             latencies, deferred, missing, burst = await _burst(fake, topics, count, seconds)
             rss = _rss_mib(process.pid)
         finally:

@@ -19,7 +19,7 @@ from bot.live import LiveCorpus, assemble, folder_snapshot
 from bot.storage import Source, SourceStore, StoredArticle
 from briefings.corpus import Article, Corpus
 from briefings.dedup import Deduplicator
-from briefings.feeds import FeedError, canonical_url, entry_document, entry_id, parse_feed
+from briefings.feeds import FeedEntry, FeedError, canonical_url, entry_document, entry_id, parse_feed
 
 log = logging.getLogger(__name__)
 
@@ -63,18 +63,31 @@ class SourcePoller:
             if fetched.status == 304:
                 self.store.polled(source.id, ok=True, next_poll=self.clock() + source.interval)
                 return PollResult(source.id, not_modified=True)
-            feed = parse_feed(fetched.body, fetched.content_type)
+            # Parsing, hashing and sentence splitting are CPU work: off the event loop, which must keep
+            # answering Discord (and its heartbeat) while hundreds of feeds come in.
+            feed = await asyncio.to_thread(parse_feed, fetched.body, fetched.content_type)
         except (FetchError, FeedError) as error:
             return self._failed(source, str(error))
         outlet = feed.title or urlsplit(source.url).hostname
+        fresh = await asyncio.to_thread(self._fresh, feed.entries, outlet)
+        duplicates = len(feed.entries) - len(fresh)
+        pages = [await self._page_text(entry.url) if entry.is_summary_only and entry.url else None
+                 for entry in fresh]
+        new = await asyncio.to_thread(self._keep, source, outlet, list(zip(fresh, pages, strict=True)))
+        self.store.polled(source.id, ok=True, next_poll=self.clock() + source.interval, etag=fetched.etag,
+                          last_modified=fetched.last_modified, title=feed.title)
+        log.info("source %s: %d new articles, %d already held", source.id, len(new), duplicates)
+        return PollResult(source.id, tuple(new), duplicates)
+
+    def _fresh(self, entries: tuple[FeedEntry, ...], outlet: str | None) -> list[FeedEntry]:
+        return [entry for entry in entries if self.seen.check(entry.guid, entry.url, entry.text, outlet).new]
+
+    def _keep(self, source: Source, outlet: str | None, entries: list[tuple[FeedEntry, str | None]]
+              ) -> list[Article]:
         new: list[Article] = []
-        duplicates = 0
-        for entry in feed.entries:
-            verdict = self.seen.check(entry.guid, entry.url, entry.text, outlet)
-            if not verdict.new:
-                duplicates += 1
-                continue
-            page = await self._page_text(entry.url) if entry.is_summary_only and entry.url else None
+        for entry, page in entries:
+            if not self.seen.check(entry.guid, entry.url, entry.text, outlet).new:
+                continue  # the same item twice in one feed
             document = entry_document(entry, outlet, page)
             article = Article.from_text(entry_id(entry), document)
             if not article.sentences:
@@ -85,10 +98,7 @@ class SourcePoller:
             if self.store.add_article(stored, article.published):
                 self.seen.remember(article.id, entry.guid, entry.url, document, outlet)
                 new.append(article)
-        self.store.polled(source.id, ok=True, next_poll=self.clock() + source.interval, etag=fetched.etag,
-                          last_modified=fetched.last_modified, title=feed.title)
-        log.info("source %s: %d new articles, %d already held", source.id, len(new), duplicates)
-        return PollResult(source.id, tuple(new), duplicates)
+        return new
 
     async def _page_text(self, url: str) -> str | None:
         """Fetch the page a teaser links to and extract its article text; None keeps the teaser."""
