@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
+from bot.exts._admin import AdminGroupCog
 from bot.exts._replies import reply_privately
 from bot.live import LiveCorpus
 from bot.scheduler import PostError, ScheduleRunner
@@ -32,21 +33,16 @@ NEEDED = ("view_channel", "send_messages", "embed_links", "read_message_history"
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class SchedulesCog(commands.GroupCog, group_name="schedule", group_description="Daily briefings (Manage Server)"):
+class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Daily briefings (Manage Server)"):
     """Daily briefings at a chosen local time: only members who can manage the server may change them."""
+
+    subject = "schedules"
 
     def __init__(self, storage: Storage, runner: ScheduleRunner, live: LiveCorpus) -> None:
         self.storage = storage
         self.runner = runner
         self.live = live
         super().__init__()
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Check Manage Server at run time too: a server may have loosened the default permission."""
-        permissions = interaction.permissions
-        if interaction.guild is None or not (permissions.manage_guild or permissions.administrator):
-            raise app_commands.MissingPermissions(["manage_guild"])
-        return True
 
     @app_commands.command(name="set")
     @app_commands.describe(time="Local time, 24-hour HH:MM (e.g. 08:00)", timezone="IANA timezone, e.g. Europe/London",
@@ -158,15 +154,6 @@ class SchedulesCog(commands.GroupCog, group_name="schedule", group_description="
             if current.lower() in name.lower():
                 choices.append(app_commands.Choice(name=name[:100], value=str(schedule.id)))
         return choices[:25]
-
-    async def cog_app_command_error(self, interaction: discord.Interaction,
-                                    error: app_commands.AppCommandError) -> None:
-        """Refuse non-admins privately; log anything unexpected."""
-        if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
-            await reply_privately(interaction, "Only members who can manage this server can change its schedules.")
-            return
-        log.error("schedule command failed in guild %s", interaction.guild_id, exc_info=error)
-        await reply_privately(interaction, "Sorry, something went wrong. It has been logged.")
 
     def _schedule(self, interaction: discord.Interaction, value: str) -> DigestSchedule | None:
         wanted = value.strip().lstrip("#").split(" ")[0]

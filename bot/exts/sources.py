@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.errors import StorageError
+from bot.exts._admin import AdminGroupCog
 from bot.exts._replies import reply_privately
 from bot.sources import Ingestor
 
@@ -19,19 +20,14 @@ log = logging.getLogger(__name__)
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class SourcesCog(commands.GroupCog, group_name="source", group_description="Feeds to follow (Manage Server)"):
+class SourcesCog(AdminGroupCog, group_name="source", group_description="Feeds to follow (Manage Server)"):
     """RSS and Atom feeds whose articles join what Briefbot reads."""
+
+    subject = "sources"
 
     def __init__(self, ingestor: Ingestor) -> None:
         self.ingestor = ingestor
         super().__init__()
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Check Manage Server at run time too."""
-        permissions = interaction.permissions
-        if interaction.guild is None or not (permissions.manage_guild or permissions.administrator):
-            raise app_commands.MissingPermissions(["manage_guild"])
-        return True
 
     @app_commands.command(name="add")
     @app_commands.describe(url="The feed's address (RSS or Atom, http or https)",
@@ -95,15 +91,6 @@ class SourcesCog(commands.GroupCog, group_name="source", group_description="Feed
             if current.lower() in name.lower():
                 choices.append(app_commands.Choice(name=name[:100], value=str(source.id)))
         return choices[:25]
-
-    async def cog_app_command_error(self, interaction: discord.Interaction,
-                                    error: app_commands.AppCommandError) -> None:
-        """Refuse non-admins privately; log anything unexpected."""
-        if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
-            await reply_privately(interaction, "Only members who can manage this server can change its sources.")
-            return
-        log.error("source command failed in guild %s", interaction.guild_id, exc_info=error)
-        await reply_privately(interaction, "Sorry, something went wrong. It has been logged.")
 
 
 async def setup(bot: commands.Bot) -> None:
