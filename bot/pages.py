@@ -19,10 +19,6 @@ class PageTurner(discord.ui.View):
         self.current = 0
         self._update_buttons()
 
-    def first_embed(self) -> discord.Embed:
-        """Return the embed of the first page."""
-        return self.pages[0].embed(1, len(self.pages))
-
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Let only the caller turn the pages; tell anyone else, privately."""
         if interaction.user.id == self.owner_id:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from types import ModuleType
@@ -128,7 +127,3 @@ class Normalizer:
 def _is_number(word: str) -> bool:
     return any(ch.isdigit() for ch in word)
 
-
-def bigrams(terms: list[str]) -> Iterator[tuple[str, str]]:
-    """Yield neighbouring term pairs: the 'concepts' that multi-document summarizers cover."""
-    return zip(terms, terms[1:], strict=False)

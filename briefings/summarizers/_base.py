@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -62,5 +62,3 @@ class SingleArticleSummarizer(Protocol):
     def __call__(self, article: Article, count: int) -> tuple[Sentence, ...]:
         """Return `count` sentences of the article, in document order."""
 
-
-SummarizerFactory = Callable[[], SingleArticleSummarizer]
