@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.fetch import Fetcher  # noqa: E402
-from bot.live import LiveCorpus, assemble  # noqa: E402
+from bot.live import LiveCorpus, assemble, ready  # noqa: E402
 from bot.sources import SourcePoller  # noqa: E402
 from bot.storage import SourceStore, Storage  # noqa: E402
-from briefings.corpus import Article, Corpus  # noqa: E402
+from briefings.corpus import Corpus  # noqa: E402
 from briefings.summaries import summarize_topic  # noqa: E402
 from briefings.summarizers import LengthBudget  # noqa: E402
 from briefings.topics import corpus_topics  # noqa: E402
@@ -78,16 +78,6 @@ async def simulate(server: FeedServer, feeds: int, rounds: int) -> None:
         async with Fetcher(frozenset({"127.0.0.1"}), timeout=15) as fetcher:
             poller = SourcePoller(store, fetcher, clock)
             live = LiveCorpus(Corpus(()))
-            parsed: dict[str, Article] = {}
-
-            def stored(since: datetime) -> list[tuple[Article, bool]]:
-                held = []
-                for item in store.articles(since):
-                    if item.id not in parsed:
-                        parsed[item.id] = Article.from_text(item.id, item.document)
-                    held.append((parsed[item.id], item.backfill))
-                return held
-
             for number in range(rounds + 1):
                 server.round = number
                 started = time.perf_counter()
@@ -98,7 +88,8 @@ async def simulate(server: FeedServer, feeds: int, rounds: int) -> None:
                 failed = sum(1 for r in results if r.error)
                 rebuild_start = time.perf_counter()
                 # As the bot's Ingestor does: off the engine thread, so commands do not queue behind it.
-                live.replace(await asyncio.to_thread(assemble, (), stored, timedelta(days=30)))
+                live.replace(await asyncio.to_thread(
+                    lambda: ready(assemble((), store.held_articles, timedelta(days=30)))))
                 rebuild = time.perf_counter() - rebuild_start
                 latencies = await queries
                 rss = process.memory_info().rss / 2**20

@@ -25,7 +25,7 @@ def main() -> None:
 
 
 def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 0.25,
-              guild_ready_timeout: float = 2.0, start_schedules: bool = True) -> BriefBot:
+              guild_ready_timeout: float = 2.0, run_background_jobs: bool = True) -> BriefBot:
     """Build the Discord bot over a loaded corpus, pointed at the configured Discord endpoints."""
     from bot.discord_bot import BriefBot, SourceSettings, point_discord_py_at  # noqa: PLC0415 - discord.py loads only for the bot
     from bot.exts.briefings import Services  # noqa: PLC0415
@@ -39,7 +39,7 @@ def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 0.25,
                              timedelta(days=settings.retention_days), settings.allowed_hosts)
     return BriefBot(services, storage, guild_id=settings.discord_guild_id, state_dir=settings.state_dir,
                     grace=timedelta(minutes=settings.schedule_grace_minutes), guild_ready_timeout=guild_ready_timeout,
-                    start_schedules=start_schedules, sources=sources)
+                    run_background_jobs=run_background_jobs, sources=sources)
 
 
 async def serve(bot: BriefBot, token: str) -> None:

@@ -436,16 +436,13 @@ def _with_feed_articles(corpus: Corpus, settings: Settings) -> Corpus:
     database = settings.database_url or str(settings.state_dir / "briefbot.db")
     if settings.database_url is None and not Path(database).exists():
         return corpus  # no database yet: nothing was ever ingested (and none is created just to look)
+    from bot.live import assemble  # noqa: PLC0415
     from bot.storage import SourceStore  # noqa: PLC0415
 
-    store = SourceStore(_log(settings))
-    held = store.articles(since=datetime.now(UTC) - timedelta(days=settings.retention_days))
-    if not held:
-        return corpus
-    known = {article.id for article in corpus}
-    extra = [Article.from_text(item.id, item.document) for item in held if item.id not in known]
-    log.info("added %d articles from feeds", len(extra))
-    return Corpus(corpus.articles + tuple(extra), frozenset(item.id for item in held if item.backfill))
+    combined = assemble(corpus.articles, SourceStore(_log(settings)).held_articles,
+                        timedelta(days=settings.retention_days))
+    log.info("added %d articles from feeds", len(combined) - len(corpus))
+    return combined
 
 
 def _load_with_progress(folder: Path, max_bytes: int) -> tuple[Corpus, tuple[LoadProblem, ...]]:

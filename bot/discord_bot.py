@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import discord
 import discord.gateway
@@ -16,7 +15,6 @@ import discord.http
 import yarl
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from discord import app_commands
 from discord.ext import commands
 
 from bot.exts.briefings import BriefingsCog, Services
@@ -60,7 +58,7 @@ class BriefBot(commands.Bot):
 
     def __init__(self, services: Services, storage: Storage, *, guild_id: int | None, state_dir: Path,
                  grace: timedelta = timedelta(hours=2), guild_ready_timeout: float = 2.0,
-                 start_schedules: bool = True, sources: SourceSettings | None = None) -> None:
+                 run_background_jobs: bool = True, sources: SourceSettings | None = None) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents(guilds=True),
@@ -73,7 +71,7 @@ class BriefBot(commands.Bot):
         self.live = services.live
         self.runner = ScheduleRunner(storage, DiscordPoster(self, services.live), services.live, grace,
                                      services.engine)
-        self.start_schedules = start_schedules
+        self.run_background_jobs = run_background_jobs
         self.source_settings = sources
         self.ingestor: Ingestor | None = None
         self._fetcher: Fetcher | None = None
@@ -123,9 +121,9 @@ class BriefBot(commands.Bot):
 
     async def on_ready(self) -> None:
         """Start the schedules once connected (the first sweep catches up what was missed while away)."""
-        if self.start_schedules and not self.runner.scheduler.running:
+        if self.run_background_jobs and not self.runner.scheduler.running:
             self.runner.start()
-        if self.start_schedules and self.ingestor is not None and not self._ingest.running:
+        if self.run_background_jobs and self.ingestor is not None and not self._ingest.running:
             self._ingest.start()
             self._ingest.add_job(self.ingestor.tick, IntervalTrigger(seconds=INGEST_EVERY.total_seconds()),
                                  id="ingest", coalesce=True, max_instances=1, misfire_grace_time=300,
@@ -144,7 +142,3 @@ class BriefBot(commands.Bot):
         except (OSError, ValueError):
             return {}
 
-
-def command_names(tree: app_commands.CommandTree[Any]) -> list[str]:
-    """Return the names of the registered slash commands."""
-    return sorted(command.name for command in tree.get_commands())

@@ -47,8 +47,12 @@ def assemble(folder_articles: tuple[Article, ...], stored: Callable[[datetime], 
     known = {article.id for article in folder_articles}
     extra = [(article, backfill) for article, backfill in stored(datetime.now(UTC) - retention)
              if article.id not in known]
-    corpus = Corpus(folder_articles + tuple(article for article, _ in extra),
-                    frozenset(article.id for article, backfill in extra if backfill))
-    corpus.index  # noqa: B018 - built here, in the background, not by the first command
+    return Corpus(folder_articles + tuple(article for article, _ in extra),
+                  frozenset(article.id for article, backfill in extra if backfill))
+
+
+def ready(corpus: Corpus) -> Corpus:
+    """Build a corpus's index and stories now (in the background), not in the first command that needs them."""
+    corpus.index  # noqa: B018
     corpus.stories  # noqa: B018
     return corpus

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.fetch import Fetcher, FetchError
-from bot.live import LiveCorpus, assemble, folder_snapshot
+from bot.live import LiveCorpus, assemble, folder_snapshot, ready
 from bot.storage import Source, SourceStore, StoredArticle
 from briefings.corpus import Article, Corpus
 from briefings.dedup import Deduplicator
@@ -42,13 +42,14 @@ class SourcePoller:
     """Polls sources and stores what is new."""
 
     def __init__(self, store: SourceStore, fetcher: Fetcher,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 held: list[StoredArticle] | None = None) -> None:
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
         self.seen = Deduplicator()
-        for held in store.articles():
-            self.seen.remember(held.id, held.guid, held.canonical_url, held.document, held.outlet)
+        for item in store.articles() if held is None else held:
+            self.seen.remember(item.id, item.guid, item.canonical_url, item.document, item.outlet)
 
     async def poll_due(self) -> list[PollResult]:
         """Poll every source whose time has come."""
@@ -134,12 +135,12 @@ class Ingestor:
         self.folder = folder
         self.max_bytes = max_bytes
         self.store = store
-        self.poller = SourcePoller(store, fetcher, clock)
+        held = store.articles()
+        self.poller = SourcePoller(store, fetcher, clock, held)
         self.retention = retention
         self._snapshot = folder_snapshot(folder)
-        from_feeds = {held.id for held in store.articles()}
+        from_feeds = {item.id for item in held}
         self._folder_articles = tuple(article for article in live.current if article.id not in from_feeds)
-        self._parsed: dict[str, Article] = {}
         self._busy = asyncio.Lock()
 
     async def tick(self) -> bool:
@@ -160,7 +161,7 @@ class Ingestor:
                     log.warning("%s", problem)
                 self._folder_articles = corpus.articles
                 self._snapshot = snapshot
-            rebuilt = await asyncio.to_thread(assemble, self._folder_articles, self._stored, self.retention)
+            rebuilt = await asyncio.to_thread(self._rebuild)
             self.live.replace(rebuilt)
             log.info("corpus now %d articles (%d from feeds this time%s)", len(rebuilt), arrived,
                      ", folder changed" if folder_changed else "")
@@ -172,15 +173,8 @@ class Ingestor:
         async with self._busy:
             result = await self.poller.poll(source)
             if result.new_articles:
-                self.live.replace(await asyncio.to_thread(assemble, self._folder_articles, self._stored,
-                                                          self.retention))
+                self.live.replace(await asyncio.to_thread(self._rebuild))
         return result
 
-    def _stored(self, since: datetime) -> list[tuple[Article, bool]]:
-        held = []
-        for item in self.store.articles(since):
-            article = self._parsed.get(item.id)
-            if article is None:
-                article = self._parsed[item.id] = Article.from_text(item.id, item.document)
-            held.append((article, item.backfill))
-        return held
+    def _rebuild(self) -> Corpus:
+        return ready(assemble(self._folder_articles, self.store.held_articles, self.retention))

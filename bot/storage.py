@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from bot.errors import StorageError
+from briefings.corpus import Article
 from briefings.history import BriefingRecord
 from briefings.scheduling import DigestSchedule
 
@@ -383,6 +384,7 @@ class SourceStore:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
         self.engine = storage.engine
+        self._parsed: dict[str, Article] = {}  # documents already parsed: a rebuild re-reads only new ones
 
     def add(self, url: str, canonical: str, interval: timedelta, guild_id: int = 0) -> Source:
         """Add a source; raise StorageError if it is followed already."""
@@ -459,6 +461,16 @@ class SourceStore:
         with self.engine.connect() as connection:
             return [StoredArticle(row.id, row.source_id, row.guid, row.canonical_url, row.outlet, bool(row.backfill),
                                   row.document) for row in connection.execute(query)]
+
+    def held_articles(self, since: datetime) -> list[tuple[Article, bool]]:
+        """Return the ingested articles fetched since a moment, each with whether it was back-catalogue."""
+        held = []
+        for item in self.articles(since):
+            article = self._parsed.get(item.id)
+            if article is None:
+                article = self._parsed[item.id] = Article.from_text(item.id, item.document)
+            held.append((article, item.backfill))
+        return held
 
     def forget_before(self, moment: datetime) -> int:
         """Delete ingested articles fetched before a moment; return how many."""

@@ -41,7 +41,7 @@ def settings(fake_discord, tmp_path, monkeypatch):  # noqa: F811
 
 @asynccontextmanager
 async def bot_and_runner(settings, corpus, clock) -> AsyncIterator[tuple[object, ScheduleRunner]]:
-    bot = build_bot(settings, corpus, defer_after=5.0, guild_ready_timeout=0.05, start_schedules=False)
+    bot = build_bot(settings, corpus, defer_after=5.0, guild_ready_timeout=0.05, run_background_jobs=False)
     async with running_client(bot, settings.discord_token.get_secret_value()) as client:
         yield client, restarted(client, settings, corpus, clock)
 

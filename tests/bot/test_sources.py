@@ -262,7 +262,7 @@ async def test_source_add_through_discord_then_summary_and_a_new_folder_file_joi
         monkeypatch.setenv(name, value)
     settings = load_settings()
     corpus, _ = Corpus.from_folder(folder)
-    bot = build_bot(settings, corpus, defer_after=5.0, guild_ready_timeout=0.05, start_schedules=False)
+    bot = build_bot(settings, corpus, defer_after=5.0, guild_ready_timeout=0.05, run_background_jobs=False)
     async with running_client(bot, fake_discord.token):
         added = await fake_discord.invoke("source add", {"url": server.url("/wire.rss"), "interval": 15})
         assert (await added.callback()).callback_type == 5
@@ -289,7 +289,7 @@ async def test_members_without_manage_server_cannot_add_sources(fake_discord, se
                         "BRIEFBOT_STATE_DIR": str(tmp_path / "state")}.items():
         monkeypatch.setenv(name, value)
     corpus, _ = Corpus.from_folder(SEEDS)
-    bot = build_bot(load_settings(), corpus, defer_after=5.0, guild_ready_timeout=0.05, start_schedules=False)
+    bot = build_bot(load_settings(), corpus, defer_after=5.0, guild_ready_timeout=0.05, run_background_jobs=False)
     bob = fake_discord.world.add_user("bob")
     async with running_client(bot, fake_discord.token):
         reply = await (await fake_discord.invoke("source add", {"url": server.url("/wire.rss")}, user=bob)).callback()
