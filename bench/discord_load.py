@@ -63,7 +63,7 @@ async def load(corpus_dir: Path, topics: list[str], count: int, seconds: float, 
     state = ROOT / "bench" / "_data" / "state"
     shutil.rmtree(state, ignore_errors=True)
     if feeds is not None:
-        from bot.storage import SourceStore, Storage
+        from bot.storage.database import SourceStore, Storage
 
         store = SourceStore(Storage.open(f"sqlite:///{(state / 'briefbot.db').resolve()}"))
         for number in range(feed_count):

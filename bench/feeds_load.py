@@ -31,10 +31,10 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.fetch import Fetcher  # noqa: E402
-from bot.live import LiveCorpus, assemble, ready  # noqa: E402
-from bot.sources import SourcePoller  # noqa: E402
-from bot.storage import SourceStore, Storage  # noqa: E402
+from bot.ingestion.fetch import Fetcher  # noqa: E402
+from bot.ingestion.live import LiveCorpus, assemble, ready  # noqa: E402
+from bot.ingestion.sources import SourcePoller  # noqa: E402
+from bot.storage.database import SourceStore, Storage  # noqa: E402
 from briefings.corpus import Corpus  # noqa: E402
 from briefings.summaries import summarize_topic  # noqa: E402
 from briefings.summarizers import LengthBudget  # noqa: E402

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.discord_bot import BriefBot
+    from bot.discord.client import BriefBot
     from bot.settings import Settings
     from briefings.corpus import Corpus
 
@@ -19,7 +19,7 @@ log = logging.getLogger("bot")
 
 def main() -> None:
     """Run the command line and exit with its code."""
-    from bot.cli import main as run  # noqa: PLC0415 - keep `import bot.__main__` cheap
+    from bot.terminal.cli import main as run  # noqa: PLC0415 - keep `import bot.__main__` cheap
 
     sys.exit(run(sys.argv[1:]))
 
@@ -27,10 +27,10 @@ def main() -> None:
 def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 0.25,
               guild_ready_timeout: float = 2.0, run_background_jobs: bool = True) -> BriefBot:
     """Build the Discord bot over a loaded corpus, pointed at the configured Discord endpoints."""
-    from bot.discord_bot import BriefBot, SourceSettings, point_discord_py_at  # noqa: PLC0415 - discord.py loads only for the bot
-    from bot.exts.briefings import Services  # noqa: PLC0415
-    from bot.live import LiveCorpus  # noqa: PLC0415
-    from bot.storage import Storage  # noqa: PLC0415
+    from bot.discord.client import BriefBot, SourceSettings, point_discord_py_at  # noqa: PLC0415 - discord.py loads only for the bot
+    from bot.discord.exts.briefings import Services  # noqa: PLC0415
+    from bot.ingestion.live import LiveCorpus  # noqa: PLC0415
+    from bot.storage.database import Storage  # noqa: PLC0415
 
     point_discord_py_at(settings.discord_api_base_url, settings.discord_gateway_url)
     storage = Storage.open(settings.database)
@@ -59,7 +59,7 @@ def run_discord(settings: Settings, corpus: Corpus) -> int:
     """Run the bot until it is stopped; return the exit code."""
     import discord  # noqa: PLC0415
 
-    from bot.storage import StorageError  # noqa: PLC0415
+    from bot.storage.database import StorageError  # noqa: PLC0415
 
     assert settings.discord_token is not None  # noqa: S101 - the caller checked
     try:

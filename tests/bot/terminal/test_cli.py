@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from bot.cli import main
+from bot.terminal.cli import main
 from tests.conftest import FT, SEEDS
 
 
@@ -211,7 +211,7 @@ def test_a_damaged_database_is_a_clear_error_and_is_left_untouched(capsys, tmp_p
 
 
 def test_the_briefing_fits_a_discord_embed_and_says_how_many_more(capsys, tmp_path):
-    from bot.output import briefing_json
+    from bot.terminal.output import briefing_json
     from briefings.briefing import Room, build_briefing
     from briefings.corpus import Corpus
 

@@ -9,12 +9,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render
-from bot.exts._admin import AdminGroupCog
-from bot.exts._replies import reply_privately
-from bot.live import LiveCorpus
-from bot.scheduler import PostError, ScheduleRunner
-from bot.storage import Storage
+from bot.delivery.scheduler import PostError, ScheduleRunner
+from bot.discord import render
+from bot.discord.exts._admin import AdminGroupCog
+from bot.discord.exts._replies import reply_privately
+from bot.ingestion.live import LiveCorpus
+from bot.storage.database import Storage
 from briefings.scheduling import (
     DigestSchedule,
     ScheduleError,

@@ -16,10 +16,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render
-from bot.live import LiveCorpus
-from bot.pages import PageTurner
-from bot.render import Reply
+from bot.discord import render
+from bot.discord.pages import PageTurner
+from bot.discord.render import Reply
+from bot.ingestion.live import LiveCorpus
 from briefings.briefing import build_briefing
 from briefings.corpus import Corpus
 from briefings.digests import build_digest

@@ -1,15 +1,14 @@
-"""Where scheduled briefings are posted: a Discord channel, or the terminal (`briefbot run --console`)."""
+"""Posting scheduled briefings to a Discord channel."""
 
 from __future__ import annotations
 
 import logging
-import sys
 
 import discord
 
-from bot import render
-from bot.live import LiveCorpus
-from bot.scheduler import Delivery, PostError
+from bot.delivery.scheduler import Delivery, PostError
+from bot.discord import render
+from bot.ingestion.live import LiveCorpus
 
 log = logging.getLogger(__name__)
 
@@ -69,25 +68,3 @@ class DiscordPoster:
         if not isinstance(channel, discord.TextChannel):
             raise PostError(f"the channel {channel_id} is not a text channel")
         return channel
-
-
-class ConsolePoster:
-    """Prints scheduled briefings in the terminal, as `briefbot brief` would."""
-
-    def __init__(self, live: LiveCorpus) -> None:
-        self.live = live
-
-    async def post(self, delivery: Delivery) -> int:
-        """Print the briefing with its notes."""
-        from bot.terminal import console, print_briefing  # noqa: PLC0415
-
-        out = console(sys.stdout)
-        out.print(f"[dim]— scheduled briefing ({delivery.marker}, {delivery.schedule.describe()}) —[/dim]")
-        for note in delivery.notes:
-            out.print(f"[italic]{note}[/italic]")
-        print_briefing(out, delivery.briefing, self.live.current)
-        return 0
-
-    async def find(self, delivery: Delivery) -> int | None:
-        """Return None: a terminal keeps no history to search."""
-        return None

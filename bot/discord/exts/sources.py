@@ -9,11 +9,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render
+from bot.discord import render
+from bot.discord.exts._admin import AdminGroupCog
+from bot.discord.exts._replies import reply_privately
 from bot.errors import StorageError
-from bot.exts._admin import AdminGroupCog
-from bot.exts._replies import reply_privately
-from bot.sources import Ingestor
+from bot.ingestion.sources import Ingestor
 
 log = logging.getLogger(__name__)
 

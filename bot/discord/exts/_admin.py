@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exts._replies import reply_privately
+from bot.discord.exts._replies import reply_privately
 
 log = logging.getLogger(__name__)
 

@@ -160,7 +160,7 @@ async def test_an_interaction_sent_during_a_reconnect_is_answered_after_resume(f
 
 
 async def test_one_failing_command_does_not_take_the_bot_down(fake_discord, settings, seeds, monkeypatch, caplog):  # noqa: F811
-    import bot.exts.briefings as cog_module
+    import bot.discord.exts.briefings as cog_module
 
     def broken(*args, **kwargs):
         raise RuntimeError("engine exploded")
@@ -193,12 +193,13 @@ def test_every_extension_imports_and_has_setup():
     import importlib
     import pkgutil
 
-    import bot.exts
+    import bot.discord.exts
 
-    names = [module.name for module in pkgutil.iter_modules(bot.exts.__path__) if not module.name.startswith("_")]
+    modules = pkgutil.iter_modules(bot.discord.exts.__path__)
+    names = [module.name for module in modules if not module.name.startswith("_")]
     assert names == ["briefings", "schedules", "sources"]
     for name in names:
-        assert callable(importlib.import_module(f"bot.exts.{name}").setup)
+        assert callable(importlib.import_module(f"bot.discord.exts.{name}").setup)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.storage import CLAIM_LEASE, PAUSE_AFTER_FAILURES, Storage, StorageError
+from bot.storage.database import CLAIM_LEASE, PAUSE_AFTER_FAILURES, Storage, StorageError
 from briefings.history import BriefingRecord
 from briefings.scheduling import DigestSchedule
 
@@ -108,7 +108,7 @@ def test_a_database_from_a_newer_briefbot_is_refused(url, clock):
 
 
 def test_feed_articles_age_out_after_the_retention_window(url, clock):
-    from bot.storage import SourceStore, StoredArticle
+    from bot.storage.database import SourceStore, StoredArticle
 
     store = SourceStore(Storage.open(url, clock))
     source = store.add("https://feed.example/rss", "https://feed.example/rss", timedelta(minutes=30))

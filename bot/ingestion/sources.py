@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.fetch import Fetcher, FetchError
-from bot.live import LiveCorpus, assemble, folder_snapshot, ready
-from bot.storage import Source, SourceStore, StoredArticle
+from bot.ingestion.fetch import Fetcher, FetchError
+from bot.ingestion.live import LiveCorpus, assemble, folder_snapshot, ready
+from bot.storage.database import Source, SourceStore, StoredArticle
 from briefings.corpus import Article, Corpus
 from briefings.dedup import Deduplicator
 from briefings.feeds import FeedEntry, FeedError, canonical_url, entry_document, entry_id, parse_feed

@@ -20,7 +20,7 @@ from briefings.summarizers import ALGORITHMS, DEFAULT_MULTI_ALGORITHM, DEFAULT_S
 from briefings.when import parse_moment
 
 if TYPE_CHECKING:
-    from bot.storage import Storage
+    from bot.storage.database import Storage
     from briefings.summaries import NothingToReport
 
 log = logging.getLogger(__name__)
@@ -160,8 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _brief(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.output import briefing_json, print_json  # noqa: PLC0415
-    from bot.terminal import console, print_briefing  # noqa: PLC0415
+    from bot.terminal.console import console, print_briefing  # noqa: PLC0415
+    from bot.terminal.output import briefing_json, print_json  # noqa: PLC0415
     from briefings.briefing import build_briefing  # noqa: PLC0415
 
     corpus = _load(args, settings)
@@ -185,8 +185,8 @@ def _brief(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _changes(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.output import digest_json, print_json  # noqa: PLC0415
-    from bot.terminal import console, print_digest  # noqa: PLC0415
+    from bot.terminal.console import console, print_digest  # noqa: PLC0415
+    from bot.terminal.output import digest_json, print_json  # noqa: PLC0415
     from briefings.digests import build_digest  # noqa: PLC0415
     from briefings.summaries import NothingToReport  # noqa: PLC0415
 
@@ -221,8 +221,8 @@ def _changes(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _summary(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.output import print_json, summary_json  # noqa: PLC0415
-    from bot.terminal import console, print_summary  # noqa: PLC0415
+    from bot.terminal.console import console, print_summary  # noqa: PLC0415
+    from bot.terminal.output import print_json, summary_json  # noqa: PLC0415
     from briefings.summaries import NothingToReport, summarize_topic  # noqa: PLC0415
 
     budget = _budget(args)
@@ -242,8 +242,8 @@ def _summary(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _summarize(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.output import print_json, summary_json  # noqa: PLC0415
-    from bot.terminal import console, print_summary  # noqa: PLC0415
+    from bot.terminal.console import console, print_summary  # noqa: PLC0415
+    from bot.terminal.output import print_json, summary_json  # noqa: PLC0415
     from briefings.summaries import summarize_articles  # noqa: PLC0415
 
     budget = _budget(args)
@@ -266,8 +266,8 @@ def _summarize(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _stories(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.output import print_json, story_json  # noqa: PLC0415
-    from bot.terminal import console, print_stories  # noqa: PLC0415
+    from bot.terminal.console import console, print_stories  # noqa: PLC0415
+    from bot.terminal.output import print_json, story_json  # noqa: PLC0415
 
     corpus = _load(args, settings)
     if corpus is None:
@@ -301,9 +301,9 @@ def _run_console(args: argparse.Namespace, settings: Settings) -> int:
     import signal  # noqa: PLC0415
     from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
 
-    from bot.live import LiveCorpus  # noqa: PLC0415
-    from bot.posters import ConsolePoster  # noqa: PLC0415
-    from bot.scheduler import ScheduleRunner  # noqa: PLC0415
+    from bot.delivery.scheduler import ScheduleRunner  # noqa: PLC0415
+    from bot.ingestion.live import LiveCorpus  # noqa: PLC0415
+    from bot.terminal.poster import ConsolePoster  # noqa: PLC0415
 
     corpus = _load(args, settings)
     if corpus is None:
@@ -334,9 +334,9 @@ def _run_console(args: argparse.Namespace, settings: Settings) -> int:
 def _source(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio  # noqa: PLC0415
 
-    from bot.fetch import Fetcher  # noqa: PLC0415
-    from bot.sources import SourcePoller  # noqa: PLC0415
-    from bot.storage import SourceStore  # noqa: PLC0415
+    from bot.ingestion.fetch import Fetcher  # noqa: PLC0415
+    from bot.ingestion.sources import SourcePoller  # noqa: PLC0415
+    from bot.storage.database import SourceStore  # noqa: PLC0415
     from briefings.feeds import canonical_url  # noqa: PLC0415
 
     store = SourceStore(_log(settings))
@@ -436,8 +436,8 @@ def _with_feed_articles(corpus: Corpus, settings: Settings) -> Corpus:
     database = settings.database_url or str(settings.state_dir / "briefbot.db")
     if settings.database_url is None and not Path(database).exists():
         return corpus  # no database yet: nothing was ever ingested (and none is created just to look)
-    from bot.live import assemble  # noqa: PLC0415
-    from bot.storage import SourceStore  # noqa: PLC0415
+    from bot.ingestion.live import assemble  # noqa: PLC0415
+    from bot.storage.database import SourceStore  # noqa: PLC0415
 
     combined = assemble(corpus.articles, SourceStore(_log(settings)).held_articles,
                         timedelta(days=settings.retention_days))
@@ -499,7 +499,7 @@ def _end_date(text: str) -> datetime:
 
 
 def _log(settings: Settings) -> Storage:
-    from bot.storage import Storage  # noqa: PLC0415 - SQLAlchemy loads only for commands that keep state
+    from bot.storage.database import Storage  # noqa: PLC0415 - SQLAlchemy loads only for commands that keep state
 
     return Storage.open(settings.database)
 

@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from bot.__main__ import build_bot
-from bot.posters import DiscordPoster
-from bot.scheduler import ScheduleRunner
+from bot.delivery.scheduler import ScheduleRunner
+from bot.discord.poster import DiscordPoster
 from bot.settings import load_settings
-from bot.storage import CLAIM_LEASE, PAUSE_AFTER_FAILURES, Storage
+from bot.storage.database import CLAIM_LEASE, PAUSE_AFTER_FAILURES, Storage
 from briefings.scheduling import DigestSchedule, parse_days
 from tests.bot.fakediscord import EventKind, running_client
 from tests.bot.fakediscord.fixtures import fake_discord  # noqa: F401 - the fixture

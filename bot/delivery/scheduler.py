@@ -23,8 +23,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.live import LiveCorpus
-from bot.storage import Storage
+from bot.ingestion.live import LiveCorpus
+from bot.storage.database import Storage
 from briefings.briefing import Briefing, build_briefing
 from briefings.scheduling import DigestSchedule, Run, decide, next_digest_at
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.render import Page
+from bot.discord.render import Page
 
 PAGE_TIMEOUT = 600.0  # seconds the buttons stay live
 

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 import pytest
 from aiohttp import web
 
-from bot.cli import main
+from bot.terminal.cli import main
 from tests.bot.fakediscord.fixtures import fake_discord  # noqa: F401 - the fixture
 from tests.conftest import AFP, FT, SEEDS, STRAITS_TIMES, raw_seed
 
@@ -177,7 +177,7 @@ def test_conditional_get_and_a_restart_keep_the_corpus(capsys, server):
     cli(capsys, "source", "poll")
     with_database = cli(capsys, "stories", "--json")[1]
     from bot.settings import load_settings
-    from bot.storage import SourceStore, Storage
+    from bot.storage.database import SourceStore, Storage
 
     store = SourceStore(Storage.open(load_settings().database))
     with store.engine.begin() as connection:  # make the source due again now
@@ -234,7 +234,7 @@ def test_a_source_added_twice_is_refused(capsys, server):
 
 
 def test_a_feed_that_does_not_answer_in_time_is_a_time_out(server):
-    from bot.fetch import Fetcher, FetchError
+    from bot.ingestion.fetch import Fetcher, FetchError
 
     async def fetch() -> None:
         async with Fetcher(frozenset({"127.0.0.1"}), timeout=0.5) as fetcher:

@@ -17,14 +17,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from discord.ext import commands
 
-from bot.exts.briefings import BriefingsCog, Services
-from bot.exts.schedules import SchedulesCog
-from bot.exts.sources import SourcesCog
-from bot.fetch import Fetcher
-from bot.posters import DiscordPoster
-from bot.scheduler import ScheduleRunner
-from bot.sources import Ingestor
-from bot.storage import SourceStore, Storage
+from bot.delivery.scheduler import ScheduleRunner
+from bot.discord.exts.briefings import BriefingsCog, Services
+from bot.discord.exts.schedules import SchedulesCog
+from bot.discord.exts.sources import SourcesCog
+from bot.discord.poster import DiscordPoster
+from bot.ingestion.fetch import Fetcher
+from bot.ingestion.sources import Ingestor
+from bot.storage.database import SourceStore, Storage
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Scheduled briefings: deciding what is due and posting it exactly once."""

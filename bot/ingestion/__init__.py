@@ -1,0 +1,1 @@
+"""Live sources: fetching feeds and pages, polling, the watched folder and the corpus they feed."""

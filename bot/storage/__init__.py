@@ -1,0 +1,1 @@
+"""Durable state: schedules, runs, briefing records, sources and their articles (SQLAlchemy)."""
