@@ -3,6 +3,7 @@
 
     python3 tasks.py start [BRIEFBOT ARGS]   the main job: the bot with DISCORD_TOKEN, else a briefing here
     python3 tasks.py test [PYTEST ARGS]      the test suite, then ruff and mypy
+    python3 tasks.py lock                    regenerate both lock files from pyproject.toml (needs PyPI)
 
 Each creates `.venv/` on first use and installs the pinned, hash-checked dependencies from the lock files
 (again only when a lock file changes), so a fresh clone needs no other step.
@@ -68,9 +69,26 @@ def test(args: list[str]) -> int:
     return 0
 
 
+def lock(args: list[str]) -> int:
+    """Regenerate requirements.lock, then requirements-dev.lock constrained by it: users and tests run the same pins."""
+    ensure_environment("requirements-dev.lock")
+    compile_ = [str(BIN / "pip-compile"), "--quiet", "--allow-unsafe", "--generate-hashes", "--strip-extras",
+                "--no-emit-index-url", "--no-emit-find-links", *args]
+    steps = [
+        [*compile_, "--output-file=requirements.lock", "pyproject.toml"],
+        [*compile_, "--extra=dev", "--constraint=requirements.lock", "--output-file=requirements-dev.lock",
+         "pyproject.toml"],
+    ]
+    for step in steps:
+        code = subprocess.run(step, cwd=ROOT, check=False).returncode
+        if code != 0:
+            return code
+    return 0
+
+
 def main() -> int:
-    """Dispatch `start` or `test`."""
-    commands = {"start": start, "test": test}
+    """Dispatch `start`, `test` or `lock`."""
+    commands = {"start": start, "test": test, "lock": lock}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__, file=sys.stderr)
         return 2
