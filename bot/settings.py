@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(PROJECT_SEEDS, description="Folder of article files (*.txt) to load.")
     max_article_bytes: int = Field(1_048_576, ge=1_024, le=100_000_000,
                                    description="Article files larger than this are skipped.")
+    max_front_matter_bytes: int = Field(16_384, ge=256, le=1_048_576,
+                                        description="Article files whose front matter is larger are skipped.")
+    max_folder_files: int = Field(10_000, ge=1, le=10_000_000, description="At most this many article files are "
+                                  "read from the corpus folder (the first by name); the rest are skipped.")
     state_dir: Path = Field(Path(".briefbot"), description="Where the terminal keeps what it has briefed.")
     log_level: LogLevel = Field("WARNING", description="How much to log to stderr.")
     database_url: str | None = Field(None, description="SQLAlchemy URL of the database (default: SQLite in the "

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from briefings.corpus import Corpus
+from briefings.corpus import FUTURE_TOLERANCE, Corpus
 from briefings.digests import Digest, build_digest
 from briefings.figures import FigureChange
 from briefings.history import BriefingRecord
@@ -89,15 +89,27 @@ class Briefing:
 
 def build_briefing(corpus: Corpus, as_of: datetime | None = None, last: BriefingRecord | None = None,
                    max_stories: int = DEFAULT_STORIES, room: Room = DISCORD_EMBED,
-                   topic: str | None = None) -> Briefing:
-    """Build the briefing for a destination whose last briefing is `last` (None: its first), optionally on a topic."""
-    until = as_of or corpus.latest
+                   topic: str | None = None, now: datetime | None = None) -> Briefing:
+    """Build the briefing for a destination whose last briefing is `last` (None: its first), optionally on a topic.
+
+    With `now`, an article dated more than a day after it is not news yet (it is left out, so the briefing is never
+    "as of 2099"), and the briefing never records coverage beyond `now`.
+    """
+    horizon = now + FUTURE_TOLERANCE if now is not None else None
+    if now is not None and last is not None:
+        last = last.repaired(now)
+    dated = [a.published for a in corpus if a.published is not None and (horizon is None or a.published <= horizon)]
+    until = as_of or max(dated, default=None)
+    if until is not None and horizon is not None:
+        until = min(until, horizon)
     if last is not None and last.covered_until is not None and until is not None and last.covered_until > until:
         last = None  # briefing as of a moment before the last briefing: that one has not happened yet
     visible = [a for a in corpus if a.published is None or until is None or a.published <= until]
     if len(visible) < len(corpus):
         corpus = Corpus(tuple(visible), corpus.backfill)  # as of an earlier moment: later articles do not exist yet
     covered_until = max((a.published for a in visible if a.published), default=None)
+    if covered_until is not None and now is not None:
+        covered_until = min(covered_until, now)
     already = last.sentences if last else frozenset()
     since = _since(last, until)
     about: set[int] | None = None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from briefings.cleaning import Line, clean, infer_source
+from briefings.printable import printable_name
 from briefings.text import ends_like_sentence, split_sentences
+from briefings.when import EARLIEST as EARLIEST_PUBLISHED  # earlier is a typo (year 1, 0025), never news
 
 if TYPE_CHECKING:
     from briefings.index import CorpusIndex
@@ -24,9 +29,30 @@ log = logging.getLogger(__name__)
 
 ARTICLE_SUFFIX = ".txt"
 DEFAULT_MAX_ARTICLE_BYTES = 1_048_576
+DEFAULT_MAX_FRONT_MATTER_BYTES = 16_384  # a title, an outlet, a date and a URL take a few hundred
+DEFAULT_MAX_FOLDER_FILES = 10_000
+# A publication date may run this far ahead of now (an outlet's clock or timezone slightly wrong); a later one is
+# refused, since one article "from 2099" would otherwise make every briefing after it cover news "up to 2099".
+FUTURE_TOLERANCE = timedelta(days=1)
 # libyaml's loader when the wheel has it: PyYAML's pure-Python one is most of the load time of a large corpus.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_NULL_TAG, _STR_TAG = "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"
+
+
+def _only_null_resolvers(resolvers: dict[str, list[tuple[str, Any]]]) -> dict[str, list[tuple[str, Any]]]:
+    nulls = {first: [(tag, regex) for tag, regex in pairs if tag == _NULL_TAG] for first, pairs in resolvers.items()}
+    return {first: pairs for first, pairs in nulls.items() if pairs}
+
+
+class _FrontMatterLoader(_YAML_LOADER):  # type: ignore[valid-type,misc]
+    """A safe loader that keeps every scalar as written: `title: no` is "no", not False; `1.10` stays "1.10".
+
+    Only an empty value (or `~`, `null`) means "not given". Dates are read by `_published`, which says what is
+    wrong with one, where YAML's own timestamps raise on `0000-01-01` or `2025-02-30`.
+    """
+
+    yaml_implicit_resolvers = _only_null_resolvers(_YAML_LOADER.yaml_implicit_resolvers)
 
 
 class CorpusError(Exception):
@@ -65,16 +91,25 @@ class Article:
     has_headline: bool = True  # False when the title is only the first sentence
 
     @classmethod
-    def from_text(cls, article_id: str, text: str) -> Article:
-        """Build an article from a file's text: optional YAML front matter, then the body."""
-        meta, body = _split_front_matter(text)
-        cleaned = clean(body, known_title=_text_field(meta, "title"))
+    def from_text(cls, article_id: str, text: str, *, max_front_matter_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYTES,
+                  now: datetime | None = None) -> Article:
+        """Build an article from a file's text: optional YAML front matter, then the body.
+
+        With `now`, a front-matter date more than a day ahead of it is refused (ArticleError) and such a date
+        inferred from the text is dropped; so is any date before 1800 (a typo such as 0025).
+        """
+        meta, body = _split_front_matter(text, max_front_matter_bytes)
+        known_title = _text_field(meta, "title")
+        cleaned = clean(body, known_title=known_title)
         sentences = tuple(_sentences(article_id, body, cleaned.lines))
-        title = _text_field(meta, "title") or cleaned.title
+        title = known_title or cleaned.title
         has_headline = title is not None
         if title is None:
             title = sentences[0].text if sentences else article_id
-        published = _published(meta.get("published")) if "published" in meta else cleaned.published
+        if meta.get("published") is not None:
+            published: datetime | None = _published(meta["published"], now)
+        else:
+            published = cleaned.published if _plausible(cleaned.published, now) else None
         return cls(
             id=article_id,
             title=title,
@@ -87,22 +122,16 @@ class Article:
         )
 
     @classmethod
-    def from_path(cls, path: Path, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> Article:
-        """Read one article file; raise ArticleError when it is empty, binary, not UTF-8 or too large."""
-        try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise ArticleError(f"{size:,} bytes is over the {max_bytes:,}-byte limit for one article")
-            data = path.read_bytes()
-        except OSError as error:
-            raise ArticleError(f"cannot be read ({error.strerror or error})") from error
-        if b"\x00" in data:
-            raise ArticleError("is a binary file, not text")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ArticleError(f"is not UTF-8 text (byte {error.start} is not valid)") from error
-        article = cls.from_text(path.stem, text)
+    def from_path(cls, path: Path, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES, *,
+                  max_front_matter_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYTES, now: datetime | None = None,
+                  follow_symlinks: bool = True) -> Article:
+        """Read one article file; raise ArticleError when it is empty, binary, undecodable, too large or not a file.
+
+        At most `max_bytes` + 1 bytes are read, whatever the file system says its size is (files under /proc say
+        0). Without `follow_symlinks` a symbolic link is refused rather than followed.
+        """
+        text = _decode(_read_capped(path, max_bytes, follow_symlinks))
+        article = cls.from_text(path.stem, text, max_front_matter_bytes=max_front_matter_bytes, now=now)
         if not article.sentences:
             raise ArticleError("holds no sentences" if text.strip() else "is empty")
         return article
@@ -133,7 +162,7 @@ class LoadProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"skipped {self.path.name}: {self.reason}"
+        return f"skipped {printable_name(self.path.name)}: {printable_name(self.reason)}"
 
 
 @dataclass(frozen=True)
@@ -156,23 +185,29 @@ class Corpus:
         folder: Path,
         max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
         on_progress: Callable[[int, int], None] | None = None,
+        *,
+        max_files: int = DEFAULT_MAX_FOLDER_FILES,
+        max_front_matter_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYTES,
+        now: datetime | None = None,
     ) -> tuple[Corpus, tuple[LoadProblem, ...]]:
-        """Load every `*.txt` article of a folder; bad files are skipped and reported, not fatal."""
-        if not folder.exists():
-            raise CorpusError(f"corpus folder {folder} does not exist")
-        if not folder.is_dir():
-            raise CorpusError(f"corpus path {folder} is not a folder")
-        paths = sorted(path for path in folder.iterdir() if path.suffix == ARTICLE_SUFFIX and path.is_file())
+        """Load the `*.txt` articles of a folder; bad files are skipped and reported, not fatal.
+
+        Only the folder's own regular files are read: a symbolic link (which could publish a file from anywhere),
+        a pipe or a device is skipped with a reason. Beyond `max_files` article files, the first `max_files` by
+        name are read and the rest reported as one problem.
+        """
+        paths, problems = article_files(folder, max_files)
         articles: list[Article] = []
-        problems: list[LoadProblem] = []
         for done, path in enumerate(paths, start=1):
             try:
-                articles.append(Article.from_path(path, max_bytes))
+                articles.append(Article.from_path(path, max_bytes, max_front_matter_bytes=max_front_matter_bytes,
+                                                  now=now, follow_symlinks=False))
             except ArticleError as error:
                 problems.append(LoadProblem(path, str(error)))
-                log.warning("skipped article file %s: %s", path, error)
             if on_progress is not None:
                 on_progress(done, len(paths))
+        for problem in problems:
+            log.warning("%s", problem)
         return cls(tuple(articles)), tuple(problems)
 
     def __len__(self) -> int:
@@ -218,39 +253,174 @@ def _chronological(article: Article) -> tuple[datetime, str]:
     return (article.published or datetime.min.replace(tzinfo=UTC), article.id)
 
 
-def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    match = _FRONT_MATTER.match(text)
-    if match is None:
-        return {}, text
+def article_files(folder: Path, max_files: int = DEFAULT_MAX_FOLDER_FILES) -> tuple[list[Path], list[LoadProblem]]:
+    """List a folder's article files to read (regular files, by name), and the entries skipped with why."""
+    if not folder.exists():
+        raise CorpusError(f"corpus folder {folder} does not exist")
+    if not folder.is_dir():
+        raise CorpusError(f"corpus path {folder} is not a folder")
+    paths: list[Path] = []
+    problems: list[LoadProblem] = []
     try:
-        meta = yaml.load(match["yaml"], Loader=_YAML_LOADER) or {}  # noqa: S506 - a safe loader
+        with os.scandir(folder) as entries:
+            named = sorted((entry for entry in entries if entry.name.endswith(ARTICLE_SUFFIX)),
+                           key=lambda entry: entry.name)
+    except OSError as error:
+        raise CorpusError(f"corpus folder {folder} cannot be read ({error.strerror or error})") from error
+    for entry in named:
+        path = Path(entry.path)
+        try:
+            if entry.is_symlink():
+                problems.append(LoadProblem(path, "is a symbolic link; only the folder's own files are read"))
+            elif not entry.is_file(follow_symlinks=False):
+                problems.append(LoadProblem(path, "is not a regular file (a folder, pipe, socket or device)"))
+            else:
+                paths.append(path)
+        except OSError as error:  # gone since the listing, or unreadable
+            problems.append(LoadProblem(path, f"cannot be read ({error.strerror or error})"))
+    if len(paths) > max_files:
+        problems.append(LoadProblem(folder, f"{len(paths) - max_files:,} of its {len(paths):,} article files, over "
+                                    f"the limit of {max_files:,} files a folder; the first {max_files:,} by name "
+                                    "were read"))
+        paths = paths[:max_files]
+    return paths, problems
+
+
+def _read_capped(path: Path, max_bytes: int, follow_symlinks: bool) -> bytes:
+    # O_NONBLOCK: opening a named pipe must not wait for a writer; O_NOFOLLOW: a link swapped in after the
+    # listing is refused at open, not followed.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow_symlinks else getattr(os, "O_NOFOLLOW", 0))
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP and not follow_symlinks:
+            raise ArticleError("is a symbolic link; only the folder's own files are read") from error
+        raise ArticleError(f"cannot be read ({error.strerror or error})") from error
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode):
+                raise ArticleError("is not a regular file (a folder, pipe, socket or device)")
+            if info.st_size > max_bytes:
+                raise ArticleError(f"{info.st_size:,} bytes is over the {max_bytes:,}-byte limit for one article")
+            data = handle.read(max_bytes + 1)  # the size a file system reports can be wrong (/proc says 0)
+        except OSError as error:
+            raise ArticleError(f"cannot be read ({error.strerror or error})") from error
+    if len(data) > max_bytes:
+        raise ArticleError(f"is over the {max_bytes:,}-byte limit for one article")
+    return data
+
+
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+         (b"\xfe\xff", "utf-16"))
+
+
+def _decode(data: bytes) -> str:
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)  # the byte-order mark says which end first, and is dropped
+        except UnicodeDecodeError as error:
+            raise ArticleError(f"is not valid {encoding.upper()} text (byte {error.start})") from error
+        if "\x00" in text:
+            raise ArticleError("is a binary file, not text")
+        return text
+    if b"\x00" in data:
+        if _looks_like_utf16(data):
+            raise ArticleError("is UTF-16 text without a byte-order mark; save it as UTF-8 (or UTF-16 with a BOM)")
+        raise ArticleError("is a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ArticleError(f"is not UTF-8 text (byte {error.start} is not valid)") from error
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """Tell UTF-16 text without a BOM (every other byte zero, for Latin text) from other binary data."""
+    sample = data[:4096]
+    half = len(sample) // 2
+    return half >= 8 and max(sample[0::2].count(0), sample[1::2].count(0)) >= 0.9 * half
+
+
+def _split_front_matter(text: str, max_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYTES) -> tuple[dict[str, Any], str]:
+    if not text.startswith("---"):
+        return {}, text
+    # Look for the closing line only within the limit (a character is at least a byte), so a huge unclosed
+    # block costs no more than a small one.
+    match = _FRONT_MATTER.match(text[: max_bytes + 16])
+    if match is None or len(match["yaml"].encode("utf-8")) > max_bytes:
+        if match is not None or _FRONT_MATTER.match(text) is not None:
+            raise ArticleError(f"has front matter over the {max_bytes:,}-byte limit")
+        return {}, text
+    block = match["yaml"]
+    try:
+        _refuse_expansion(block)
+        meta = yaml.load(block, Loader=_FrontMatterLoader) or {}  # noqa: S506 - a safe loader
+    except ArticleError:
+        raise
     except yaml.YAMLError as error:
         raise ArticleError(f"has front matter that is not valid YAML ({error.__class__.__name__})") from error
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:  # an explicit tag's value, deep nesting
+        raise ArticleError(f"has front matter that cannot be read ({error.__class__.__name__})") from error
     if not isinstance(meta, dict):
         raise ArticleError("has front matter that is not a mapping of keys to values")
     return meta, text[match.end():]
+
+
+def _refuse_expansion(block: str) -> None:
+    """Refuse YAML anchors, aliases and tags: 476 bytes of nested aliases expand to gigabytes ("billion laughs")."""
+    for event in yaml.parse(block, Loader=_FrontMatterLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise ArticleError("has front matter with YAML anchors or aliases (&name, *name), which are not expanded")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != _STR_TAG and not isinstance(event, yaml.DocumentStartEvent):
+            raise ArticleError(f"has front matter with a YAML tag ({tag}); write plain values")
 
 
 def _text_field(meta: dict[str, Any], key: str) -> str | None:
     value = meta.get(key)
     if value is None:
         return None
-    text = str(value).strip()
+    if not isinstance(value, str):
+        raise ArticleError(f"has a front matter '{key}' that is a {_kind(value)}, not text")
+    text = value.strip()
     return text or None
 
 
-def _published(value: object) -> datetime:
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+def _kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "mapping"
+    return "list" if isinstance(value, list) else type(value).__name__
+
+
+def _published(value: object, now: datetime | None) -> datetime:
+    if not isinstance(value, str | date):
+        raise ArticleError(f"has a front matter 'published' that is a {_kind(value)}, not a date")
+    written = value if isinstance(value, str) else value.isoformat()
     from dateutil import parser as date_parser  # noqa: PLC0415
 
     try:
-        parsed = date_parser.parse(str(value))
+        if isinstance(value, datetime):
+            parsed = value
+        elif isinstance(value, date):
+            parsed = datetime(value.year, value.month, value.day)  # noqa: DTZ001 - made UTC below
+        else:
+            parsed = date_parser.parse(value)
+        moment = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     except (ValueError, OverflowError) as error:
-        raise ArticleError(f"has a 'published' date that cannot be read: {value!r}") from error
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        raise ArticleError(f"has a 'published' date that cannot be read: {written!r} ({error})") from error
+    if moment < EARLIEST_PUBLISHED:
+        raise ArticleError(f"has a 'published' date before {EARLIEST_PUBLISHED.year}: {written!r}")
+    if now is not None and moment > now + FUTURE_TOLERANCE:
+        raise ArticleError(f"has a 'published' date in the future: {written!r} (now is {now:%Y-%m-%d %H:%M} UTC)")
+    return moment
+
+
+def _plausible(moment: datetime | None, now: datetime | None) -> bool:
+    """Tell whether a date inferred from the text can be a publication date (from 1800, not ahead of now)."""
+    if moment is None:
+        return False
+    return moment >= EARLIEST_PUBLISHED and (now is None or moment <= now + FUTURE_TOLERANCE)
 
 
 def _sentences(article_id: str, body: str, lines: tuple[Line, ...]) -> Iterator[Sentence]:

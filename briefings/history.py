@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -15,6 +15,16 @@ class BriefingRecord:
     posted_at: datetime
     covered_until: datetime | None  # the newest publication date the briefing took into account
     sentences: frozenset[str]
+
+    def repaired(self, now: datetime) -> BriefingRecord:
+        """Return the record with a coverage beyond `now` brought back to when it was posted (never after now).
+
+        Before future dates were refused, one article dated 2099 left a record covering news "up to 2099", and
+        every later briefing found nothing new; read through this, such a channel recovers at its next briefing.
+        """
+        if self.covered_until is None or self.covered_until <= now:
+            return self
+        return replace(self, covered_until=min(self.posted_at, now))
 
 
 class BriefingLog(Protocol):

@@ -10,10 +10,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 EVERY_DAY = frozenset(range(7))  # Monday 0 ... Sunday 6, as date.weekday()
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Full names and the usual abbreviations, nothing else: "monkey" is not Monday.
+_DAY_WORDS = {
+    word: number
+    for number, words in enumerate((
+        ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed", "weds"),
+        ("thursday", "thu", "thur", "thurs"), ("friday", "fri"), ("saturday", "sat"), ("sunday", "sun"),
+    ))
+    for word in words
+}
+# Names the tz database holds that are not zones of the world: "localtime" is whatever the host is set to (so a
+# schedule would move with the server), "posixrules" a template, "Factory" a placeholder.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
 
 
@@ -80,13 +93,24 @@ def parse_time(text: str) -> time:
 
 
 def parse_timezone(name: str) -> str:
-    """Check an IANA timezone name (Europe/London, America/New_York, UTC)."""
+    """Check an IANA timezone name (Europe/London, America/New_York, UTC): the tz database's zones only."""
+    typed = name.strip()
     try:
-        ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+        names = iana_zone_names()
+        # Exact, else the one name that differs only in case ("europe/london" means Europe/London).
+        wanted = typed if typed in names else next(n for n in sorted(names) if n.lower() == typed.lower())
+        ZoneInfo(wanted)
+    except (StopIteration, ZoneInfoNotFoundError, ValueError, OSError):
         raise ScheduleError(f"“{name}” is not a timezone: use an IANA name such as Europe/London, "
                             "America/New_York or Asia/Singapore") from None
-    return name.strip()
+    return wanted
+
+
+@cache
+def iana_zone_names() -> frozenset[str]:
+    """Return the IANA zone names installed (the system's tz database, else the tzdata package)."""
+    return frozenset(name for name in available_timezones()
+                     if name not in _NOT_ZONES and not name.startswith(("posix/", "right/")))
 
 
 def parse_days(text: str | None) -> frozenset[int]:
@@ -99,18 +123,19 @@ def parse_days(text: str | None) -> frozenset[int]:
     if cleaned == "weekends":
         return frozenset({5, 6})
     days = set()
-    for part in re.split(r"[\s,]+", cleaned):
-        if part[:3] not in DAY_NAMES:
-            raise ScheduleError(f"“{part}” is not a day: use mon, tue, wed, thu, fri, sat, sun, 'weekdays', "
+    for part in re.split(r"\s*,\s*|\s+", cleaned):
+        if part not in _DAY_WORDS:
+            shown = f"“{part}” is not a day" if part else "an empty day between commas is not a day"
+            raise ScheduleError(f"{shown}: use mon, tue, wed, thu, fri, sat, sun (or full names), 'weekdays', "
                                 "'weekends' or 'every day'")
-        days.add(DAY_NAMES.index(part[:3]))
+        days.add(_DAY_WORDS[part])
     return frozenset(days)
 
 
 def timezone_names(typed: str, limit: int = 25) -> list[str]:
     """Return IANA timezone names containing the typed text, for autocompletion."""
     wanted = typed.strip().lower().replace(" ", "_")
-    names = sorted(available_timezones())
+    names = sorted(iana_zone_names())
     first = [n for n in names if n.lower().startswith(wanted)]
     rest = [n for n in names if wanted in n.lower() and n not in first]
     return (first + rest)[:limit]

@@ -60,7 +60,10 @@ class Poster(Protocol):
         """Post the briefing; return the message id (0 where there is none). Raise PostError if refused."""
 
     async def find(self, delivery: Delivery) -> int | None:
-        """Return the id of an earlier post of this run, if it went out (used after a crash mid-post)."""
+        """Return the id of an earlier post of this run, if it went out (used after a crash mid-post).
+
+        The post cannot be older than the run's due time, so everything posted since then is searched.
+        """
 
 
 class ScheduleRunner:
@@ -77,6 +80,7 @@ class ScheduleRunner:
         self.instance = secrets.token_hex(8)  # tells this process's claims from another's
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._lock = asyncio.Lock()
+        self._swept = False
 
     def start(self) -> None:
         """Arm every schedule and the sweep; run a first sweep at once (catch-up after downtime)."""
@@ -124,11 +128,15 @@ class ScheduleRunner:
 
     async def sweep(self) -> None:
         """Catch up every schedule (late posts inside the grace, skips beyond it)."""
-        for schedule in self.storage.schedules():
+        schedules = self.storage.schedules()
+        for schedule in schedules:
             try:
                 await self.catch_up(schedule)
             except Exception:  # one schedule's trouble must not stop the others
                 log.exception("schedule %s: catching up failed", schedule.id)
+        if not self._swept:
+            self._swept = True
+            log.info("caught up %d schedule%s after start-up", len(schedules), "" if len(schedules) == 1 else "s")
 
     async def catch_up(self, schedule: DigestSchedule) -> None:
         """Post the schedule's latest run if it is due and not done; record runs missed beyond the grace."""
@@ -151,6 +159,13 @@ class ScheduleRunner:
                                                test=True))
 
     async def _post(self, schedule: DigestSchedule, run: Run) -> None:
+        """Post a run exactly once, whenever the process dies.
+
+        What the post says is held in the database before it is posted; marking the run posted records it, in one
+        transaction. A claim left by a dead process is resumed by first looking for its post in the channel (every
+        message since the run was due, however busy the channel): found, the run is marked posted and the held
+        briefing recorded; not found, it is posted now.
+        """
         claim = self.storage.claim_run(schedule.id, run.day, self.instance)
         if claim is None:
             return  # posted, skipped, or being posted by another process
@@ -162,6 +177,9 @@ class ScheduleRunner:
                 log.info("schedule %s: the %s briefing went out before a restart", schedule.id, run.day)
                 self.storage.finish_run(schedule.id, run.day, "posted", message_id=existing)
                 return
+        destination = schedule.destination
+        self.storage.hold_briefing(schedule.id, run.day,
+                                   briefing.record(destination, self.clock(), self.storage.last(destination)))
         try:
             message_id = await self.poster.post(delivery)
         except PostError as error:
@@ -174,16 +192,15 @@ class ScheduleRunner:
             return
         self.storage.finish_run(schedule.id, run.day, "posted", message_id=message_id)
         self.storage.record_success(schedule.id)
-        destination = schedule.destination
-        self.storage.record(briefing.record(destination, self.clock(), self.storage.last(destination)))
         log.info("schedule %s: posted the %s briefing to %s", schedule.id, run.day, schedule.channel_id)
 
     async def _briefing(self, schedule: DigestSchedule) -> Briefing:
         last = self.storage.last(schedule.destination)
         loop = asyncio.get_running_loop()
         corpus = self.live.current
+        now = self.clock()
         return await loop.run_in_executor(self.engine, lambda: build_briefing(corpus, last=last,
-                                                                              topic=schedule.topic))
+                                                                              topic=schedule.topic, now=now))
 
     def _notes(self, schedule: DigestSchedule, run: Run) -> tuple[str, ...]:
         notes = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import discord
 
@@ -12,7 +13,8 @@ from bot.ingestion.live import LiveCorpus
 
 log = logging.getLogger(__name__)
 
-HISTORY_CHECKED = 50  # how many recent messages are searched for a post made before a crash
+# Our clock against Discord's: the search for a post made before a crash starts this long before the run was due.
+CLOCK_MARGIN = timedelta(minutes=10)
 
 
 class DiscordPoster:
@@ -44,12 +46,17 @@ class DiscordPoster:
         return first
 
     async def find(self, delivery: Delivery) -> int | None:
-        """Look through the channel's recent messages for this run's post."""
+        """Look through every message in the channel since the run was due for this run's post.
+
+        Not only the last few: a busy channel can have hundreds of messages after the post. The search is bounded
+        by time (a run is resumed at most the grace period after it was due), not by a count.
+        """
         try:
             channel = await self._channel(delivery.schedule.channel_id)
-            async for message in channel.history(limit=HISTORY_CHECKED):
+            since = delivery.run.due - CLOCK_MARGIN
+            async for message in channel.history(limit=None, after=since, oldest_first=True):
                 if self.client.user and message.author.id == self.client.user.id and any(
-                        delivery.marker in (embed.footer.text or "") for embed in message.embeds):
+                        _carries(embed.footer.text or "", delivery.marker) for embed in message.embeds):
                     return message.id
         except (PostError, discord.HTTPException):
             log.warning("schedule %s: cannot read channel history to check for an earlier post",
@@ -68,3 +75,8 @@ class DiscordPoster:
         if not isinstance(channel, discord.TextChannel):
             raise PostError(f"the channel {channel_id} is not a text channel")
         return channel
+
+
+def _carries(footer: str, marker: str) -> bool:
+    """Tell whether a footer ends with this run's marker (a test post's marker ends in "· test" instead)."""
+    return footer == marker or footer.endswith(f" · {marker}")

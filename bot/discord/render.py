@@ -7,9 +7,11 @@ per message.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import discord
 from discord.utils import escape_markdown, escape_mentions
@@ -81,14 +83,40 @@ def safe(text: str) -> str:
     return escape_mentions(escape_markdown(text))
 
 
+# Characters that end or reshape a markdown link target, percent-encoded so a URL cannot close the link and open
+# another: "https://news.example/a) [Official form](https://evil.example" would otherwise add a second link.
+_UNSAFE_IN_TARGET = re.compile(r"[\s()\[\]<>`\"'\\\x00-\x1f\x7f]")
+
+
+def link(label: str, url: str | None) -> str:
+    """Render a masked link `[label](url)`, both escaped; the label alone if the URL is not plain http(s).
+
+    Every outlet name or URL put into markdown goes through here.
+    """
+    name = safe(label).replace("[", "\\[").replace("]", "\\]")
+    target = link_target(url)
+    return f"[{name}]({target})" if target else name
+
+
+def link_target(url: str | None) -> str | None:
+    """Return a URL fit for a markdown link target (http or https, with a host), percent-encoded; None if unfit."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        fit = parts.scheme.lower() in {"http", "https"} and bool(parts.hostname)
+    except ValueError:  # "http://[oops", a port past 65535
+        return None
+    return _UNSAFE_IN_TARGET.sub(lambda match: "".join(f"%{byte:02X}" for byte in match[0].encode()),
+                                 url.strip()) if fit else None
+
+
 def citation(corpus: Corpus, article_ids: Sequence[str]) -> str:
     """Cite articles as a newspaper would: outlet and date (a link when the article has a URL)."""
     parts = []
     for article_id in article_ids:
         article = corpus.get(article_id)
-        outlet = safe(article.outlet)
-        name = f"[{outlet}]({article.url})" if article.url else outlet
-        parts.append(f"{name}, {timestamp(article.published)}")
+        parts.append(f"{link(article.outlet, article.url)}, {timestamp(article.published)}")
     return "; ".join(parts)
 
 
@@ -178,7 +206,7 @@ def story_reply(corpus: Corpus, story: Story, summary: Summary) -> Reply:
     """Render one story: its summary, outlets and links."""
     blocks = [story_heading(story)]
     blocks += [sentence_block(corpus, sentence) for sentence in summary.sentences]
-    links = [f"[{safe(corpus.get(a).outlet)}]({corpus.get(a).url})" for a in story.article_ids if corpus.get(a).url]
+    links = [link(corpus.get(a).outlet, corpus.get(a).url) for a in story.article_ids if link_target(corpus.get(a).url)]
     if links:
         blocks.append("Read: " + " · ".join(links))
     return Reply(paginate(_clip(story.headline, TITLE_LIMIT), blocks, corpus_footer(corpus)))

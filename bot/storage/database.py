@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -32,18 +32,19 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, NoSuchModuleError, OperationalError
 
 from bot.errors import StorageError
-from briefings.corpus import Article
+from briefings.corpus import Article, ArticleError
 from briefings.history import BriefingRecord
 from briefings.scheduling import DigestSchedule
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Source", "SourceStore", "Storage", "StorageError", "StoredArticle"]
+__all__ = ["Source", "SourceStore", "Storage", "StorageError", "StoredArticle", "masked_url", "scrubbed"]
 
-SCHEMA_VERSION = 2  # 1: schedules, runs, briefings; 2: sources and ingested articles
+SCHEMA_VERSION = 3  # 1: schedules, runs, briefings; 2: sources and ingested articles; 3: pending briefings
 CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a process that died mid-post
 PAUSE_AFTER_FAILURES = 3
 
@@ -105,6 +106,17 @@ articles = Table(
     Column("backfill", Boolean, nullable=False, default=False),  # came with the source's first poll
     Column("document", Text, nullable=False),  # front matter and body, as an article file holds them
 )
+# What a scheduled run's post says, written before it is posted: if the process dies after the post reached
+# Discord but before the run was marked posted, the run that resumes it finds the post and records this, so the
+# next briefing does not repeat it.
+pending_briefings = Table(
+    "pending_briefings", metadata,
+    Column("schedule_id", Integer, primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("destination", String(64), nullable=False),
+    Column("covered_until", String(40)),
+    Column("sentences", Text, nullable=False),
+)
 briefings = Table(
     "briefings", metadata,
     Column("destination", String(64), primary_key=True),
@@ -123,24 +135,39 @@ class Storage:
 
     @classmethod
     def open(cls, url: str, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Storage:
-        """Open (creating or upgrading) the database at a SQLAlchemy URL."""
+        """Open (creating or upgrading) the database at a SQLAlchemy URL; raise StorageError if it cannot be used."""
         path = _sqlite_path(url)
         if path is not None:
             marker = path.with_name(path.name + ".created")
-            if not path.exists() and marker.exists():
-                raise StorageError(f"the database {path} is gone, but one was created there on "
-                                   f"{marker.read_text().strip()}: restore it from a backup, or delete {marker} "
-                                   "to start with an empty one (schedules and briefing history would be lost)")
-            path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True)
+            try:
+                if not path.exists() and marker.exists():
+                    raise StorageError(f"the database {path} is gone, but one was created there on "
+                                       f"{marker.read_text().strip()}: restore it from a backup, or delete {marker} "
+                                       "to start with an empty one (schedules and briefing history would be lost)")
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StorageError(f"the state folder {path.parent} cannot be used ({_reason(error)}): set "
+                                   "BRIEFBOT_STATE_DIR to a folder Briefbot can create and write") from None
+        try:
+            engine = create_engine(url, future=True)
+        except (ArgumentError, NoSuchModuleError, ValueError):
+            raise StorageError("BRIEFBOT_DATABASE_URL is not a database URL Briefbot can use: write it as "
+                               "sqlite:///path/to/briefbot.db or postgresql+psycopg://user@host/briefbot") from None
+        except ImportError as error:
+            hint = ': .venv/bin/pip install "psycopg[binary]"' if url.startswith("postgres") else ""
+            raise StorageError(f"the database driver for {masked_url(url)} is not installed ({error.name}){hint}"
+                               ) from None
         if path is not None:
             event.listen(engine, "connect", _sqlite_pragmas)
         storage = cls(engine, clock)
         storage._upgrade()
         if path is not None:
             marker = path.with_name(path.name + ".created")
-            if not marker.exists():
-                marker.write_text(clock().isoformat())
+            try:
+                if not marker.exists():
+                    marker.write_text(clock().isoformat())
+            except OSError as error:
+                raise StorageError(f"the state folder {path.parent} cannot be written ({_reason(error)})") from None
         return storage
 
     def _upgrade(self) -> None:
@@ -159,9 +186,9 @@ class Storage:
                                            .values(value=str(SCHEMA_VERSION)))
                     log.info("database schema upgraded from version %d to %d", version, SCHEMA_VERSION)
         except (DatabaseError, OperationalError) as error:
-            raise StorageError(f"the database at {self.engine.url.render_as_string(hide_password=True)} cannot be "
-                               f"used ({error.orig.__class__.__name__}: {error.orig}); it was left untouched"
-                               ) from error
+            raise StorageError(f"the database at {masked_url(self.engine.url)} cannot be used "
+                               f"({error.orig.__class__.__name__}: {scrubbed(str(error.orig), self.engine.url)}); "
+                               "it was left untouched") from error
 
     @staticmethod
     def _version(connection: Connection) -> int:
@@ -195,12 +222,19 @@ class Storage:
         return _schedule(row._mapping) if row else None
 
     def remove_schedule(self, schedule_id: int, guild_id: int) -> bool:
-        """Delete a schedule of a server; return whether it existed."""
+        """Delete a schedule of a server, with its run history; return whether it existed.
+
+        Another server's schedule (or the terminal's) is left exactly as it was, run history included: that
+        history is the record that stops a briefing from going out twice.
+        """
         with self.engine.begin() as connection:
             result = connection.execute(schedules.delete().where((schedules.c.id == schedule_id)
                                                                  & (schedules.c.guild_id == guild_id)))
+            if not result.rowcount:
+                return False
             connection.execute(runs.delete().where(runs.c.schedule_id == schedule_id))
-        return bool(result.rowcount)
+            connection.execute(pending_briefings.delete().where(pending_briefings.c.schedule_id == schedule_id))
+        return True
 
     def record_failure(self, schedule_id: int, reason: str) -> DigestSchedule | None:
         """Count a failed post; pause the schedule after repeated failures."""
@@ -251,16 +285,35 @@ class Storage:
 
     def finish_run(self, schedule_id: int, day: date, status: str, message_id: int | None = None,
                    reason: str | None = None) -> None:
-        """Mark a run posted, failed or skipped."""
-        now = self.clock().isoformat()
+        """Mark a run posted, failed or skipped; a posted run's held briefing is recorded in the same transaction."""
+        now = self.clock()
         with self.engine.begin() as connection:
             updated = connection.execute(update(runs).where((runs.c.schedule_id == schedule_id)
                                                             & (runs.c.day == day.isoformat()))
                                          .values(status=status, message_id=message_id, reason=reason))
             if not updated.rowcount:
                 connection.execute(insert(runs).values(schedule_id=schedule_id, day=day.isoformat(), status=status,
-                                                       claimed_at=now, claimed_by="-", message_id=message_id,
-                                                       reason=reason))
+                                                       claimed_at=now.isoformat(), claimed_by="-",
+                                                       message_id=message_id, reason=reason))
+            held = (pending_briefings.c.schedule_id == schedule_id) & (pending_briefings.c.day == day.isoformat())
+            row = connection.execute(select(pending_briefings).where(held)).first()
+            if row is not None:
+                if status == "posted":
+                    self._merge_record(connection, BriefingRecord(
+                        row.destination, now, datetime.fromisoformat(row.covered_until) if row.covered_until else None,
+                        frozenset(json.loads(row.sentences))))
+                connection.execute(pending_briefings.delete().where(held))
+
+    def hold_briefing(self, schedule_id: int, day: date, record: BriefingRecord) -> None:
+        """Keep what a run's post will say, before it is posted (recorded by `finish_run` once it is posted)."""
+        values = {"destination": record.destination,
+                  "covered_until": record.covered_until.isoformat() if record.covered_until else None,
+                  "sentences": json.dumps(sorted(record.sentences), ensure_ascii=False)}
+        held = (pending_briefings.c.schedule_id == schedule_id) & (pending_briefings.c.day == day.isoformat())
+        with self.engine.begin() as connection:
+            if not connection.execute(update(pending_briefings).where(held).values(**values)).rowcount:
+                connection.execute(insert(pending_briefings).values(schedule_id=schedule_id, day=day.isoformat(),
+                                                                    **values))
 
     def runs(self, schedule_id: int) -> list[tuple[date, str, str | None]]:
         """Return a schedule's runs (day, status, reason), newest first."""
@@ -285,23 +338,88 @@ class Storage:
     def last(self, destination: str) -> BriefingRecord | None:
         """Return the latest briefing record for a destination."""
         with self.engine.connect() as connection:
-            row = connection.execute(select(briefings).where(briefings.c.destination == destination)).first()
+            return self._read_record(connection, destination)
+
+    def _read_record(self, connection: Connection, destination: str) -> BriefingRecord | None:
+        row = connection.execute(select(briefings).where(briefings.c.destination == destination)).first()
         if row is None:
             return None
-        return BriefingRecord(destination, datetime.fromisoformat(row.posted_at),
-                              datetime.fromisoformat(row.covered_until) if row.covered_until else None,
-                              frozenset(json.loads(row.sentences)))
+        record = BriefingRecord(destination, datetime.fromisoformat(row.posted_at),
+                                datetime.fromisoformat(row.covered_until) if row.covered_until else None,
+                                frozenset(json.loads(row.sentences)))
+        return record.repaired(self.clock())  # a coverage "up to 2099" left by a future-dated article
 
     def record(self, record: BriefingRecord) -> None:
         """Keep a briefing record, replacing the destination's previous one."""
+        with self.engine.begin() as connection:
+            self._write_record(connection, record)
+
+    def merge_records(self, records: Iterable[BriefingRecord]) -> None:
+        """Add briefings to their destinations' records, in one transaction.
+
+        Sentences said before stay; coverage only moves forward.
+        """
+        with self.engine.begin() as connection:
+            for record in records:
+                self._merge_record(connection, record)
+
+    def _merge_record(self, connection: Connection, record: BriefingRecord) -> None:
+        current = self._read_record(connection, record.destination)
+        if current is not None:
+            covered = [moment for moment in (current.covered_until, record.covered_until) if moment is not None]
+            record = BriefingRecord(record.destination, max(record.posted_at, current.posted_at),
+                                    max(covered) if covered else None, record.sentences | current.sentences)
+        self._write_record(connection, record)
+
+    @staticmethod
+    def _write_record(connection: Connection, record: BriefingRecord) -> None:
         values = {"posted_at": record.posted_at.isoformat(),
                   "covered_until": record.covered_until.isoformat() if record.covered_until else None,
                   "sentences": json.dumps(sorted(record.sentences), ensure_ascii=False)}
-        with self.engine.begin() as connection:
-            updated = connection.execute(update(briefings).where(briefings.c.destination == record.destination)
-                                         .values(**values))
-            if not updated.rowcount:
-                connection.execute(insert(briefings).values(destination=record.destination, **values))
+        updated = connection.execute(update(briefings).where(briefings.c.destination == record.destination)
+                                     .values(**values))
+        if not updated.rowcount:
+            connection.execute(insert(briefings).values(destination=record.destination, **values))
+
+
+# Query parameters that carry secrets: libpq reads password and sslpassword from the URL as readily as from
+# user:password@; other drivers take tokens and keys.
+_SECRET_PARAMETER_WORDS = ("pass", "secret", "token", "key", "credential")
+
+
+def masked_url(url: str | URL) -> str:
+    """Write a database URL for people: the password and every secret query parameter shown as ***."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except (ArgumentError, ValueError):
+        return "(a database URL that cannot be parsed)"
+    query = {key: "***" if _is_secret(key) else value for key, value in parsed.query.items()}
+    return str(parsed.set(query=query).render_as_string(hide_password=True)).replace("%2A%2A%2A", "***")
+
+
+def scrubbed(text: str, url: str | URL) -> str:
+    """Remove a database URL's secrets from a message (a driver's error may quote a parameter's value)."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except (ArgumentError, ValueError):
+        return text
+    secrets = [parsed.password] if parsed.password else []
+    for key, value in parsed.query.items():
+        if _is_secret(key):
+            secrets += [value] if isinstance(value, str) else list(value)
+    for secret in sorted((str(s) for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _is_secret(parameter: str) -> bool:
+    return any(word in parameter.lower() for word in _SECRET_PARAMETER_WORDS)
+
+
+def _reason(error: OSError) -> str:
+    if isinstance(error, FileExistsError | NotADirectoryError):
+        return "a file is in the way of the folder"
+    return error.strerror or str(error)
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -468,7 +586,13 @@ class SourceStore:
         for item in self.articles(since):
             article = self._parsed.get(item.id)
             if article is None:
-                article = self._parsed[item.id] = Article.from_text(item.id, item.document)
+                try:
+                    # An article stored before future dates were refused (dated 2099) is left out, not loaded.
+                    article = Article.from_text(item.id, item.document, now=self.storage.clock())
+                except ArticleError as error:
+                    log.warning("stored feed article %s left out: %s", item.id, error)
+                    continue
+                self._parsed[item.id] = article
             held.append((article, item.backfill))
         return held
 

@@ -1,11 +1,14 @@
 """The `briefbot` command line: the same jobs as the Discord bot, in a terminal.
 
-Exit codes are a public contract: 0 done; 1 nothing to report; 2 bad usage or bad input.
+Exit codes are a public contract: 0 done; 1 nothing to report; 2 bad usage, bad input, or a fault Briefbot cannot
+work around (the database locked or unusable, the disk full, the state folder unusable), always with one line
+saying what to fix.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -15,7 +18,9 @@ from typing import TYPE_CHECKING
 
 from bot.errors import StorageError
 from bot.settings import Settings, SettingsError, load_settings
-from briefings.corpus import Article, ArticleError, Corpus, CorpusError, LoadProblem
+from briefings.addresses import AddressError, check_feed_url
+from briefings.corpus import FUTURE_TOLERANCE, Article, ArticleError, Corpus, CorpusError, LoadProblem
+from briefings.printable import printable_name
 from briefings.summarizers import ALGORITHMS, DEFAULT_MULTI_ALGORITHM, DEFAULT_SINGLE_ALGORITHM, LengthBudget
 from briefings.when import parse_moment
 
@@ -29,6 +34,9 @@ DONE, NOTHING_TO_REPORT, BAD_INPUT = 0, 1, 2
 TERMINAL = "terminal"  # the terminal's destination in the briefing log
 TERMINAL_GUILD = TERMINAL_CHANNEL = 0  # schedules that post to the terminal
 PROGRESS_FROM = 500  # show a progress bar when loading at least this many files into a terminal
+PROBLEMS_SHOWN = 20  # skipped files named one by one; beyond that, a count (10,000 bad files are not 10,000 lines)
+POLL_MINUTES = (5, 1_440)  # as /source add allows: a poll at least every day, at most every five minutes
+MAX_ID = 2**63 - 1  # the largest row number the databases store (SQLite INTEGER, PostgreSQL BIGINT)
 
 
 class UsageError(Exception):
@@ -41,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="briefbot",
         description="Extractive, cited news briefings from a folder of articles. With no command: the bot "
         "when DISCORD_TOKEN is set, otherwise the briefing over the corpus in this terminal.",
-        epilog="Exit codes: 0 done; 1 nothing to report; 2 bad usage or bad input.",
+        epilog="Exit codes: 0 done; 1 nothing to report; 2 bad usage, bad input, or a fault (the database locked "
+        "or unusable, the disk full), with a message saying what to fix.",
     )
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                         help="how much to log to stderr (default: BRIEFBOT_LOG_LEVEL or WARNING)")
@@ -111,12 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
                                  "BRIEFBOT_RETENTION_DAYS days).")
     source_commands = source.add_subparsers(dest="source_command", metavar="ACTION", required=True)
     source_add = source_commands.add_parser("add", help="follow a feed")
-    source_add.add_argument("url", metavar="URL", help="the feed's address (http or https)")
-    source_add.add_argument("--interval", type=_positive, default=30, metavar="MINUTES",
-                            help="how often to poll it (default: 30 minutes)")
+    source_add.add_argument("url", type=_feed_url, metavar="URL", help="the feed's address (http or https)")
+    source_add.add_argument("--interval", type=_poll_minutes, default=30, metavar="MINUTES",
+                            help=f"how often to poll it, {POLL_MINUTES[0]} to {POLL_MINUTES[1]} minutes "
+                            "(default: 30)")
     source_commands.add_parser("list", help="the feeds, with last success, last error and article count")
     source_remove = source_commands.add_parser("remove", help="stop following a feed")
-    source_remove.add_argument("id", type=_positive, metavar="ID", help="the source's number (see `source list`)")
+    source_remove.add_argument("id", type=_identifier, metavar="ID", help="the source's number (see `source list`)")
     source_commands.add_parser("poll", help="poll the feeds that are due now and report what came in")
 
     schedule = commands.add_parser("schedule", help="daily briefings for the terminal (`run --console` posts them)",
@@ -130,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--topic", help="only news about this subject")
     schedule_commands.add_parser("list", help="list the schedules with their next run and what happened")
     remove = schedule_commands.add_parser("remove", help="remove a schedule")
-    remove.add_argument("id", type=_positive, metavar="ID", help="the schedule's number (see `schedule list`)")
+    remove.add_argument("id", type=_identifier, metavar="ID", help="the schedule's number (see `schedule list`)")
     return parser
 
 
@@ -155,7 +165,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[command](args, settings)
     except (UsageError, CorpusError, StorageError) as error:
-        print(f"briefbot: {error}", file=sys.stderr)
+        print(f"briefbot: {printable_name(str(error))}", file=sys.stderr)
+        return BAD_INPUT
+    except Exception as error:  # a fault of the machine, not a bug: one line, exit 2, never a traceback
+        message = _fault(error, settings)
+        if message is None:
+            raise
+        log.debug("fault", exc_info=error)
+        print(f"briefbot: {printable_name(message)}", file=sys.stderr)
         return BAD_INPUT
 
 
@@ -164,23 +181,27 @@ def _brief(args: argparse.Namespace, settings: Settings) -> int:
     from bot.terminal.output import briefing_json, print_json  # noqa: PLC0415
     from briefings.briefing import build_briefing  # noqa: PLC0415
 
+    now = datetime.now(UTC)
+    if args.as_of is not None and args.as_of > now + FUTURE_TOLERANCE:
+        raise UsageError(f"--as-of {args.as_of:%Y-%m-%d} is in the future: a briefing can be as of today or an "
+                         "earlier date")
     corpus = _load(args, settings)
     if corpus is None:
         return NOTHING_TO_REPORT
     briefings = _log(settings)
     last = briefings.last(TERMINAL)
-    briefing = build_briefing(corpus, as_of=args.as_of, last=last, max_stories=args.stories)
+    briefing = build_briefing(corpus, as_of=args.as_of, last=last, max_stories=args.stories, now=now)
     if briefing.is_empty:
         when = f" on {last.posted_at:%-d %B %Y %H:%M} UTC" if last else ""
         print(f"briefbot: nothing new since the last briefing{when}. `briefbot brief --as-of DATE --no-record` "
               "shows an earlier one.", file=sys.stderr)
         return NOTHING_TO_REPORT
+    if not args.no_record:  # recorded first: a briefing that cannot be recorded is not shown (it would repeat)
+        briefings.record(briefing.record(TERMINAL, now, last))
     if args.json:
         print_json(briefing_json(briefing, corpus))
     else:
         print_briefing(console(), briefing, corpus)
-    if not args.no_record:
-        briefings.record(briefing.record(TERMINAL, datetime.now(UTC), last))
     return DONE
 
 
@@ -252,7 +273,9 @@ def _summarize(args: argparse.Namespace, settings: Settings) -> int:
         if path.stem in {article.id for article in articles}:
             raise UsageError(f"two files are named {path.stem!r}: article ids come from file names and must differ")
         try:
-            articles.append(Article.from_path(path, settings.max_article_bytes))
+            articles.append(Article.from_path(path, settings.max_article_bytes,
+                                              max_front_matter_bytes=settings.max_front_matter_bytes,
+                                              now=datetime.now(UTC)))
         except ArticleError as error:
             raise UsageError(f"{path}: {error}") from error
     algorithm = args.algorithm or (DEFAULT_SINGLE_ALGORITHM if len(articles) == 1 else DEFAULT_MULTI_ALGORITHM)
@@ -341,11 +364,9 @@ def _source(args: argparse.Namespace, settings: Settings) -> int:
 
     store = SourceStore(_log(settings))
     if args.source_command == "add":
-        if not args.url.startswith(("http://", "https://")):
-            raise UsageError(f"{args.url!r} is not an http or https address")
         added = store.add(args.url, canonical_url(args.url), timedelta(minutes=args.interval))
-        print(f"Following source {added.id}: {added.url}, every {args.interval} minutes. `briefbot source poll` "
-              "fetches it now.")
+        print(f"Following source {added.id}: {printable_name(added.url)}, every {args.interval} minutes. "
+              "`briefbot source poll` fetches it now.")
         return DONE
     if args.source_command == "remove":
         if not store.remove(args.id):
@@ -360,9 +381,10 @@ def _source(args: argparse.Namespace, settings: Settings) -> int:
         for item in sources:
             state = "paused" if item.paused else f"next poll {item.next_poll:%d %b %H:%M} UTC"
             success = f"{item.last_success:%d %b %H:%M} UTC" if item.last_success else "never"
-            print(f"{item.id}: {item.title or item.url} <{item.url}> every {int(item.interval.total_seconds() // 60)}"
-                  f" min; {store.article_count(item.id)} articles; last success {success}; {state}"
-                  + (f"; last error: {item.last_error}" if item.last_error else ""))
+            print(printable_name(f"{item.id}: {item.title or item.url} <{item.url}> every "
+                                 f"{int(item.interval.total_seconds() // 60)} min; {store.article_count(item.id)} "
+                                 f"articles; last success {success}; {state}"
+                                 + (f"; last error: {item.last_error}" if item.last_error else "")))
         return DONE
 
     async def poll() -> int:
@@ -371,7 +393,7 @@ def _source(args: argparse.Namespace, settings: Settings) -> int:
         for result in results:
             outcome = result.error or ("not modified" if result.not_modified else
                                        f"{len(result.new_articles)} new, {result.duplicates} already held")
-            print(f"source {result.source_id}: {outcome}")
+            print(printable_name(f"source {result.source_id}: {outcome}"))
         return DONE if results else NOTHING_TO_REPORT
 
     return asyncio.run(poll())
@@ -396,11 +418,15 @@ def _schedule(args: argparse.Namespace, settings: Settings) -> int:
             raise UsageError(f"{error}; nothing was saved") from None
         saved = storage.add_schedule(schedule)
         run = next_digest_at(saved, datetime.now(UTC))
-        print(f"Saved schedule {saved.id}: {saved.describe()}; next "
+        print(f"Saved schedule {saved.id}: {printable_name(saved.describe())}; next "
               f"{run.due.astimezone(saved.zone):%a %-d %b %H:%M %Z}. `briefbot run --console` posts it here.")
         return DONE
     if args.schedule_command == "remove":
         if not storage.remove_schedule(args.id, TERMINAL_GUILD):
+            other = storage.schedule(args.id)
+            if other is not None:
+                raise UsageError(f"schedule {args.id} belongs to a Discord server: remove it there with "
+                                 "/schedule remove; nothing was changed")
             raise UsageError(f"there is no terminal schedule {args.id} (see `briefbot schedule list`)")
         print(f"Removed schedule {args.id}.")
         return DONE
@@ -412,22 +438,28 @@ def _schedule(args: argparse.Namespace, settings: Settings) -> int:
         where = "terminal" if schedule.guild_id == TERMINAL_GUILD else f"Discord channel {schedule.channel_id}"
         state = f"paused: {schedule.last_error}" if schedule.paused else \
             f"next {next_digest_at(schedule, datetime.now(UTC)).due.astimezone(schedule.zone):%a %-d %b %H:%M %Z}"
-        print(f"{schedule.id}: {schedule.describe()} ({where}); {state}")
+        print(printable_name(f"{schedule.id}: {schedule.describe()} ({where}); {state}"))
         for day, status, reason in storage.runs(schedule.id)[:3]:
-            print(f"    {day}: {status}" + (f" ({reason})" if reason else ""))
+            print(printable_name(f"    {day}: {status}" + (f" ({reason})" if reason else "")))
     return DONE
 
 
 def _load(args: argparse.Namespace, settings: Settings) -> Corpus | None:
     folder: Path = args.corpus or settings.corpus_dir
-    corpus, problems = _load_with_progress(folder, settings.max_article_bytes)
+    corpus, problems = _load_with_progress(folder, settings)
     corpus = _with_feed_articles(corpus, settings)
-    for problem in problems:
+    for problem in problems[:PROBLEMS_SHOWN]:
         print(f"briefbot: warning: {problem}", file=sys.stderr)
+    if len(problems) > PROBLEMS_SHOWN:
+        print(f"briefbot: warning: {len(problems) - PROBLEMS_SHOWN:,} more files skipped (--log-level INFO "
+              "names them all)", file=sys.stderr)
+    if any(problem.path == folder for problem in problems):
+        print("briefbot: warning: BRIEFBOT_MAX_FOLDER_FILES sets how many article files a folder may have",
+              file=sys.stderr)
     if not len(corpus):
-        print(f"briefbot: no readable articles (*.txt) in {folder}", file=sys.stderr)
+        print(f"briefbot: no readable articles (*.txt) in {printable_name(str(folder))}", file=sys.stderr)
         return None
-    log.info("loaded %d articles from %s (%d skipped)", len(corpus), folder, len(problems))
+    log.info("loaded %d articles from %s (%d skipped)", len(corpus), printable_name(str(folder)), len(problems))
     return corpus
 
 
@@ -445,18 +477,23 @@ def _with_feed_articles(corpus: Corpus, settings: Settings) -> Corpus:
     return combined
 
 
-def _load_with_progress(folder: Path, max_bytes: int) -> tuple[Corpus, tuple[LoadProblem, ...]]:
+def _load_with_progress(folder: Path, settings: Settings) -> tuple[Corpus, tuple[LoadProblem, ...]]:
+    def load(on_progress: Callable[[int, int], None] | None = None) -> tuple[Corpus, tuple[LoadProblem, ...]]:
+        return Corpus.from_folder(folder, settings.max_article_bytes, on_progress,
+                                  max_files=settings.max_folder_files,
+                                  max_front_matter_bytes=settings.max_front_matter_bytes, now=datetime.now(UTC))
+
     if not sys.stderr.isatty() or not folder.is_dir() or sum(1 for _ in folder.glob("*.txt")) < PROGRESS_FROM:
-        return Corpus.from_folder(folder, max_bytes)
+        return load()
     from rich.progress import Progress  # noqa: PLC0415
 
     with Progress(transient=True) as progress:
-        task = progress.add_task(f"Reading {folder}", total=None)
+        task = progress.add_task(f"Reading {printable_name(str(folder))}", total=None)
 
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        corpus, problems = Corpus.from_folder(folder, max_bytes, on_progress=advance)
+        corpus, problems = load(advance)
         progress.update(task, description="Indexing sentences")
         corpus.index  # noqa: B018 - build the index under the progress bar, not after it
     return corpus, problems
@@ -484,6 +521,28 @@ def _positive(text: str) -> int:
     return value
 
 
+def _identifier(text: str) -> int:
+    value = _positive(text)
+    if value > MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text} is larger than any number Briefbot gives out (see the list)")
+    return value
+
+
+def _poll_minutes(text: str) -> int:
+    value = _positive(text)
+    low, high = POLL_MINUTES
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be {low} to {high} minutes (a day), not {value}")
+    return value
+
+
+def _feed_url(text: str) -> str:
+    try:
+        return check_feed_url(text)
+    except AddressError as error:
+        raise argparse.ArgumentTypeError(printable_name(str(error))) from None
+
+
 def _start_date(text: str) -> datetime:
     try:
         return parse_moment(text, datetime.now(UTC))
@@ -500,6 +559,35 @@ def _end_date(text: str) -> datetime:
 
 def _log(settings: Settings) -> Storage:
     from bot.storage.database import Storage  # noqa: PLC0415 - SQLAlchemy loads only for commands that keep state
+    from bot.storage.legacy import import_legacy_history  # noqa: PLC0415
 
-    return Storage.open(settings.database)
+    storage = Storage.open(settings.database)
+    import_legacy_history(storage, settings.state_dir)
+    return storage
+
+
+def _fault(error: Exception, settings: Settings) -> str | None:
+    """Describe a fault of the machine (the database, the disk) in one line; None if it is not one."""
+    if "sqlalchemy" in sys.modules:
+        from sqlalchemy.exc import DBAPIError, SQLAlchemyError  # noqa: PLC0415
+
+        from bot.storage.database import masked_url, scrubbed  # noqa: PLC0415
+
+        if isinstance(error, SQLAlchemyError):
+            cause = error.orig if isinstance(error, DBAPIError) else error
+            text = str(cause).splitlines()[0] if str(cause) else cause.__class__.__name__
+            if "locked" in text or "busy" in text:
+                return ("the database is locked by another process (waited 5 seconds): another Briefbot is "
+                        "writing to it; try again when it is done. Nothing was changed")
+            if "full" in text:
+                return ("the disk is full: the database could not be written (the change was rolled back, "
+                        "nothing is half-written); free some space and try again")
+            return (f"the database at {masked_url(settings.database)} failed "
+                    f"({cause.__class__.__name__}: {scrubbed(text, settings.database)})")
+    if isinstance(error, OSError):
+        where = f" {error.filename}" if error.filename else ""
+        if error.errno == errno.ENOSPC:
+            return f"the disk is full: could not write{where}; free some space and try again"
+        return f"cannot use{where or ' a file'}: {error.strerror or error}"
+    return None
 

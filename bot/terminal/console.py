@@ -9,6 +9,7 @@ from briefings.briefing import Briefing
 from briefings.corpus import Corpus
 from briefings.digests import Digest
 from briefings.figures import FigureChange
+from briefings.printable import printable, printable_name
 from briefings.stories import Story
 from briefings.summaries import CitedSentence, Summary
 
@@ -29,7 +30,7 @@ def console(stream: TextIO | None = None) -> Console:
 def print_summary(out: Console, summary: Summary, corpus: Corpus) -> None:
     """Print a summary: each sentence with the outlets that carry it."""
     heading = f"What the corpus says about {summary.topic}" if summary.topic else "Summary"
-    out.print(f"[bold]{_escape(heading)}[/bold]")
+    out.print(f"[bold]{safe_text(heading)}[/bold]")
     for sentence in summary.sentences:
         _print_sentence(out, sentence, corpus)
     out.print(f"[dim]{summary.word_count} words from {len(summary.article_ids)} articles[/dim]")
@@ -40,13 +41,13 @@ def print_stories(out: Console, stories: tuple[Story, ...], corpus: Corpus) -> N
     out.print(f"[bold]{len(stories)} stories in {len(corpus)} articles[/bold]")
     for story in stories:
         out.print()
-        out.print(f"[bold]{_escape(story.headline)}[/bold]")
+        out.print(f"[bold]{safe_text(story.headline)}[/bold]")
         span = _span(story)
         sources = "1 source" if story.sources == 1 else f"{story.sources} sources"
-        out.print(f"  {sources}: {_escape(', '.join(story.outlets))}" + (f" · {span}" if span else ""))
+        out.print(f"  {sources}: {safe_text(', '.join(story.outlets))}" + (f" · {span}" if span else ""))
         if story.follows:
-            out.print(f"  [dim]follows story {story.follows}[/dim]")
-        out.print(f"  [dim]story {story.id}; articles: {', '.join(story.article_ids)}[/dim]")
+            out.print(f"  [dim]follows story {safe_name(story.follows)}[/dim]")
+        out.print(f"  [dim]story {safe_name(story.id)}; articles: {safe_name(', '.join(story.article_ids))}[/dim]")
 
 
 def print_briefing(out: Console, briefing: Briefing, corpus: Corpus) -> None:
@@ -64,9 +65,9 @@ def print_briefing(out: Console, briefing: Briefing, corpus: Corpus) -> None:
     for number, item in enumerate(briefing.stories, start=1):
         story = item.story
         out.print()
-        out.print(f"[bold]{number}. {_escape(story.headline)}[/bold]")
+        out.print(f"[bold]{number}. {safe_text(story.headline)}[/bold]")
         sources = "1 source" if story.sources == 1 else f"{story.sources} sources"
-        out.print(f"   [dim]{sources}: {_escape(', '.join(story.outlets))}[/dim]")
+        out.print(f"   [dim]{sources}: {safe_text(', '.join(story.outlets))}[/dim]")
         for sentence in item.summary.sentences:
             _print_sentence(out, sentence, corpus, indent="   ")
     if briefing.more_stories:
@@ -81,7 +82,7 @@ def print_briefing(out: Console, briefing: Briefing, corpus: Corpus) -> None:
 
 def print_digest(out: Console, digest: Digest, corpus: Corpus) -> None:
     """Print what changed in a window."""
-    about = f" about {digest.topic}" if digest.topic else ""
+    about = f" about {safe_text(digest.topic)}" if digest.topic else ""
     until = f" to {digest.until:%-d %b %Y}" if digest.until else ""
     out.print(f"[bold]What changed{about} since {digest.since:%-d %b %Y}{until}[/bold] "
               f"[dim]({len(digest.new_article_ids)} new articles, {len(digest.known_article_ids)} before)[/dim]")
@@ -107,16 +108,16 @@ def _print_figures(out: Console, figures: tuple[FigureChange, ...], corpus: Corp
     for figure in figures:
         before = "; ".join(corpus.get(a).citation for a in (figure.before_article_id, *figure.before_also_in))
         after = corpus.get(figure.after_article_id).citation
-        out.print(f"{indent}• {_escape(figure.subject)}: {_escape(figure.before)} → [bold]{_escape(figure.after)}"
+        out.print(f"{indent}• {safe_text(figure.subject)}: {safe_text(figure.before)} → [bold]{safe_text(figure.after)}"
                   f"[/bold]")
-        out.print(f"{indent}  [italic dim]— before: {_escape(before)}; now: {_escape(after)}[/italic dim]")
+        out.print(f"{indent}  [italic dim]— before: {safe_text(before)}; now: {safe_text(after)}[/italic dim]")
 
 
 def _print_sentence(out: Console, sentence: CitedSentence, corpus: Corpus, indent: str = "", label: str = "") -> None:
     citations = "; ".join(corpus.get(article_id).citation for article_id in sentence.article_ids)
     text = sentence.text + (" …" if sentence.truncated else "")
-    out.print(f"{indent}• {label}{_escape(text)}")
-    out.print(f"{indent}  [italic dim]— {_escape(citations)}[/italic dim]")
+    out.print(f"{indent}• {label}{safe_text(text)}")
+    out.print(f"{indent}  [italic dim]— {safe_text(citations)}[/italic dim]")
 
 
 def _span(story: Story) -> str:
@@ -128,7 +129,18 @@ def _span(story: Story) -> str:
     return f"{first:%-d %b %Y} to {last:%-d %b %Y}"
 
 
-def _escape(text: str) -> str:
+def safe_text(text: str) -> str:
+    """Make text from an article safe to print: rich markup escaped, control and bidi characters as escapes.
+
+    An ESC sequence in a file could otherwise clear the screen or recolour what follows.
+    """
     from rich.markup import escape  # noqa: PLC0415
 
-    return escape(text)
+    return escape(printable(text))
+
+
+def safe_name(text: str) -> str:
+    """Make a name (an article id, which is a file name) safe to print on one line."""
+    from rich.markup import escape  # noqa: PLC0415
+
+    return escape(printable_name(text))

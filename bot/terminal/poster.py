@@ -16,12 +16,12 @@ class ConsolePoster:
 
     async def post(self, delivery: Delivery) -> int:
         """Print the briefing with its notes."""
-        from bot.terminal.console import console, print_briefing  # noqa: PLC0415
+        from bot.terminal.console import console, print_briefing, safe_text  # noqa: PLC0415
 
         out = console(sys.stdout)
-        out.print(f"[dim]— scheduled briefing ({delivery.marker}, {delivery.schedule.describe()}) —[/dim]")
+        out.print(f"[dim]— scheduled briefing ({delivery.marker}, {safe_text(delivery.schedule.describe())}) —[/dim]")
         for note in delivery.notes:
-            out.print(f"[italic]{note}[/italic]")
+            out.print(f"[italic]{safe_text(note)}[/italic]")
         print_briefing(out, delivery.briefing, self.live.current)
         return 0
 

@@ -27,14 +27,17 @@ class RateLimitRule:
 
     def __post_init__(self) -> None:
         self.method = self.method.upper()
-        parts = re.split(r"(\{[^}/]+\})", self.path)
-        self._regex = re.compile(
-            "".join("[^/]+" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts) + "$"
-        )
+        self._regex = path_regex(self.path)
 
     def matches(self, method: str, path: str) -> bool:
         """Whether a request is covered by this rule."""
         return self.remaining > 0 and method == self.method and self._regex.match(path) is not None
+
+
+def path_regex(template: str) -> re.Pattern[str]:
+    """A regex for a concrete path or a template whose ``{placeholders}`` match one segment each."""
+    parts = re.split(r"(\{[^}/]+\})", template)
+    return re.compile("".join("[^/]+" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts) + "$")
 
 
 class RateLimiter:

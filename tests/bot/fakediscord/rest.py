@@ -305,12 +305,23 @@ class RestApi:
         return no_content()
 
     async def get_channel_messages(self, request: web.Request) -> web.Response:
-        """``GET /channels/{id}/messages``: the messages the fake knows of, newest first (``limit`` honoured)."""
+        """``GET /channels/{id}/messages``, newest first, as Discord answers it.
+
+        ``limit`` (1-100, default 50) is honoured; with ``before`` the newest messages older than that id, with
+        ``after`` the oldest messages newer than it (still listed newest first).
+        """
         channel = self._channel(request)
         if channel is None:
             return error_response(404, UNKNOWN_CHANNEL, "Unknown Channel")
-        limit = int(request.query.get("limit", "50"))
-        return json_response(list(reversed(self._messages.in_channel(channel.id)))[:limit])
+        limit = min(max(int(request.query.get("limit", "50")), 1), 100)
+        messages = sorted(self._messages.in_channel(channel.id), key=lambda m: int(m["id"]))  # oldest first
+        if "before" in request.query:
+            messages = [m for m in messages if int(m["id"]) < int(request.query["before"])][-limit:]
+        elif "after" in request.query:
+            messages = [m for m in messages if int(m["id"]) > int(request.query["after"])][:limit]
+        else:
+            messages = messages[-limit:]
+        return json_response(list(reversed(messages)))
 
     async def create_channel_message(self, request: web.Request) -> web.Response:
         """``POST /channels/{id}/messages``, recorded as ``CHANNEL_MESSAGE`` and echoed as MESSAGE_CREATE."""

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from . import payloads
 from .gateway import Gateway
+from .holds import Hold, Holds
 from .interactions import NotOffered, SentInteraction, command_data, component_data
 from .payloads import JSON
 from .ratelimits import RateLimiter, RateLimitRule
@@ -44,6 +45,7 @@ class FakeDiscord:
         self.interactions = InteractionStore()
         self.messages = MessageStore()
         self._rate_limiter = RateLimiter()
+        self._holds = Holds()
         self.gateway = Gateway(
             world=self.world,
             token=token,
@@ -51,7 +53,8 @@ class FakeDiscord:
             url=lambda: self.gateway_url,
             heartbeat_interval_ms=heartbeat_interval_ms,
         )
-        self._middleware = ApiMiddleware(token=token, recorder=self.recorder, rate_limiter=self._rate_limiter)
+        self._middleware = ApiMiddleware(token=token, recorder=self.recorder, rate_limiter=self._rate_limiter,
+                                         holds=self._holds)
         self._rest = RestApi(
             world=self.world,
             recorder=self.recorder,
@@ -93,6 +96,7 @@ class FakeDiscord:
         runner, self._runner = self._runner, None
         if runner is None:
             return
+        self._holds.abandon_all()
         await self.gateway.close_all()
         await runner.cleanup()
 
@@ -209,6 +213,23 @@ class FakeDiscord:
         e.g. ``inject_rate_limit("POST", "/channels/{channel_id}/messages")``.
         """
         self._rate_limiter.add(RateLimitRule(method, path, retry_after, times, is_global))
+
+    def hold(self, method: str, path: str, *, after_handling: bool = False) -> Hold:
+        """Hold the next matching request unanswered until ``release()`` or ``abandon()``: before the fake handles
+        it (nothing happened yet) or, with ``after_handling``, after (it happened, e.g. the message exists, but the
+        bot has not been told). ``path`` is as for :meth:`inject_rate_limit`; await ``hold.reached.wait()``.
+        """
+        return self._holds.add(Hold(method, path, after_handling))
+
+    async def post_as(self, user: FakeUser, content: str, *, channel: FakeChannel | None = None) -> JSON:
+        """Post a message as a human user (channel traffic the bot's history searches must look through)."""
+        channel = channel or self.channel
+        message = self.messages.add(
+            payloads.message(self.world, {"content": content}, message_id=self.world.new_id(), channel_id=channel.id,
+                             author=user)
+        )
+        await self.gateway.dispatch("MESSAGE_CREATE", message)
+        return message
 
     async def _send_interaction(
         self,

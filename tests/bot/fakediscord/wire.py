@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import BodyPartReader, hdrs, web
 
 from . import payloads
+from .holds import Holds
 from .ratelimits import OK_HEADERS, RateLimiter, bucket_of, rate_limit_headers
 from .recorder import EventKind, RecordedFile, RecordedRequest, Recorder
 
@@ -96,10 +97,13 @@ def route_template(request: web.Request) -> str | None:
 class ApiMiddleware:
     """aiohttp middleware (:meth:`handle`) for everything under :data:`API_PREFIX`."""
 
-    def __init__(self, *, token: str, recorder: Recorder, rate_limiter: RateLimiter) -> None:
+    def __init__(
+        self, *, token: str, recorder: Recorder, rate_limiter: RateLimiter, holds: Holds | None = None
+    ) -> None:
         self._token = token
         self._recorder = recorder
         self._rate_limiter = rate_limiter
+        self._holds = holds or Holds()
         #: Exceptions raised inside the fake's handlers (answered with a 400 so discord.py does not retry).
         self.server_errors: list[BaseException] = []
 
@@ -150,6 +154,9 @@ class ApiMiddleware:
             )
             body = payloads.rate_limited(rule.retry_after, is_global=rule.is_global)
             return json_response(body, status=429, headers=rate_limit_headers(rule, bucket))
+        if not await self._holds.proceed(request.method, path, after_handling=False):
+            return error_response(503, 0, "held and abandoned by the test")
         response = await handler(request)
+        await self._holds.proceed(request.method, path, after_handling=True)
         response.headers.update({**OK_HEADERS, "X-RateLimit-Bucket": bucket})
         return response

@@ -173,7 +173,7 @@ def test_feeds_join_the_corpus_copies_are_one_story_and_reposts_are_dropped(caps
 
 
 def test_conditional_get_and_a_restart_keep_the_corpus(capsys, server):
-    cli(capsys, "source", "add", server.url("/wire.rss"), "--interval", "1")
+    cli(capsys, "source", "add", server.url("/wire.rss"), "--interval", "5")
     cli(capsys, "source", "poll")
     with_database = cli(capsys, "stories", "--json")[1]
     from bot.settings import load_settings
