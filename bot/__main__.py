@@ -31,12 +31,16 @@ def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 0.25,
     from bot.discord.exts.briefings import Services  # noqa: PLC0415
     from bot.ingestion.live import LiveCorpus  # noqa: PLC0415
     from bot.storage.database import Storage  # noqa: PLC0415
+    from bot.storage.legacy import import_legacy_history  # noqa: PLC0415
 
     point_discord_py_at(settings.discord_api_base_url, settings.discord_gateway_url)
     storage = Storage.open(settings.database)
+    import_legacy_history(storage, settings.state_dir)
     services = Services(live=LiveCorpus(corpus), briefings=storage, defer_after=defer_after)
     sources = SourceSettings(settings.corpus_dir, settings.max_article_bytes,
-                             timedelta(days=settings.retention_days), settings.allowed_hosts)
+                             timedelta(days=settings.retention_days), settings.allowed_hosts,
+                             max_files=settings.max_folder_files,
+                             max_front_matter_bytes=settings.max_front_matter_bytes)
     return BriefBot(services, storage, guild_id=settings.discord_guild_id, state_dir=settings.state_dir,
                     grace=timedelta(minutes=settings.schedule_grace_minutes), guild_ready_timeout=guild_ready_timeout,
                     run_background_jobs=run_background_jobs, sources=sources)
@@ -79,7 +83,14 @@ def run_discord(settings: Settings, corpus: Corpus) -> int:
     except discord.PrivilegedIntentsRequired:
         print("briefbot: Discord refused the requested gateway intents.", file=sys.stderr)
         return 2
-    except (OSError, discord.GatewayNotFound, discord.ConnectionClosed) as error:
+    except OSError as error:
+        if error.filename is not None:  # a file or folder, not the network
+            print(f"briefbot: cannot use {error.filename}: {error.strerror or error}", file=sys.stderr)
+        else:
+            print(f"briefbot: cannot reach Discord ({error.__class__.__name__}); check the network and "
+                  "DISCORD_API_BASE_URL / DISCORD_GATEWAY_URL.", file=sys.stderr)
+        return 2
+    except (discord.GatewayNotFound, discord.ConnectionClosed) as error:
         print(f"briefbot: cannot reach Discord ({error.__class__.__name__}); check the network and "
               "DISCORD_API_BASE_URL / DISCORD_GATEWAY_URL.", file=sys.stderr)
         return 2

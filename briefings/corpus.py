@@ -9,7 +9,7 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -207,7 +207,7 @@ class Corpus:
             if on_progress is not None:
                 on_progress(done, len(paths))
         for problem in problems:
-            log.warning("%s", problem)
+            log.info("%s", problem)  # the caller reports them (the terminal names twenty, the bot logs each)
         return cls(tuple(articles)), tuple(problems)
 
     def __len__(self) -> int:
@@ -393,19 +393,14 @@ def _kind(value: object) -> str:
     return "list" if isinstance(value, list) else type(value).__name__
 
 
-def _published(value: object, now: datetime | None) -> datetime:
-    if not isinstance(value, str | date):
-        raise ArticleError(f"has a front matter 'published' that is a {_kind(value)}, not a date")
-    written = value if isinstance(value, str) else value.isoformat()
+def _published(written: object, now: datetime | None) -> datetime:
+    """Read the front matter's date (text as written: the loader leaves dates to this)."""
+    if not isinstance(written, str):
+        raise ArticleError(f"has a front matter 'published' that is a {_kind(written)}, not a date")
     from dateutil import parser as date_parser  # noqa: PLC0415
 
     try:
-        if isinstance(value, datetime):
-            parsed = value
-        elif isinstance(value, date):
-            parsed = datetime(value.year, value.month, value.day)  # noqa: DTZ001 - made UTC below
-        else:
-            parsed = date_parser.parse(value)
+        parsed = date_parser.parse(written)
         moment = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     except (ValueError, OverflowError) as error:
         raise ArticleError(f"has a 'published' date that cannot be read: {written!r} ({error})") from error

@@ -25,6 +25,7 @@ from bot.discord.poster import DiscordPoster
 from bot.ingestion.fetch import Fetcher
 from bot.ingestion.sources import Ingestor
 from bot.storage.database import SourceStore, Storage
+from briefings.corpus import DEFAULT_MAX_FOLDER_FILES, DEFAULT_MAX_FRONT_MATTER_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ class SourceSettings:
     max_bytes: int
     retention: timedelta
     allowed_hosts: frozenset[str]
+    max_files: int = DEFAULT_MAX_FOLDER_FILES
+    max_front_matter_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYTES
 
 
 class BriefBot(commands.Bot):
@@ -86,7 +89,9 @@ class BriefBot(commands.Bot):
         if self.source_settings is not None:
             self._fetcher = await Fetcher(self.source_settings.allowed_hosts).__aenter__()
             self.ingestor = Ingestor(self.live, self.source_settings.folder, self.source_settings.max_bytes,
-                                     SourceStore(self.storage), self._fetcher, self.source_settings.retention)
+                                     SourceStore(self.storage), self._fetcher, self.source_settings.retention,
+                                     max_files=self.source_settings.max_files,
+                                     max_front_matter_bytes=self.source_settings.max_front_matter_bytes)
             await self.add_cog(SourcesCog(self.ingestor))
         guild = discord.Object(self.guild_id) if self.guild_id else None
         if guild is not None:

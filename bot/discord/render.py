@@ -79,8 +79,12 @@ def timestamp(moment: datetime | None, style: str = "D") -> str:
 
 
 def safe(text: str) -> str:
-    """Escape markdown and mentions in text from articles, so it shows as written and pings nobody."""
-    return escape_mentions(escape_markdown(text))
+    """Escape markdown and mentions in text from articles, so it shows as written and pings nobody.
+
+    Brackets are escaped too (discord.py leaves a lone `]` or `[`), so no text can open or close a masked link.
+    """
+    escaped = escape_mentions(escape_markdown(text))
+    return re.sub(r"(?<!\\)([\[\]])", r"\\\1", escaped)
 
 
 # Characters that end or reshape a markdown link target, percent-encoded so a URL cannot close the link and open
@@ -93,7 +97,7 @@ def link(label: str, url: str | None) -> str:
 
     Every outlet name or URL put into markdown goes through here.
     """
-    name = safe(label).replace("[", "\\[").replace("]", "\\]")
+    name = safe(label)
     target = link_target(url)
     return f"[{name}]({target})" if target else name
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -32,10 +33,24 @@ class LiveCorpus:
 
 
 def folder_snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    """Return each article file's modification time and size, to notice new and changed files."""
-    if not folder.is_dir():
+    """Return each article file's modification time and size, to notice new and changed files.
+
+    Links are not followed (a dangling or looping one must not stop the watch) and an entry that vanishes while
+    it is looked at is left out; reading the folder then says what is wrong with each.
+    """
+    snapshot: dict[str, tuple[int, int]] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".txt"):
+                    try:
+                        info = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    snapshot[entry.name] = (info.st_mtime_ns, info.st_size)
+    except OSError:  # the folder is gone or unreadable: nothing to compare
         return {}
-    return {path.name: (path.stat().st_mtime_ns, path.stat().st_size) for path in folder.glob("*.txt")}
+    return snapshot
 
 
 def assemble(folder_articles: tuple[Article, ...], stored: Callable[[datetime], list[tuple[Article, bool]]],

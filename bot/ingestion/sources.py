@@ -17,7 +17,13 @@ from urllib.parse import urlsplit
 from bot.ingestion.fetch import Fetcher, FetchError
 from bot.ingestion.live import LiveCorpus, assemble, folder_snapshot, ready
 from bot.storage.database import Source, SourceStore, StoredArticle
-from briefings.corpus import Article, Corpus
+from briefings.corpus import (
+    DEFAULT_MAX_FOLDER_FILES,
+    DEFAULT_MAX_FRONT_MATTER_BYTES,
+    Article,
+    Corpus,
+    CorpusError,
+)
 from briefings.dedup import Deduplicator
 from briefings.feeds import FeedEntry, FeedError, canonical_url, entry_document, entry_id, parse_feed
 
@@ -130,10 +136,14 @@ class Ingestor:
     """
 
     def __init__(self, live: LiveCorpus, folder: Path, max_bytes: int, store: SourceStore, fetcher: Fetcher,
-                 retention: timedelta, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 retention: timedelta, clock: Callable[[], datetime] = lambda: datetime.now(UTC), *,
+                 max_files: int = DEFAULT_MAX_FOLDER_FILES,
+                 max_front_matter_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYTES) -> None:
         self.live = live
         self.folder = folder
         self.max_bytes = max_bytes
+        self.max_files = max_files
+        self.max_front_matter_bytes = max_front_matter_bytes
         self.store = store
         held = store.articles()
         self.poller = SourcePoller(store, fetcher, clock, held)
@@ -156,10 +166,17 @@ class Ingestor:
             if not folder_changed and not arrived and not forgotten:
                 return False
             if folder_changed:
-                corpus, problems = await asyncio.to_thread(Corpus.from_folder, self.folder, self.max_bytes)
-                for problem in problems:
-                    log.warning("%s", problem)
-                self._folder_articles = corpus.articles
+                try:
+                    corpus, problems = await asyncio.to_thread(
+                        lambda: Corpus.from_folder(self.folder, self.max_bytes, max_files=self.max_files,
+                                                   max_front_matter_bytes=self.max_front_matter_bytes,
+                                                   now=self.poller.clock()))
+                    for problem in problems:
+                        log.warning("%s", problem)
+                    self._folder_articles = corpus.articles
+                except CorpusError as error:  # the folder went away: keep what was read, go on with the feeds
+                    log.warning("the corpus folder cannot be read (%s); keeping its %d articles read before",
+                                error, len(self._folder_articles))
                 self._snapshot = snapshot
             rebuilt = await asyncio.to_thread(self._rebuild)
             self.live.replace(rebuilt)

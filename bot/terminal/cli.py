@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.errors import StorageError
 from bot.settings import Settings, SettingsError, load_settings
+from bot.storage import MAX_ID
 from briefings.addresses import AddressError, check_feed_url
 from briefings.corpus import FUTURE_TOLERANCE, Article, ArticleError, Corpus, CorpusError, LoadProblem
 from briefings.printable import printable_name
@@ -36,7 +37,6 @@ TERMINAL_GUILD = TERMINAL_CHANNEL = 0  # schedules that post to the terminal
 PROGRESS_FROM = 500  # show a progress bar when loading at least this many files into a terminal
 PROBLEMS_SHOWN = 20  # skipped files named one by one; beyond that, a count (10,000 bad files are not 10,000 lines)
 POLL_MINUTES = (5, 1_440)  # as /source add allows: a poll at least every day, at most every five minutes
-MAX_ID = 2**63 - 1  # the largest row number the databases store (SQLite INTEGER, PostgreSQL BIGINT)
 
 
 class UsageError(Exception):
@@ -579,9 +579,9 @@ def _fault(error: Exception, settings: Settings) -> str | None:
             if "locked" in text or "busy" in text:
                 return ("the database is locked by another process (waited 5 seconds): another Briefbot is "
                         "writing to it; try again when it is done. Nothing was changed")
-            if "full" in text:
-                return ("the disk is full: the database could not be written (the change was rolled back, "
-                        "nothing is half-written); free some space and try again")
+            if "full" in text or "disk i/o" in text.lower():
+                return (f"the database could not be written ({text}: the disk is full or failing); the change was "
+                        "rolled back, nothing is half-written. Free some space and try again")
             return (f"the database at {masked_url(settings.database)} failed "
                     f"({cause.__class__.__name__}: {scrubbed(text, settings.database)})")
     if isinstance(error, OSError):

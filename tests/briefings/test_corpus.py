@@ -1,3 +1,4 @@
+import logging
 from datetime import UTC, datetime
 
 import pytest
@@ -33,6 +34,7 @@ def test_front_matter_wins_over_what_the_text_says():
 
 
 def test_bad_files_are_skipped_with_a_reason_naming_the_file_and_the_rest_loads(tmp_path, caplog):
+    caplog.set_level(logging.INFO)
     (tmp_path / "good.txt").write_text("Ministers met in Geneva on Monday. They agreed to meet again.\n")
     (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     (tmp_path / "empty.txt").write_text("")

@@ -16,7 +16,6 @@ import pytest
 from bot.storage.database import CLAIM_LEASE, Storage
 from briefings.scheduling import DigestSchedule
 from tests.bot.fakediscord import EventKind
-from tests.bot.fakediscord.fixtures import fake_discord  # noqa: F401 - the fixture
 from tests.conftest import SEEDS
 from tests.hostile._processes import cli_env, start_bot, stop, wait_until
 
@@ -24,7 +23,7 @@ MESSAGES = "/channels/{channel_id}/messages"
 
 
 @pytest.fixture
-def bot_env(fake_discord, tmp_path):  # noqa: F811
+def bot_env(fake_discord, tmp_path):
     return cli_env(tmp_path, DISCORD_TOKEN=fake_discord.token, DISCORD_API_BASE_URL=fake_discord.rest_base,
                    DISCORD_GATEWAY_URL=fake_discord.gateway_url, BRIEFBOT_CORPUS_DIR=str(SEEDS),
                    BRIEFBOT_LOG_LEVEL="INFO")
@@ -92,7 +91,7 @@ async def restart_and_catch_up(bot_env, tmp_path, log):
 
 @pytest.mark.parametrize("traffic", [0, 60], ids=["quiet channel", "60 messages since"])
 async def test_killed_after_the_post_reached_discord_it_is_neither_posted_again_nor_repeated(
-        fake_discord, bot_env, tmp_path, traffic):  # noqa: F811
+        fake_discord, bot_env, tmp_path, traffic):
     schedule = due_a_minute_ago(fake_discord, tmp_path)
     log = tmp_path / "bot.log"
     # The message exists in the channel; the bot never hears back.
@@ -114,7 +113,7 @@ async def test_killed_after_the_post_reached_discord_it_is_neither_posted_again_
 
 
 async def test_killed_before_the_post_reached_discord_it_is_posted_once_after_the_restart(
-        fake_discord, bot_env, tmp_path):  # noqa: F811
+        fake_discord, bot_env, tmp_path):
     schedule = due_a_minute_ago(fake_discord, tmp_path)
     log = tmp_path / "bot.log"
     # The request arrives but never takes effect.
@@ -129,7 +128,7 @@ async def test_killed_before_the_post_reached_discord_it_is_posted_once_after_th
     assert recorded_sentences(tmp_path, schedule)[1]
 
 
-async def test_killed_after_the_post_was_recorded_nothing_more_happens(fake_discord, bot_env, tmp_path):  # noqa: F811
+async def test_killed_after_the_post_was_recorded_nothing_more_happens(fake_discord, bot_env, tmp_path):
     schedule = due_a_minute_ago(fake_discord, tmp_path)
     log = tmp_path / "bot.log"
     first = await start_bot(bot_env, tmp_path, log)

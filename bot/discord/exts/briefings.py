@@ -68,8 +68,9 @@ class BriefingsCog(commands.Cog, name="Briefings"):
     async def brief(self, interaction: discord.Interaction) -> None:
         """Show the briefing now, as the daily schedule would post it here."""
         last = self.services.briefings.last(_destination(interaction))
+        now = self.services.clock()
         await self._answer(interaction, lambda: render.briefing_reply(self.corpus, build_briefing(self.corpus,
-                                                                                                  last=last)))
+                                                                                                  last=last, now=now)))
 
     @app_commands.command(name="summary")
     @app_commands.describe(topic="A subject or name the articles mention (start typing for suggestions)",
@@ -196,7 +197,8 @@ class BriefingsCog(commands.Cog, name="Briefings"):
             if since is not None:
                 raise UserError("No briefing has been posted in this channel yet. Give `since` as a date "
                                 "(2025-03-01), 'yesterday' or '3 days'.")
-            latest = self.corpus.latest or self.services.clock()
+            now = self.services.clock()
+            latest = min(self.corpus.latest or now, now)  # an article dated in the future is not "latest"
             return latest - timedelta(days=1)
         try:
             return parse_moment(since, self.services.clock())

@@ -14,6 +14,7 @@ from bot.discord import render
 from bot.discord.exts._admin import AdminGroupCog
 from bot.discord.exts._replies import reply_privately
 from bot.ingestion.live import LiveCorpus
+from bot.storage import MAX_ID
 from bot.storage.database import Storage
 from briefings.scheduling import (
     DigestSchedule,
@@ -157,7 +158,7 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
 
     def _schedule(self, interaction: discord.Interaction, value: str) -> DigestSchedule | None:
         wanted = value.strip().lstrip("#").split(" ")[0]
-        if not wanted.isdigit():
+        if not wanted.isdigit() or int(wanted) > MAX_ID:
             return None
         schedule = self.storage.schedule(int(wanted))
         return schedule if schedule is not None and schedule.guild_id == interaction.guild_id else None

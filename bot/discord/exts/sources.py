@@ -14,6 +14,8 @@ from bot.discord.exts._admin import AdminGroupCog
 from bot.discord.exts._replies import reply_privately
 from bot.errors import StorageError
 from bot.ingestion.sources import Ingestor
+from bot.storage import MAX_ID
+from briefings.addresses import AddressError, check_feed_url
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +37,11 @@ class SourcesCog(AdminGroupCog, group_name="source", group_description="Feeds to
     async def add(self, interaction: discord.Interaction, url: str,
                   interval: app_commands.Range[int, 5, 1440] = 30) -> None:
         """Follow a feed; its articles join the corpus."""
-        if not url.startswith(("http://", "https://")):
-            await reply_privately(interaction, "Give the feed's full address, starting with https:// or http://.")
+        try:
+            url = check_feed_url(url)
+        except AddressError as error:
+            reason = render.safe(str(error))
+            await reply_privately(interaction, f"{reason[:1].upper()}{reason[1:]}. Nothing was saved.")
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
@@ -59,7 +64,8 @@ class SourcesCog(AdminGroupCog, group_name="source", group_description="Feeds to
         blocks = []
         for source in store.all(interaction.guild_id):
             success = render.timestamp(source.last_success, "R") if source.last_success else "never"
-            line = (f"**#{source.id}** {render.safe(source.title or source.url)}\n<{source.url}> · every "
+            address = render.link(source.url, source.url)
+            line = (f"**#{source.id}** {render.safe(source.title or source.url)}\n{address} · every "
                     f"{int(source.interval.total_seconds() // 60)} min · {store.article_count(source.id)} articles "
                     f"· last success {success}")
             if source.paused:
@@ -76,7 +82,7 @@ class SourcesCog(AdminGroupCog, group_name="source", group_description="Feeds to
     async def remove(self, interaction: discord.Interaction, source: str) -> None:
         """Stop following a feed (its articles stay until they age out)."""
         wanted = source.strip().lstrip("#").split(" ")[0]
-        chosen = self.ingestor.store.get(int(wanted)) if wanted.isdigit() else None
+        chosen = self.ingestor.store.get(int(wanted)) if wanted.isdigit() and int(wanted) <= MAX_ID else None
         if chosen is None or chosen.guild_id != interaction.guild_id:
             await reply_privately(interaction, "No such source on this server: pick one from the list as you type.")
             return
