@@ -38,6 +38,7 @@ FUTURE_TOLERANCE = timedelta(days=1)
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _NULL_TAG, _STR_TAG = "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"
+_INCOMPLETE_DATE_PROBES = (datetime(2000, 1, 1), datetime(2001, 2, 2))  # noqa: DTZ001 - fill-ins, made UTC after
 
 
 def _only_null_resolvers(resolvers: dict[str, list[tuple[str, Any]]]) -> dict[str, list[tuple[str, Any]]]:
@@ -400,7 +401,11 @@ def _published(written: object, now: datetime | None) -> datetime:
     from dateutil import parser as date_parser  # noqa: PLC0415
 
     try:
-        parsed = date_parser.parse(written)
+        # Two different defaults: a date that lacks its year, month or day ("12:00", "Feb 21") reads differently
+        # under each, and is refused, rather than completed from today's date.
+        parsed, again = (date_parser.parse(written, default=default) for default in _INCOMPLETE_DATE_PROBES)
+        if parsed != again:
+            raise ValueError("give the year, the month and the day")
         moment = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     except (ValueError, OverflowError) as error:
         raise ArticleError(f"has a 'published' date that cannot be read: {written!r} ({error})") from error

@@ -81,6 +81,8 @@ class ScheduleRunner:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._lock = asyncio.Lock()
         self._swept = False
+        # APScheduler wants at least a second (BRIEFBOT_SCHEDULE_GRACE_MINUTES may be 0: no late posts at all).
+        self._misfire_grace = max(1, int(grace.total_seconds()))
 
     def start(self) -> None:
         """Arm every schedule and the sweep; run a first sweep at once (catch-up after downtime)."""
@@ -89,7 +91,7 @@ class ScheduleRunner:
         # our own grace applies instead, and the sweep is the safety net.
         self.scheduler.add_job(self.sweep, IntervalTrigger(seconds=SWEEP_EVERY.total_seconds()), id="sweep",
                                replace_existing=True, coalesce=True, max_instances=1,
-                               misfire_grace_time=int(self.grace.total_seconds()),
+                               misfire_grace_time=self._misfire_grace,
                                next_run_time=self.clock())
         for schedule in self.storage.schedules():
             self.arm(schedule)
@@ -109,7 +111,7 @@ class ScheduleRunner:
         if self.scheduler.running:
             self.scheduler.add_job(self.fire, DateTrigger(run_date=run.due), args=[schedule.id], id=job_id,
                                    replace_existing=True, coalesce=True,
-                                   misfire_grace_time=int(self.grace.total_seconds()))
+                                   misfire_grace_time=self._misfire_grace)
         return run
 
     def disarm(self, schedule_id: int) -> None:
@@ -144,6 +146,8 @@ class ScheduleRunner:
             now = self.clock()
             decision = decide(schedule, now, self.storage.done_days(schedule.id), self.grace)
             for missed in decision.missed:
+                if await self._went_out_before_a_crash(schedule, missed):
+                    continue
                 reason = (f"Briefbot was not running at {missed.due:%H:%M} UTC and came back more than "
                           f"{_hours(self.grace)} later")
                 self.storage.finish_run(schedule.id, missed.day, "skipped", reason=reason)
@@ -193,6 +197,22 @@ class ScheduleRunner:
         self.storage.finish_run(schedule.id, run.day, "posted", message_id=message_id)
         self.storage.record_success(schedule.id)
         log.info("schedule %s: posted the %s briefing to %s", schedule.id, run.day, schedule.channel_id)
+
+    async def _went_out_before_a_crash(self, schedule: DigestSchedule, run: Run) -> bool:
+        """Tell (and record) whether a run held for posting by a process that died went out after all.
+
+        Without this, a crash just after posting followed by a long outage would mark the day skipped, and the
+        next briefing would repeat what that post said.
+        """
+        if not self.storage.is_held(schedule.id, run.day):
+            return False
+        nothing = Briefing(None, None, None, (), 0, None, first=False)  # only the run's marker is looked for
+        existing = await self.poster.find(Delivery(schedule, run, nothing))
+        if existing is None:
+            return False
+        log.info("schedule %s: the %s briefing went out before a crash", schedule.id, run.day)
+        self.storage.finish_run(schedule.id, run.day, "posted", message_id=existing)
+        return True
 
     async def _briefing(self, schedule: DigestSchedule) -> Briefing:
         last = self.storage.last(schedule.destination)

@@ -304,6 +304,12 @@ class Storage:
                         frozenset(json.loads(row.sentences))))
                 connection.execute(pending_briefings.delete().where(held))
 
+    def is_held(self, schedule_id: int, day: date) -> bool:
+        """Tell whether a run's briefing was held for posting and not yet marked posted (a crash mid-post)."""
+        held = (pending_briefings.c.schedule_id == schedule_id) & (pending_briefings.c.day == day.isoformat())
+        with self.engine.connect() as connection:
+            return connection.execute(select(pending_briefings.c.day).where(held)).first() is not None
+
     def hold_briefing(self, schedule_id: int, day: date, record: BriefingRecord) -> None:
         """Keep what a run's post will say, before it is posted (recorded by `finish_run` once it is posted)."""
         values = {"destination": record.destination,

@@ -17,7 +17,7 @@ from tests.hostile._processes import briefbot, cli_env
 from tests.hostile.conftest import article, running_bot
 
 BAD_DATES = ["0000-01-01", "2025-02-30", "9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+05:00", "0025-03-01",
-             "2025-13-45", "yes"]
+             "2025-13-45", "yes", "12:00", "Feb 21"]
 
 
 @pytest.mark.parametrize("command", [["stories", "--json"], ["brief", "--json", "--no-record"],

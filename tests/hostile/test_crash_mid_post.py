@@ -84,6 +84,8 @@ async def restart_and_catch_up(bot_env, tmp_path, log):
     process = await start_bot(bot_env, tmp_path, log)
     try:
         await wait_until(lambda: "caught up 1 schedule after start-up" in log.read_text(), "the start-up sweep")
+    except AssertionError as error:
+        raise AssertionError(f"{error}; the bot's log ends:\n{log.read_text()[-3000:]}") from None
     finally:
         await stop(process)
     return log.read_text()
@@ -144,3 +146,18 @@ async def test_killed_after_the_post_was_recorded_nothing_more_happens(fake_disc
     assert len(briefings_posted(fake_discord, schedule)) == 1
     assert len(fake_discord.events(EventKind.CHANNEL_MESSAGE)) == 1
     assert recorded_sentences(tmp_path, schedule) == recorded
+
+
+async def test_killed_after_posting_and_back_after_the_grace_the_day_is_not_called_skipped(
+        fake_discord, bot_env, tmp_path):
+    schedule = due_a_minute_ago(fake_discord, tmp_path)
+    log = tmp_path / "bot.log"
+    await killed_while_held(fake_discord, bot_env, tmp_path, log, after_handling=True)
+    lease_runs_out(tmp_path)
+
+    # Back too late to post it (grace 0): the post went out, so the day is posted, not skipped.
+    await restart_and_catch_up({**bot_env, "BRIEFBOT_SCHEDULE_GRACE_MINUTES": "0"}, tmp_path, log)
+
+    assert len(briefings_posted(fake_discord, schedule)) == 1
+    assert run_status(tmp_path, schedule.id) == "posted"
+    assert recorded_sentences(tmp_path, schedule)[1]

@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from bot.storage.database import SourceStore, Storage, StoredArticle
 from briefings.history import BriefingRecord
+from briefings.scheduling import DigestSchedule
+from tests.bot.fakediscord import EventKind
 from tests.hostile._processes import briefbot, cli_env
 from tests.hostile.conftest import article, now, running_bot
 
@@ -66,11 +68,17 @@ async def test_the_bot_recovers_a_poisoned_channel_and_leaves_out_a_stored_2099_
     SourceStore(storage).add_article(StoredArticle("future-feed", 1, "g", None, "Future Wire", False, future), None)
     (folder / "today.txt").write_text(article("Port opens a second terminal", now() - timedelta(hours=6)))
 
+    at = (now() - timedelta(minutes=1)).time().replace(second=0, microsecond=0)
+    storage.add_schedule(DigestSchedule(0, int(fake_discord.guild.id), int(fake_discord.channel.id), at, "UTC"))
     async with running_bot(bot_settings) as bot:
         assert "future-feed" not in bot.live.current
         brief = await (await fake_discord.invoke("brief")).callback()
         changes = await (await fake_discord.invoke("changes")).callback()
+        await bot.runner.sweep()  # the scheduled briefing, due a minute ago
 
     assert "second container terminal" in brief.embeds[0]["description"]
     assert "2099" not in brief.embeds[0]["title"]
     assert "second container terminal" in changes.embeds[0]["description"]
+    [scheduled] = fake_discord.events(EventKind.CHANNEL_MESSAGE)
+    assert "second container terminal" in scheduled.embeds[0]["description"]
+    assert storage.last(channel).covered_until <= now()
