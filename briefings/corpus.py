@@ -63,6 +63,7 @@ class Article:
     body: str
     sentences: tuple[Sentence, ...]
     has_headline: bool = True  # False when the title is only the first sentence
+    date_only: bool = False  # `published` names a day, not a moment: show it as a date, never shifted by timezone
 
     @classmethod
     def from_text(cls, article_id: str, text: str) -> Article:
@@ -75,6 +76,8 @@ class Article:
         if title is None:
             title = sentences[0].text if sentences else article_id
         published = _published(meta.get("published")) if "published" in meta else cleaned.published
+        # Dates the text itself gives are days; front matter is a day when written without a time.
+        date_only = published is not None and (_is_day(meta["published"]) if "published" in meta else True)
         return cls(
             id=article_id,
             title=title,
@@ -84,6 +87,7 @@ class Article:
             body=body,
             sentences=sentences,
             has_headline=has_headline,
+            date_only=date_only,
         )
 
     @classmethod
@@ -251,6 +255,14 @@ def _published(value: object) -> datetime:
     except (ValueError, OverflowError) as error:
         raise ArticleError(f"has a 'published' date that cannot be read: {value!r}") from error
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _is_day(value: object) -> bool:
+    if isinstance(value, datetime):
+        return False
+    if isinstance(value, date):
+        return True
+    return re.search(r"\d:\d\d", str(value)) is None
 
 
 def _sentences(article_id: str, body: str, lines: tuple[Line, ...]) -> Iterator[Sentence]:
