@@ -8,6 +8,7 @@ import discord
 
 from bot.delivery.scheduler import Delivery, PostError
 from bot.discord import render
+from bot.discord.pages import briefing_view, marker_of
 from bot.ingestion.live import LiveCorpus
 
 log = logging.getLogger(__name__)
@@ -26,15 +27,17 @@ class DiscordPoster:
         """Post the briefing as embeds (one message per page); return the first message's id."""
         channel = await self._channel(delivery.schedule.channel_id)
         reply = render.briefing_reply(self.live.current, delivery.briefing, notes=delivery.notes,
-                                      marker=delivery.marker)
+                                      for_day=delivery.run.day)
         role = delivery.schedule.role_id
         mentions = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(role)]) if role \
             else discord.AllowedMentions.none()
         first = 0
         try:
             for number, page in enumerate(reply.pages, start=1):
+                # The run's marker rides in the button's custom id: a bot reads it, a reader never sees it.
                 message = await channel.send(content=f"<@&{role}>" if role and number == 1 else None,
-                                             embed=page.embed(number, len(reply.pages)), allowed_mentions=mentions)
+                                             embed=page.embed(number, len(reply.pages)), allowed_mentions=mentions,
+                                             view=briefing_view(delivery.marker))
                 first = first or message.id
         except discord.Forbidden as error:
             raise PostError(f"Briefbot may not post in <#{channel.id}> ({error.text or 'missing permissions'})"
@@ -48,8 +51,9 @@ class DiscordPoster:
         try:
             channel = await self._channel(delivery.schedule.channel_id)
             async for message in channel.history(limit=HISTORY_CHECKED):
-                if self.client.user and message.author.id == self.client.user.id and any(
-                        delivery.marker in (embed.footer.text or "") for embed in message.embeds):
+                if self.client.user and message.author.id == self.client.user.id and (
+                        marker_of(message) == delivery.marker
+                        or any(delivery.marker in (embed.footer.text or "") for embed in message.embeds)):
                     return message.id
         except (PostError, discord.HTTPException):
             log.warning("schedule %s: cannot read channel history to check for an earlier post",

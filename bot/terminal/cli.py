@@ -169,7 +169,8 @@ def _brief(args: argparse.Namespace, settings: Settings) -> int:
         return NOTHING_TO_REPORT
     briefings = _log(settings)
     last = briefings.last(TERMINAL)
-    briefing = build_briefing(corpus, as_of=args.as_of, last=last, max_stories=args.stories)
+    briefing = build_briefing(corpus, as_of=args.as_of, last=last, max_stories=args.stories,
+                              now=args.as_of or datetime.now(UTC))
     if briefing.is_empty:
         when = f" on {last.posted_at:%-d %B %Y %H:%M} UTC" if last else ""
         print(f"briefbot: nothing new since the last briefing{when}. `briefbot brief --as-of DATE --no-record` "
