@@ -149,14 +149,17 @@ async def test_topics_are_what_people_ask_about(fake_discord, settings, big_corp
         bessent = await choices(fake_discord, "summary", "topic", "bess")
         plain = await answer(fake_discord, "summary", {"topic": "Bessent", "length": 5})
         titled = await answer(fake_discord, "summary", {"topic": "Mr Bessent’s", "length": 5})
-        unknown = await answer(fake_discord, "summary", {"topic": "citing"})
+        unknown = await answer(fake_discord, "summary", {"topic": "xyzzy"})
+        typo = await answer(fake_discord, "summary", {"topic": "tarifs"})
         story = await answer(fake_discord, "story", {"story": "oil"})
     assert oil and all(re.search(r"(?:^|\W)oil", name.lower()) for name in oil), oil
     assert not {"toilet", "boil", "soil", "embroiled", "foil"} & {name.lower() for name in oil}
     assert not FUNCTION_WORDS & {name.lower() for name in leading}, leading
     assert bessent == ["Bessent"]
     assert bullets(screen(plain.data)) == bullets(screen(titled.data))
-    assert unknown.ephemeral and "Try: citing" not in unknown.content and "most coverage" in unknown.content
+    assert unknown.ephemeral and "Topics with the most coverage now: " in unknown.content
+    assert not FUNCTION_WORDS & set(unknown.content.rstrip(".").split(": ")[-1].split(", "))
+    assert typo.ephemeral and typo.content.endswith("Did you mean: tariffs?")
     assert "I don't know that story" not in screen(story.data)
     assert re.match(r"# \d+ stories about “oil”", screen(story.data)), screen(story.data)[:200]
 
@@ -199,7 +202,6 @@ async def test_stale_news_is_said_plainly_and_what_changed_says_since_when(fake_
         oil = await answer(fake_discord, "changes", {"since": "2026-10-20", "topic": "oil"})
     seen = screen(brief.data)
     assert "No fresh news: the newest article is from" in seen and "days before this briefing" in seen
-    assert "What changed since the day before the newest article (since " in seen
     assert "last briefing" not in since_before and "last briefing" in since_after
     index = big_corpus.index
     about = {int(index.sentence_article[i]) for i in big_corpus.index.sentences_with(index.query_terms("oil"))}
@@ -245,6 +247,7 @@ async def test_a_headline_less_story_says_its_lead_once_and_an_aggregator_is_one
         brief = await answer(fake_discord, "brief")
         story = await answer(fake_discord, "story", {"story": wire})
     seen = screen(brief.data)
+    assert "What changed since the day before the newest article (since 23 April 2025)" in seen
     [cut] = [line for line in seen.splitlines() if re.match(r"\d\. .*…$", line)]  # the FT story: no headline
     lead = cut[3:-1]
     assert len(lead) <= 90 and [line for line in seen.splitlines() if lead in line] == [cut]
