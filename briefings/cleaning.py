@@ -183,6 +183,11 @@ def infer_source(body: str) -> str | None:
     return None
 
 
+def outlet_name(outlet: str) -> str:
+    """Name an outlet for a reader: an aggregator's "(18 sources)" reads "of 18 outlets", not a count in a count."""
+    return re.sub(r"\s*\((\d+) sources?\)\s*$", lambda m: f" of {m[1]} outlets", outlet)
+
+
 def _lines_with_offsets(body: str) -> list[tuple[str, int]]:
     lines: list[tuple[str, int]] = []
     offset = 0

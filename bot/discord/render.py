@@ -20,6 +20,7 @@ import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from briefings.briefing import Briefing
+from briefings.cleaning import outlet_name
 from briefings.corpus import Article, Corpus
 from briefings.digests import Digest
 from briefings.feeds import canonical_url
@@ -151,11 +152,6 @@ def article_url(url: str | None) -> str | None:
     if not url or not url.lower().startswith(("http://", "https://")):
         return None
     return quote(canonical_url(url), safe=":/?#[]@!$&'*+,;=%~-._")
-
-
-def outlet_name(outlet: str) -> str:
-    """Name an outlet for a reader: an aggregator's "(18 sources)" becomes "of 18 outlets", not a nested count."""
-    return re.sub(r"\s*\((\d+) sources?\)\s*$", lambda m: f" of {m[1]} outlets", outlet)
 
 
 def citation(corpus: Corpus, article_ids: Sequence[str]) -> str:

@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from briefings.briefing import Briefing
+from briefings.cleaning import outlet_name
 from briefings.corpus import Corpus
 from briefings.digests import Digest
 from briefings.figures import FigureChange
@@ -51,7 +52,7 @@ def print_stories(out: Console, stories: tuple[Story, ...], corpus: Corpus) -> N
         _hanging(out, "", f"[bold]{_escape(_headline(story))}[/bold]")
         span = _span(story)
         sources = "1 source" if story.sources == 1 else f"{story.sources} sources"
-        out.print(f"  {sources}: {_escape(', '.join(story.outlets))}" + (f" · {span}" if span else ""))
+        out.print(f"  {sources}: {_escape(_outlets(story))}" + (f" · {span}" if span else ""))
         if story.follows:
             out.print(f"  [dim]follows story {story.follows}[/dim]")
         out.print(f"  [dim]story {story.id}; articles: {', '.join(story.article_ids)}[/dim]")
@@ -65,9 +66,12 @@ def print_briefing(out: Console, briefing: Briefing, corpus: Corpus) -> None:
     if briefing.is_stale and age is not None and briefing.covered_until is not None:
         out.print(f"[bold]No fresh news:[/bold] the newest article is from {briefing.covered_until:%-d %B %Y}, "
                   f"{_count(age.days, 'day')} before this briefing.")
-    if briefing.changes is not None and not briefing.changes.is_empty:
-        since = (f"the day before the newest article (since {briefing.since:%-d %b %Y %H:%M} UTC)" if briefing.first
-                 else f"the last briefing (news after {briefing.since:%-d %b %Y %H:%M} UTC)")
+    if briefing.changes is not None and not briefing.changes.is_empty and briefing.since is not None:
+        newest = briefing.newest_article_id
+        moment = f"{briefing.since:%-d %b %Y}" if newest in corpus and corpus.get(newest or "").date_only else \
+            f"{briefing.since:%-d %b %Y %H:%M} UTC"
+        since = (f"the day before the newest article (since {moment})" if briefing.first
+                 else f"the last briefing (news after {moment})")
         out.print()
         out.print(f"[bold]What changed since {since}[/bold]")
         _print_changes(out, briefing.changes, corpus, indent="   ", figures=False)
@@ -79,7 +83,7 @@ def print_briefing(out: Console, briefing: Briefing, corpus: Corpus) -> None:
         out.print()
         _hanging(out, f"{number}. ", f"[bold]{_escape(_headline(story))}[/bold]")
         sources = "1 source" if story.sources == 1 else f"{story.sources} sources"
-        out.print(f"   [dim]{sources}: {_escape(', '.join(story.outlets))}[/dim]")
+        out.print(f"   [dim]{sources}: {_escape(_outlets(story))}[/dim]")
         for sentence in item.summary.sentences:
             _print_sentence(out, sentence, corpus, indent="   ")
     if briefing.more_stories:
@@ -147,6 +151,10 @@ def _hanging(out: Console, prefix: str, markup: str) -> None:
     grid.add_column()
     grid.add_row(prefix, Text.from_markup(markup))
     out.print(grid)
+
+
+def _outlets(story: Story) -> str:
+    return ", ".join(outlet_name(outlet) for outlet in story.outlets)
 
 
 def _headline(story: Story) -> str:

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from briefings.cleaning import clean, infer_source, is_boilerplate, is_furniture
+from briefings.cleaning import clean, infer_source, is_boilerplate, is_furniture, outlet_name
 from briefings.corpus import Article
 from tests.conftest import AFP, AGGREGATOR, CNA, FT, STRAITS_TIMES
 from tests.conftest import raw_seed as raw
@@ -109,3 +109,8 @@ def test_page_furniture_never_stands_as_a_headline():
     for headline in ["US, China economic leaders raise ‘serious concerns’ in first call", "Budget 2022: what it means",
                      "Bank of England holds rates at 5%", "By-election called in Hartlepool"]:
         assert not is_furniture(headline), headline
+
+
+def test_an_aggregators_outlet_name_reads_as_one_outlet_of_many():
+    assert outlet_name(infer_source(raw(AGGREGATOR))) == "News aggregator of 18 outlets"
+    assert outlet_name("The Straits Times") == "The Straits Times"

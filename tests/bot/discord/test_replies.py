@@ -253,3 +253,12 @@ async def test_a_headline_less_story_says_its_lead_once_and_an_aggregator_is_one
     assert len(lead) <= 90 and [line for line in seen.splitlines() if lead in line] == [cut]
     assert "4 sources: " in screen(story.data) and "News aggregator of 18 outlets" in screen(story.data)
     assert "(18 sources)" not in screen(story.data)
+
+
+async def test_an_untitled_feed_is_listed_by_its_address_once(fake_discord, settings, seeds):  # noqa: F811
+    address = "https://feeds.example.com/untitled.xml"
+    async with running_bot(settings, seeds) as bot:
+        bot.ingestor.store.add(address, address, timedelta(minutes=30), int(fake_discord.guild.id))
+        listing = await answer(fake_discord, "source list")
+    seen = screen(listing.data)
+    assert seen.count(address) == 1 and "0 articles" in seen
