@@ -74,11 +74,17 @@ def close_topics(index: CorpusIndex, query: str, limit: int = 5) -> tuple[str, .
     if not wanted:
         return ()
     scored: list[tuple[float, int, str]] = []
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(wanted)  # as difflib.get_close_matches does: the typed text is analysed once
     for rank, topic in enumerate(_topics(index)):
-        forms = {topic.name.lower(), *(alias.lower() for alias in topic.aliases)}
-        ratio = max(difflib.SequenceMatcher(None, wanted, form).ratio() for form in forms)
-        if ratio >= CLOSE_SPELLING:
-            scored.append((-ratio, rank, topic.name))
+        best = 0.0
+        for form in (topic.name, *topic.aliases):
+            matcher.set_seq1(form.lower())
+            # The cheap upper bounds first: most topics are nothing like what was typed.
+            if matcher.real_quick_ratio() >= CLOSE_SPELLING and matcher.quick_ratio() >= CLOSE_SPELLING:
+                best = max(best, matcher.ratio())
+        if best >= CLOSE_SPELLING:
+            scored.append((-best, rank, topic.name))
     return tuple(name for _, _, name in sorted(scored)[:limit])
 
 
@@ -100,7 +106,8 @@ def complete_topics(index: CorpusIndex, prefix: str, limit: int = 25) -> tuple[s
         name = topic.name.lower()
         if name.startswith(typed):
             first.append(topic.name)
-        elif any(_starts_a_word(form.lower(), typed) for form in (topic.name, *topic.aliases)):
+        elif any(typed in (lowered := form.lower()) and _starts_a_word(lowered, typed)
+                 for form in (topic.name, *topic.aliases)):
             then.append(topic.name)
         if len(first) >= limit:
             break

@@ -61,7 +61,7 @@ def test_summarize_json_names_the_file_stem(capsys, tmp_path):
 def test_brief_prints_the_top_stories_with_outlets_and_dates(capsys):
     code, out, _ = run(capsys, "brief")
     assert code == 0
-    assert "4 sources: News aggregator (18 sources), The Straits Times, AFP, CNA" in out
+    assert "4 sources: News aggregator of 18 outlets, The Straits Times, AFP, CNA" in out
     assert "— Financial Times, 24 Apr 2025" in out
     assert "\x1b[" not in out  # piped output is plain text
 
