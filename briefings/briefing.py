@@ -1,12 +1,14 @@
 """The briefing a channel gets each morning: what changed, the top stories, the figures that moved.
 
 A briefing fits the room it is posted in. A Discord embed holds 4,096 characters of description and 6,000 in
-all, so the briefing counts what it says and ends with "and N more stories" rather than cutting a sentence.
+all, so the briefing counts what it says (links and dates included, at their rendered length) and ends with
+"and N more stories" rather than cutting a sentence or spilling onto a second page. It says how fresh its news
+is, and plainly when the newest article is old.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -23,7 +25,12 @@ DEFAULT_STORIES = 5
 SENTENCES_PER_STORY = 2
 CHANGED_SENTENCES = 3
 FIRST_WINDOW = timedelta(days=1)  # a first briefing's "what changed" covers the day before it
-CITATION_ALLOWANCE = 60  # characters a rendered citation takes beside its sentence
+CHANGES_SHARE = 0.5  # "what changed" takes at most this share of the room: the top stories need the rest
+STALE_AFTER = timedelta(days=2)  # a daily briefing whose newest article is older than this has no fresh news
+# Characters a rendered citation takes beyond its outlet name and link: separators and a date ("21 February 2025"
+# or a Discord timestamp, 16 characters either way).
+CITATION_ALLOWANCE = 24
+SHORT_CREDIT = 24  # "— all 5 sources", "— the same sources": a credit the story's heading already gives
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +69,21 @@ class Briefing:
     more_stories: int
     covered_until: datetime | None
     first: bool  # no earlier briefing was recorded for the destination
+    now: datetime | None = None  # when the briefing was made (the wall clock), to say how old its news is
+    newest_article_id: str | None = None  # the newest article it took into account
+
+    @property
+    def age(self) -> timedelta | None:
+        """Return how old the newest article was when the briefing was made."""
+        if self.now is None or self.covered_until is None:
+            return None
+        return max(self.now - self.covered_until, timedelta(0))
+
+    @property
+    def is_stale(self) -> bool:
+        """Tell whether the newest article is too old to be news for a daily briefing."""
+        age = self.age
+        return age is not None and age > STALE_AFTER
 
     @property
     def figures(self) -> tuple[FigureChange, ...]:
@@ -92,9 +114,11 @@ def build_briefing(corpus: Corpus, as_of: datetime | None = None, last: Briefing
                    topic: str | None = None, now: datetime | None = None) -> Briefing:
     """Build the briefing for a destination whose last briefing is `last` (None: its first), optionally on a topic.
 
-    With `now`, an article dated more than a day after it is not news yet (it is left out, so the briefing is never
-    "as of 2099"), and the briefing never records coverage beyond `now`.
+    `now` is the wall clock, so the briefing can say how old its newest article is (a briefing as of an earlier
+    moment is made as of then). With it, an article dated more than a day after it is not news yet (it is left out,
+    so the briefing is never "as of 2099"), and the briefing never records coverage beyond `now`.
     """
+    made = min(now, as_of) if now is not None and as_of is not None else now
     horizon = now + FUTURE_TOLERANCE if now is not None else None
     if now is not None and last is not None:
         last = last.repaired(now)
@@ -107,7 +131,8 @@ def build_briefing(corpus: Corpus, as_of: datetime | None = None, last: Briefing
     visible = [a for a in corpus if a.published is None or until is None or a.published <= until]
     if len(visible) < len(corpus):
         corpus = Corpus(tuple(visible), corpus.backfill)  # as of an earlier moment: later articles do not exist yet
-    covered_until = max((a.published for a in visible if a.published), default=None)
+    newest = max((a for a in visible if a.published), key=lambda a: (a.published, a.id), default=None)
+    covered_until = newest.published if newest is not None else None
     if covered_until is not None and now is not None:
         covered_until = min(covered_until, now)
     already = last.sentences if last else frozenset()
@@ -116,16 +141,20 @@ def build_briefing(corpus: Corpus, as_of: datetime | None = None, last: Briefing
     if topic:
         about = {int(i) for i in matching_sentences(corpus.index, topic)}
         if not about:
-            return Briefing(until, since, None, (), 0, covered_until, last is None)
-    changes = None
-    if since is not None:
-        changes = build_digest(corpus, since, until, topic=topic,
-                               budget=LengthBudget(sentences=CHANGED_SENTENCES), already_said=already)
-    used = _length_of_changes(changes)
+            return Briefing(until, since, None, (), 0, covered_until, last is None, made,
+                            newest.id if newest else None)
     topical = {corpus.index.sentences[i].article_id for i in about} if about is not None else None
     ranked = [story for story in ranked_stories(corpus, until)
               if (since is None or last is None or _has_news(corpus, story, since))
               and (topical is None or topical.intersection(story.article_ids))]
+    # A headline-less story is named by its lead sentence: "what changed" does not say that sentence again.
+    headlines = frozenset(story.headline_sentence for story in ranked[: max_stories * 2] if story.headline_sentence)
+    changes = None
+    if since is not None:
+        changes = build_digest(corpus, since, until, topic=topic,
+                               budget=LengthBudget(sentences=CHANGED_SENTENCES), already_said=already | headlines)
+    changes = _within(corpus, changes, room.text * CHANGES_SHARE)
+    used = _length_of_changes(corpus, changes)
     briefs: list[StoryBrief] = []
     shown = 0
     for story in ranked:
@@ -134,13 +163,14 @@ def build_briefing(corpus: Corpus, as_of: datetime | None = None, last: Briefing
         summary = _story_summary(corpus, story, already | _said(changes), about)
         if not summary.sentences:
             continue
-        length = _length_of_story(story, summary.sentences)
+        length = _length_of_story(corpus, story, summary.sentences)
         if used + length > room.text:
             break  # it would not fit whole: "and N more" instead of cutting a sentence
         briefs.append(StoryBrief(story, summary))
         used += length
         shown += 1
-    return Briefing(until, since, changes, tuple(briefs), len(ranked) - shown, covered_until, last is None)
+    return Briefing(until, since, changes, tuple(briefs), len(ranked) - shown, covered_until, last is None, made,
+                    newest.id if newest else None)
 
 
 def _since(last: BriefingRecord | None, until: datetime | None) -> datetime | None:
@@ -154,10 +184,17 @@ def _has_news(corpus: Corpus, story: Story, since: datetime) -> bool:
 
 
 def _story_summary(corpus: Corpus, story: Story, already: frozenset[str], about: set[int] | None) -> Summary:
+    return summarize_story(corpus, story, LengthBudget(sentences=SENTENCES_PER_STORY), already, about)
+
+
+def summarize_story(corpus: Corpus, story: Story, budget: LengthBudget, already: frozenset[str] = frozenset(),
+                    about: set[int] | None = None) -> Summary:
+    """Summarise one story, leaving out what was said already and the lead sentence its headline shows."""
     index = corpus.index
+    skip = already | ({story.headline_sentence} if story.headline_sentence else frozenset())
     ids = np.asarray([n for n in index.sentences_of(story.article_ids).tolist()
-                      if index.sentences[n].text not in already and (about is None or n in about)], dtype=np.int64)
-    return summarize_sentences(index, ids, LengthBudget(sentences=SENTENCES_PER_STORY))
+                      if index.sentences[n].text not in skip and (about is None or n in about)], dtype=np.int64)
+    return summarize_sentences(index, ids, budget)
 
 
 def _said(changes: Digest | None) -> frozenset[str]:
@@ -166,14 +203,66 @@ def _said(changes: Digest | None) -> frozenset[str]:
     return frozenset([s.text for s in changes.sentences] + [c.after.text for c in changes.contrasts])
 
 
-def _length_of_story(story: Story, sentences: tuple[CitedSentence, ...]) -> int:
-    return len(story.headline) + 40 + sum(len(s.text) + CITATION_ALLOWANCE * len(s.article_ids) for s in sentences)
+def _length_of_story(corpus: Corpus, story: Story, sentences: tuple[CitedSentence, ...]) -> int:
+    heading = len(story.headline) + _link_length(corpus, story.headline_article_id) + 70  # numbers, counts, dates
+    outlets = sum(len(outlet) + 2 for outlet in story.outlets)
+    total = heading + outlets
+    previous: frozenset[str] | None = None
+    for sentence in sentences:
+        # A sentence that all the story's outlets carry, or the same ones as the sentence before, gets a short credit.
+        carried = frozenset(corpus.get(a).outlet for a in sentence.article_ids)
+        short = (story.sources > 1 and carried == frozenset(story.outlets)) or carried == previous
+        total += _length_of_sentence(corpus, sentence) if not short else \
+            _length_of_sentence(corpus, sentence, credit=SHORT_CREDIT)
+        previous = carried
+    return total
 
 
-def _length_of_changes(changes: Digest | None) -> int:
+def _within(corpus: Corpus, changes: Digest | None, room: float) -> Digest | None:
+    """Trim "what changed" to the room it may take: reversals go first, then the last new sentences."""
+    while changes is not None and _length_of_changes(corpus, changes) > room:
+        if changes.contrasts:
+            changes = replace(changes, contrasts=changes.contrasts[:-1])
+        elif changes.sentences:
+            changes = replace(changes, sentences=changes.sentences[:-1])
+        elif changes.figures:
+            changes = replace(changes, figures=changes.figures[:-1])
+        else:
+            break
+    return changes
+
+
+def _length_of_changes(corpus: Corpus, changes: Digest | None) -> int:
     if changes is None:
         return 0
-    sentences = sum(len(s.text) + CITATION_ALLOWANCE * len(s.article_ids) for s in changes.sentences)
-    contrasts = sum(len(c.before.text) + len(c.after.text) + 2 * CITATION_ALLOWANCE for c in changes.contrasts)
-    figures = sum(len(f.subject) + len(f.before) + len(f.after) + 2 * CITATION_ALLOWANCE for f in changes.figures)
+    sentences = sum(_length_of_sentence(corpus, s) for s in changes.sentences)
+    contrasts = sum(_length_of_sentence(corpus, c.before) + _length_of_sentence(corpus, c.after) + 20
+                    for c in changes.contrasts)
+    figures = sum(len(f.subject) + len(f.before) + len(f.after) + 40
+                  + citation_length(corpus, (f.before_article_id, *f.before_also_in))
+                  + citation_length(corpus, (f.after_article_id,)) for f in changes.figures)
     return sentences + contrasts + figures
+
+
+def _length_of_sentence(corpus: Corpus, sentence: CitedSentence, credit: int | None = None) -> int:
+    # Markdown escaping may double a character; the bullet, the credit's dash and italics, the blank line.
+    text = len(sentence.text) + sum(sentence.text.count(ch) for ch in "*_~`|\\<>[]#") + 12
+    return text + (credit if credit is not None else citation_length(corpus, sentence.article_ids))
+
+
+def citation_length(corpus: Corpus, article_ids: tuple[str, ...]) -> int:
+    """Return at most how many characters a citation of these articles takes once rendered: one per outlet."""
+    seen: set[str] = set()
+    total = 0
+    for article_id in article_ids:
+        article = corpus.get(article_id)
+        if article.outlet in seen:
+            continue
+        seen.add(article.outlet)
+        total += len(article.outlet) + _link_length(corpus, article_id) + CITATION_ALLOWANCE
+    return total
+
+
+def _link_length(corpus: Corpus, article_id: str) -> int:
+    url = corpus.get(article_id).url
+    return len(url) + 4 if url else 0

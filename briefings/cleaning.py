@@ -55,6 +55,52 @@ _SIGNATURES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# Furniture that pages put where a headline would be (issue 14): bylines, credits, dates and times, "read also"
+# links, breadcrumbs, reading times and labels. Each pattern names a kind of furniture, in the languages of the
+# pages Briefbot reads; none names one site.
+_BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|przez|written by|posted by|gespeichert von)\s+\S", re.IGNORECASE)
+_CREDIT = re.compile(r"^\(.*\)$|^(?:©|\(c\)|copyright\b|courtesy\b|credits?\b|photos?\s*:|foto\s*:|bild\s*:|"
+                     r"source\s*:|quelle\s*:|image\s*:)|\b(?:photo|foto|picture|image|credit)s?\s*:\s*\S+(?:\s+\S+)?$",
+                     re.IGNORECASE)
+_SEE_ALSO = re.compile(r"^(?:read also|also read|see also|read more|related|more on|lire aussi|à lire aussi|voir aussi|"
+                       r"lesen sie auch|mehr zum thema|auch interessant|leia também|veja também|lea también|"
+                       r"lee también|ver también|leggi anche|czytaj też|czytaj także)\b", re.IGNORECASE)
+_MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
+           "september|october|november|december|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|"
+           "février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|"
+           "mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|"
+           "julho|setembro|outubro|novembro|dezembro")
+_DATE_OR_TIME = re.compile(rf"\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|"
+                           rf"\b\d{{1,2}}:\d{{2}}\b|"
+                           rf"\b\d{{1,2}}\.?\s+(?:{_MONTHS})\.?\s+\d{{4}}\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}\b|"
+                           rf"\b\d{{1,2}}/\d{{4}}\b", re.IGNORECASE)
+_BREADCRUMB = re.compile(r"\s[›>»]\s|\s›$|^[-–›>]\s")
+_LABEL = re.compile(r"^(?:advertisement|anzeige|werbung|sponsored|publicité|publicidad|reading time|lesezeit|"
+                    r"temps de lecture|tiempo de lectura)\b|\b\d+\s*(?:min(?:ute)?s?|minuten)\s+(?:read|lesezeit)\b",
+                    re.IGNORECASE)
+_DANGLING = re.compile(r"(?:[&,;:–—-]|\b(?:and|or|und|oder|et|ou|y|e|o|of|the|von|de|by|am|on))\s*$", re.IGNORECASE)
+FURNITURE_WORDS = 8  # a date or time in a line this short is its subject: a dateline, not a headline
+
+
+def is_furniture(line: str) -> bool:
+    """Tell whether a short line is page furniture that must never stand as a headline.
+
+    Bylines ("By EARYEL BOWLEG"), credits ("(Credits: Amazon Prime Video)"), dates and times ("12. November 2015 /
+    13:48"), "read also" links ("Lire aussi Martine Bulard &"), breadcrumbs, reading times and labels; and a line
+    that stops on a connective or a colon, which leads into something else rather than naming a story.
+    """
+    text = line.strip()
+    if not text:
+        return True
+    if _BYLINE.match(text) and len(text.split()) <= 6:
+        return True
+    if _CREDIT.search(text) or _SEE_ALSO.match(text) or _BREADCRUMB.search(text) or _LABEL.search(text):
+        return True
+    if _DATE_OR_TIME.search(text) and len(text.split()) <= FURNITURE_WORDS:
+        return True
+    return bool(_DANGLING.search(text))
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     """One kept line of an article body: its text and where it starts in the body."""
@@ -137,6 +183,11 @@ def infer_source(body: str) -> str | None:
     return None
 
 
+def outlet_name(outlet: str) -> str:
+    """Name an outlet for a reader: an aggregator's "(18 sources)" reads "of 18 outlets", not a count in a count."""
+    return re.sub(r"\s*\((\d+) sources?\)\s*$", lambda m: f" of {m[1]} outlets", outlet)
+
+
 def _lines_with_offsets(body: str) -> list[tuple[str, int]]:
     lines: list[tuple[str, int]] = []
     offset = 0
@@ -166,8 +217,8 @@ def _title_of(lines: list[Line]) -> str | None:
     if not lines:
         return None
     first = lines[0].text.strip()
-    # A headline is short and has no full stop; the article's first sentence does not qualify.
-    if ends_like_sentence(first) or not 3 <= len(first.split()) <= 30:
+    # A headline is short and has no full stop; the article's first sentence does not qualify, nor furniture.
+    if ends_like_sentence(first) or not 3 <= len(first.split()) <= 30 or is_furniture(first):
         return None
     if len(lines) > 1 and lines[1].text[:1].islower():
         return None  # a hard-wrapped first line, not a headline

@@ -90,6 +90,7 @@ class Article:
     body: str
     sentences: tuple[Sentence, ...]
     has_headline: bool = True  # False when the title is only the first sentence
+    date_only: bool = False  # `published` names a day, not a moment: show it as a date, never shifted by timezone
 
     @classmethod
     def from_text(cls, article_id: str, text: str, *, max_front_matter_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYTES,
@@ -107,10 +108,13 @@ class Article:
         has_headline = title is not None
         if title is None:
             title = sentences[0].text if sentences else article_id
+        # Dates the text itself gives are days; front matter is a day when written without a time.
         if meta.get("published") is not None:
             published: datetime | None = _published(meta["published"], now)
+            date_only = _is_day(meta["published"])
         else:
             published = cleaned.published if _plausible(cleaned.published, now) else None
+            date_only = published is not None
         return cls(
             id=article_id,
             title=title,
@@ -120,6 +124,7 @@ class Article:
             body=body,
             sentences=sentences,
             has_headline=has_headline,
+            date_only=date_only,
         )
 
     @classmethod
@@ -421,6 +426,11 @@ def _plausible(moment: datetime | None, now: datetime | None) -> bool:
     if moment is None:
         return False
     return moment >= EARLIEST_PUBLISHED and (now is None or moment <= now + FUTURE_TOLERANCE)
+
+
+def _is_day(written: str) -> bool:
+    """Tell whether a front-matter date names a day (no time of day written), read as text by the loader."""
+    return re.search(r"\d:\d\d", written) is None
 
 
 def _sentences(article_id: str, body: str, lines: tuple[Line, ...]) -> Iterator[Sentence]:

@@ -96,6 +96,11 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
     figures = changed_figures(known_articles, new_articles)
     if topic:
         figures = [f for f in figures if _mentions(index, topic, f.before_sentence, f.after_sentence)]
+        # About a topic, the articles counted are those that mention it (issue 13: "3847 new articles" about oil).
+        mentioning = np.zeros(len(index.articles), dtype=bool)
+        mentioning[index.sentence_article[about]] = True
+        new_articles = [index.articles[n] for n in np.flatnonzero(new_mask & mentioning)]
+        known_articles = [index.articles[n] for n in np.flatnonzero(known_mask & mentioning)]
     return Digest(
         since=since,
         until=until,

@@ -50,6 +50,7 @@ class DigestSchedule:
     created_by: int | None = None
     failures: int = 0  # consecutive failed posts
     last_error: str | None = None
+    created_at: datetime | None = None  # runs due before this were never owed: a new schedule starts from now
 
     @property
     def destination(self) -> str:
@@ -174,6 +175,12 @@ def next_digest_at(schedule: DigestSchedule, now: datetime) -> Run:
     raise ScheduleError("the schedule has no days to run on")
 
 
+def next_run(schedule: DigestSchedule, now: datetime, done_days: set[date], grace: timedelta) -> Run:
+    """Return the run the schedule will post next: one owed now (posted late, at once), else the next due."""
+    owed = decide(schedule, now, done_days, grace).post
+    return owed if owed is not None else next_digest_at(schedule, now)
+
+
 def previous_run(schedule: DigestSchedule, now: datetime) -> Run | None:
     """Return the schedule's latest run at or before `now`, within the last eight days."""
     today = now.astimezone(schedule.zone).date()
@@ -190,12 +197,15 @@ def decide(schedule: DigestSchedule, now: datetime, done_days: set[date], grace:
     """Decide what a schedule owes now, given the local days already posted or skipped.
 
     The latest run is posted if it is not done and at most `grace` late; later than that it is missed (the next
-    briefing says so). Earlier runs that were never done are missed too.
+    briefing says so). A run due before the schedule was created was never owed: a schedule set at 09:00 for
+    08:00 first posts tomorrow, and no day before it existed is "skipped".
     """
     if schedule.paused:
         return Decision(None)
     latest = previous_run(schedule, now)
     if latest is None or latest.day in done_days:
+        return Decision(None)
+    if schedule.created_at is not None and latest.due < schedule.created_at:
         return Decision(None)
     if now - latest.due <= grace:
         return Decision(latest)

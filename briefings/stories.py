@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from scipy import sparse
 
+from briefings.cleaning import is_furniture
 from briefings.corpus import Article, Corpus
 from briefings.index import CorpusIndex, normalised_rows
 
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 SAME_STORY = 0.2  # mean TF-IDF cosine to a story's articles at which an article joins it
 SIGNATURE_TERMS = 200  # a long article is compared on its most distinctive terms only
 STORY_WINDOW = timedelta(days=4)  # a story is open for new copies this long after its last article
+HEADLINE_CHARACTERS = 90  # a lead sentence used as a headline is cut to this, at a word boundary
 FOLLOWS = 0.15  # centroid cosine at which a later story is taken as a development of an earlier one
 RECENCY_HALF_LIFE = timedelta(days=1)  # in the briefing, a day-old story counts half as much as a new one
 _NEVER = datetime.min.replace(tzinfo=UTC)
@@ -42,6 +44,8 @@ class Story:
     first_published: datetime | None
     last_published: datetime | None
     follows: str | None = None  # the earlier story this one develops, if any
+    headline_cut: bool = False  # the headline is the start of the lead sentence, cut at a word (shown with "…")
+    headline_sentence: str | None = None  # the lead sentence a headline-less story is named by (said once, there)
 
     @property
     def sources(self) -> int:
@@ -158,18 +162,56 @@ def _story(index: CorpusIndex, vectors: sparse.csr_matrix, group: list[int], cen
         if article.outlet not in outlets or article.source is None:
             outlets.append(article.outlet)
     centrality = np.asarray((vectors[group] @ centroid.T).todense()).ravel()
-    # The headline is a real one (never a sentence promoted to a title) from the most typical article.
-    ranked = sorted(range(len(articles)), key=lambda i: (not articles[i].has_headline, -centrality[i], i))
+    # The headline is a real one (never a sentence promoted to a title, never page furniture such as a byline)
+    # from the most typical article; a story without one is named by the start of its lead sentence.
+    titled = [article.has_headline and not is_furniture(article.title) for article in articles]
+    ranked = sorted(range(len(articles)), key=lambda i: (not titled[i], -centrality[i], i))
     lead = articles[ranked[0]]
+    headline, cut, sentence = lead.title, False, None
+    if not titled[ranked[0]] and lead.sentences:
+        sentence = lead.sentences[0].text
+        headline, cut = shorten(sentence, HEADLINE_CHARACTERS)
     dates = [article.published for article in articles if article.published is not None]
     return Story(
         id=articles[0].id,
         article_ids=tuple(article.id for article in articles),
         outlets=tuple(outlets),
-        headline=lead.title,
+        headline=headline,
         headline_article_id=lead.id,
         first_published=min(dates) if dates else None,
         last_published=max(dates) if dates else None,
+        headline_cut=cut,
+        headline_sentence=sentence,
     )
 
 
+def shorten(text: str, limit: int) -> tuple[str, bool]:
+    """Cut text at the last word boundary within `limit` characters; say whether it was cut (never add words)."""
+    if len(text) <= limit:
+        return text, False
+    cut = text[: limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:–—-") if " " in text[:limit] else text[:limit]
+    return cut, True
+
+
+
+
+def stories_matching(corpus: Corpus, query: str) -> list[Story]:
+    """Return the stories about a query, leading stories first: headlines that name it, then articles that do.
+
+    Words match whole or by stem ("oil" finds "oil", never "toilet").
+    """
+    from briefings.topics import clean_topic, topic_sentences  # noqa: PLC0415 - topics import the index lazily
+
+    index = corpus.index
+    wanted = set(index.normalizer.terms(clean_topic(query)))
+    if not wanted:
+        return []
+    mentioned = {index.articles[int(n)].id for n in np.unique(index.sentence_article[topic_sentences(index, query)])}
+    in_headline: list[Story] = []
+    in_text: list[Story] = []
+    for story in ranked_stories(corpus):
+        if wanted <= set(index.normalizer.terms(story.headline)):
+            in_headline.append(story)
+        elif mentioned.intersection(story.article_ids):
+            in_text.append(story)
+    return in_headline + in_text

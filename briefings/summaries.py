@@ -18,7 +18,7 @@ from briefings.index import CorpusIndex, IntArray, normalised_rows
 from briefings.summarizers import COVERAGE, SumySummarizer
 from briefings.summarizers._base import LengthBudget, take_within
 from briefings.summarizers.coverage import Candidate, select
-from briefings.topics import suggest_topics
+from briefings.topics import suggest_topics, topic_sentences
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ class CitedSentence:
     article_id: str
     also_in: tuple[str, ...] = ()
     truncated: bool = False  # True when a word budget cut it (the text is then a verbatim prefix)
+    story_id: str | None = None  # the story it was chosen for, in a summary across stories
 
     @property
     def article_ids(self) -> tuple[str, ...]:
@@ -102,7 +103,9 @@ def summarize_across_stories(corpus: Corpus, sentence_ids: Sequence[int] | IntAr
     One pool would let a story told by four outlets crowd out a later development told by one; taking
     the stories in turn (Lin and Bilmes's diversity reward, in its simplest form) gives each its say.
     """
-    from briefings.stories import ranked_stories  # noqa: PLC0415 - stories import this module for headlines
+    from dataclasses import replace  # noqa: PLC0415
+
+    from briefings.stories import ranked_stories  # noqa: PLC0415 - scipy-heavy; loaded when needed
 
     index = corpus.index
     ids = _usable(index, np.asarray(sentence_ids, dtype=np.int64))
@@ -114,11 +117,15 @@ def summarize_across_stories(corpus: Corpus, sentence_ids: Sequence[int] | IntAr
     for story in ranked_stories(corpus):
         members = [sentence for article_id in story.article_ids for sentence in by_article.get(article_id, [])]
         if members:
-            per_story.append(list(summarize_sentences(index, members, LengthBudget(sentences=wanted)).sentences))
+            picked = summarize_sentences(index, members, LengthBudget(sentences=wanted)).sentences
+            per_story.append([replace(cited, story_id=story.id) for cited in picked])
         if len(per_story) >= wanted:
             break
     chosen = _in_turn(per_story, budget)
-    chosen.sort(key=lambda cited: (corpus_position(corpus, cited)))
+    # Grouped by story, leading story first, so that each sentence is read with its story's heading (one word can
+    # name different things in different stories); in reading order within a story.
+    rank = {story[0].story_id: number for number, story in enumerate(per_story) if story}
+    chosen.sort(key=lambda cited: (rank.get(cited.story_id, len(rank)), corpus_position(corpus, cited)))
     return Summary(tuple(chosen), tuple(sorted({a for cited in chosen for a in cited.article_ids})))
 
 
@@ -144,7 +151,7 @@ def _in_turn(per_story: list[list[CitedSentence]], budget: LengthBudget) -> list
         if leftover:
             first = leftover[0]
             chosen.append(CitedSentence(_first_words(first.text, budget.words - words), first.article_id,
-                                        first.also_in, truncated=True))
+                                        first.also_in, truncated=True, story_id=first.story_id))
     return chosen
 
 
@@ -157,11 +164,8 @@ def corpus_position(corpus: Corpus, cited: CitedSentence) -> tuple[int, int]:
 
 
 def matching_sentences(index: CorpusIndex, topic: str) -> IntArray:
-    """Return the sentences that mention every meaningful word of the topic."""
-    terms = index.query_terms(topic)
-    if terms is None:
-        return np.zeros(0, dtype=np.int64)
-    return index.sentences_with(terms)
+    """Return the sentences that mention the topic (see `briefings.topics.topic_sentences`)."""
+    return topic_sentences(index, topic)
 
 
 def _usable(index: CorpusIndex, ids: IntArray) -> IntArray:

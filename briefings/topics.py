@@ -1,51 +1,152 @@
-"""The topics a corpus really holds: names and subjects that readers can ask about."""
+"""The topics a corpus really holds: names and subjects that readers can ask about.
+
+A topic is a name ("Bessent", "Xi Jinping", "Treasury Department"), a noun phrase ("interest rates") or a subject
+word ("tariffs"). Names are read from capitalised runs inside sentences, with titles and possessives folded away
+("US Treasury Secretary Scott Bessent", "Mr Bessent's" and "Bessent" are one topic). Subject words must be
+*content* words: a word such as "time" or "make" occurs about once in very many articles, as chance would spread
+it, while a topic word comes in bursts, several times in the few articles about it. Church and Gale's residual
+IDF (1995, "Inverse document frequency: a measure of deviations from Poisson") measures exactly that excess
+over a Poisson spread, and needs no word list. Topics are ranked by recent coverage: how many articles mention
+them, each weighted by its age.
+"""
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import weakref
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from briefings.index import CorpusIndex
+import numpy as np
 
-# "Scott Bessent", "He Lifeng", "Xi Jinping", "Treasury": runs of capitalised words not opening a sentence.
-_NAME = re.compile(r"(?<=[a-z,;:] )(?:[A-Z][\w'’-]+)(?: (?:[A-Z][\w'’-]+)){0,2}")
+from briefings.index import CorpusIndex, IntArray
+
+# Runs of capitalised words not opening a sentence ("Scott Bessent", "Bank of England", "Treasury").
+_NAME = re.compile(r"(?<=[a-z0-9,;:)] )[A-Z][\w'’.-]*[\w'’](?:(?: (?:of|de|del|da|van|von|der|al|bin|la|le))? "
+                   r"[A-Z][\w'’.-]*[\w'’])*")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*[a-z](?![\w'’-])")
+_POSSESSIVE = re.compile(r"['’]s?$")
+# Personal titles and offices written before a name: "Mr Bessent", "Vice-Premier He", "President Xi".
+TITLES = frozenset("""
+mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend father sister president vice-president
+premier vice-premier minister secretary chancellor governor senator sen rep congressman congresswoman judge
+justice king queen prince princess pope mayor ambassador commissioner spokesman spokeswoman spokesperson coach
+captain chairman chairwoman chancellor sheikh emir ayatollah archbishop bishop cardinal inspector detective
+sergeant officer constable
+""".split())
+# Calendar words are capitalised but name no subject ("on Tuesday", "in December").
+CALENDAR = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december
+""".split())
+CONNECTORS = frozenset({"of", "de", "del", "da", "van", "von", "der", "al", "bin", "la", "le"})
+MAX_NAME_WORDS = 5
+CONTENT_RIDF = 0.9  # bits of residual IDF a subject word needs: more bursty than chance would make it
+COVERAGE_HALF_LIFE_DAYS = 7.0  # an article a week older counts half as much in a topic's coverage
+MERGE_SHARE = 0.75  # a surname joins a full name that holds this share of the full names that end with it
+PHRASE_SHARE = 0.35  # a word pair is a phrase when it holds this share of the articles of its modifier
+PHRASE_ARTICLES = 5
+MIN_ARTICLES = 2
+CLOSE_SPELLING = 0.8  # difflib ratio at which a topic is a likely spelling of what was typed
 
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """A name or subject, as the corpus writes it, and how many articles mention it."""
+    """A name or subject, as the corpus writes it, how many articles mention it, and its recent coverage."""
 
     name: str
     articles: int
+    coverage: float = 0.0  # articles weighted by age (a week-old article counts half)
+    aliases: tuple[str, ...] = ()  # other spellings folded into this topic ("Scott Bessent", "Mr Bessent's")
 
 
 def corpus_topics(index: CorpusIndex, limit: int = 200) -> tuple[Topic, ...]:
-    """Return the corpus's topics, most widely reported first."""
+    """Return the corpus's topics, those with the most recent coverage first."""
     return _topics(index)[:limit]
 
 
+def close_topics(index: CorpusIndex, query: str, limit: int = 5) -> tuple[str, ...]:
+    """Return topics that are likely spellings of the query (a typo, another form of the word), best first."""
+    wanted = clean_topic(query).lower()
+    if not wanted:
+        return ()
+    scored: list[tuple[float, int, str]] = []
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(wanted)  # as difflib.get_close_matches does: the typed text is analysed once
+    for rank, topic in enumerate(_topics(index)):
+        best = 0.0
+        for form in (topic.name, *topic.aliases):
+            matcher.set_seq1(form.lower())
+            # The cheap upper bounds first: most topics are nothing like what was typed.
+            if matcher.real_quick_ratio() >= CLOSE_SPELLING and matcher.quick_ratio() >= CLOSE_SPELLING:
+                best = max(best, matcher.ratio())
+        if best >= CLOSE_SPELLING:
+            scored.append((-best, rank, topic.name))
+    return tuple(name for _, _, name in sorted(scored)[:limit])
+
+
 def suggest_topics(index: CorpusIndex, query: str, limit: int = 5) -> tuple[str, ...]:
-    """Return topics that resemble the query, or the most reported ones when none does."""
-    topics = _topics(index)
-    names = {topic.name.lower(): topic.name for topic in topics}
-    close = difflib.get_close_matches(query.strip().lower(), list(names), n=limit, cutoff=0.6)
-    starts = [name for lowered, name in names.items() if lowered.startswith(query.strip().lower()[:3])]
-    chosen = [names[lowered] for lowered in close] + [name for name in starts if name.lower() not in close]
-    if not chosen:
-        chosen = [topic.name for topic in topics]
-    return tuple(dict.fromkeys(chosen))[:limit]
+    """Return topics that resemble the query, or those with the most recent coverage when none does."""
+    close = close_topics(index, query, limit)
+    return close or tuple(topic.name for topic in _topics(index)[:limit])
 
 
 def complete_topics(index: CorpusIndex, prefix: str, limit: int = 25) -> tuple[str, ...]:
-    """Return topics that start with (or contain) the typed text, for autocompletion."""
-    typed = prefix.strip().lower()
+    """Return topics with a word that starts with the typed text (never inside a word), by recent coverage."""
+    typed = clean_topic(prefix).lower() if prefix.strip() else ""
     topics = _topics(index)
-    first = [topic.name for topic in topics if topic.name.lower().startswith(typed)]
-    then = [topic.name for topic in topics if typed in topic.name.lower() and not topic.name.lower().startswith(typed)]
+    if not typed:
+        return tuple(topic.name for topic in topics[:limit])
+    first: list[str] = []
+    then: list[str] = []
+    for topic in topics:
+        name = topic.name.lower()
+        if name.startswith(typed):
+            first.append(topic.name)
+        elif any(typed in (lowered := form.lower()) and _starts_a_word(lowered, typed)
+                 for form in (topic.name, *topic.aliases)):
+            then.append(topic.name)
+        if len(first) >= limit:
+            break
     return tuple((first + then)[:limit])
+
+
+def clean_topic(text: str) -> str:
+    """Fold what a reader types into the topic it names: no titles, possessives or surrounding punctuation."""
+    words = text.replace("’", "'").strip(" \t\"'“”‘.,;:!?").split()
+    words = [_POSSESSIVE.sub("", word) if word.endswith(("'s", "'", "’s")) else word for word in words]
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]
+    return " ".join(word for word in words if word)
+
+
+def topic_sentences(index: CorpusIndex, topic: str) -> IntArray:
+    """Return the sentences that mention a topic: every meaningful word of it, whole or by stem.
+
+    A full name ("Scott Bessent") also finds the sentences of the same article that use the surname alone
+    ("Mr Bessent said"): within one article the surname refers to the person named in full.
+    """
+    cleaned = clean_topic(topic)
+    terms = index.query_terms(cleaned)
+    if terms is None:
+        return np.zeros(0, dtype=np.int64)
+    found = index.sentences_with(terms)
+    words = cleaned.split()
+    if len(words) > 1 and words[-1][:1].isupper() and found.size:
+        surname = index.query_terms(words[-1])
+        if surname:
+            named = np.zeros(len(index.articles), dtype=bool)
+            named[index.sentence_article[found]] = True
+            alone = index.sentences_with(surname)
+            found = np.union1d(found, alone[named[index.sentence_article[alone]]])
+    return found
+
+
+def _starts_a_word(text: str, typed: str) -> bool:
+    return re.search(r"(?:^|[\s/-])" + re.escape(typed), text) is not None
 
 
 # Per index, and only while the index lives: a cache keyed strongly would keep replaced corpora in memory.
@@ -60,34 +161,178 @@ def _topics(index: CorpusIndex) -> tuple[Topic, ...]:
 
 
 def _count_topics(index: CorpusIndex) -> tuple[Topic, ...]:
-    names: Counter[str] = Counter()
-    words: Counter[str] = Counter()
-    spelling: dict[str, Counter[str]] = {}
-    normalizer = index.normalizer
+    """Read the names, phrases and subject words of every article, and rank them by recent coverage."""
+    weights = _recency_weights(index)
+    per_article_names: list[set[str]] = []
+    spellings: dict[str, Counter[str]] = {}
+    lower_words: Counter[str] = Counter()
     for article in index.articles:
-        seen_names: set[str] = set()
-        seen_terms: set[str] = set()
-        for sentence in article.sentences:
-            seen_names.update(match.group(0) for match in _NAME.finditer(sentence.text))
-            for word in re.findall(r"[A-Za-z][a-z]{3,}", sentence.text):
-                term = normalizer.term(word)
-                if term and term not in seen_terms:
-                    seen_terms.add(term)
-                    spelling.setdefault(term, Counter())[word.lower()] += 1
-        names.update(seen_names)
-        words.update(seen_terms)
-    total = max(len(index.articles), 1)
-    common = max(total // 2, 2)  # words in over half the articles ("said", "year") name no topic
-    scored = [Topic(name, count) for name, count in names.items() if len(name) > 2]
-    scored += [
-        Topic(spelling[term].most_common(1)[0][0], count)
-        for term, count in words.items()
-        if count <= common or total < 10
-    ]
+        text = "\n".join(sentence.text for sentence in article.sentences)
+        names: set[str] = set()
+        for match in _NAME.finditer(text):
+            for name in _names_in_run(match.group(0)):
+                key = name.lower()
+                if key in CALENDAR or len(key.split(" ")) > MAX_NAME_WORDS:
+                    continue
+                names.add(key)
+                spellings.setdefault(key, Counter())[name] += 1
+        per_article_names.append(names)
+        lower_words.update(_LOWER_WORD.findall(text))
+    topics = _name_topics(index, per_article_names, spellings, weights)
+    content = _content_terms(index, lower_words)
+    topics += _word_topics(index, lower_words, content, weights)
+    topics += _phrase_topics(index, lower_words, content, weights)
     best: dict[str, Topic] = {}
-    for topic in scored:
+    for topic in topics:
         key = topic.name.lower()
         if key not in best or topic.articles > best[key].articles:
             best[key] = topic
     # Names first among equals: a reader asks about "Bessent" more often than about "communication".
-    return tuple(sorted(best.values(), key=lambda t: (-t.articles, not t.name[:1].isupper(), t.name.lower())))
+    return tuple(sorted(best.values(), key=lambda t: (-round(t.coverage, 6), -t.articles,
+                                                      not t.name[:1].isupper(), t.name.lower())))
+
+
+def _recency_weights(index: CorpusIndex) -> np.ndarray:
+    published = index.published
+    if published.size == 0 or np.isnan(published).all():
+        return np.ones(len(index.articles))
+    newest = np.nanmax(published)
+    ages = (newest - np.where(np.isnan(published), np.nanmin(published), published)) / 86_400.0
+    return np.power(0.5, ages / COVERAGE_HALF_LIFE_DAYS)
+
+
+def _names_in_run(run: str) -> Iterable[str]:
+    """Split a capitalised run into names: a possessive ends one ("China's He"), titles go ("Mr", "Secretary")."""
+    words: list[str] = []
+    for word in run.split(" "):
+        plain = _POSSESSIVE.sub("", word.replace("’", "'")) if word.endswith(("'s", "’s", "'", "’")) else word
+        if plain.lower().rstrip(".") in TITLES:
+            words = []  # what came before a title describes the office ("US Treasury Secretary")
+            continue
+        words.append(plain)
+        if plain != word:  # a possessive: the name ends here
+            yield " ".join(words)
+            words = []
+    while words and words[-1].lower() in CONNECTORS:
+        words.pop()
+    if words:
+        yield " ".join(words)
+
+
+def _name_topics(index: CorpusIndex, per_article: list[set[str]], spellings: dict[str, Counter[str]],
+                 weights: np.ndarray) -> list[Topic]:
+    counts: Counter[str] = Counter()
+    for names in per_article:
+        counts.update(names)
+    counts = Counter({key: count for key, count in counts.items()
+                      if count >= MIN_ARTICLES and index.query_terms(key) is not None})
+    # A surname that one full name dominates is that person ("Bessent" is "Scott Bessent"); the topic is named by
+    # the surname, which finds every sentence about them.
+    by_surname: dict[str, list[str]] = {}
+    for key in counts:
+        words = key.split(" ")
+        if 1 < len(words) <= 3 and not CONNECTORS.intersection(words):  # a person's name: given names, surname
+            by_surname.setdefault(words[-1], []).append(key)
+    canonical: dict[str, str] = {}
+    for surname, full_names in by_surname.items():
+        if surname not in counts:
+            continue
+        total = sum(counts[name] for name in full_names)
+        leader = max(full_names, key=lambda name: (counts[name], name))
+        if counts[leader] >= MERGE_SHARE * total:
+            for name in full_names:
+                canonical[name] = surname
+    members: dict[str, set[str]] = {}
+    for key in counts:
+        members.setdefault(canonical.get(key, key), set()).add(key)
+    articles: Counter[str] = Counter()
+    coverage: dict[str, float] = {}
+    for number, names in enumerate(per_article):
+        for topic in {canonical.get(key, key) for key in names if key in counts}:
+            articles[topic] += 1
+            coverage[topic] = coverage.get(topic, 0.0) + float(weights[number])
+    topics = []
+    for topic, keys in members.items():
+        forms = Counter[str]()
+        for key in keys:
+            forms.update(spellings[key])
+        name = spellings[topic].most_common(1)[0][0]
+        aliases = tuple(sorted({form for form, _ in forms.most_common(8)} - {name}))
+        topics.append(Topic(name, articles[topic], coverage[topic], aliases))
+    return topics
+
+
+def _content_terms(index: CorpusIndex, lower_words: Counter[str]) -> set[int]:
+    """Return the term ids of subject words: written in lower case and bursty (residual IDF above chance)."""
+    total = max(len(index.articles), 1)
+    frequency = index.article_frequency
+    occurrences = np.bincount(index.term_ids, minlength=len(index.vocabulary)).astype(np.float64)
+    lower_count: Counter[int] = Counter()
+    for word, count in lower_words.items():
+        term = index.vocabulary.get(index.normalizer.term(word))
+        if term is not None:
+            lower_count[term] += count
+    content: set[int] = set()
+    for term, count in lower_count.items():
+        df = frequency[term]
+        if df < MIN_ARTICLES or count < 0.5 * occurrences[term]:
+            continue  # rare, or mostly capitalised (a name, handled as one)
+        ridf = -math.log2(df / total) + math.log2(-math.expm1(-occurrences[term] / total))
+        if ridf >= CONTENT_RIDF or total < 20:
+            content.add(term)
+    return content
+
+
+def _word_topics(index: CorpusIndex, lower_words: Counter[str], content: set[int],
+                 weights: np.ndarray) -> list[Topic]:
+    forms: dict[int, tuple[int, str]] = {}
+    for word, count in lower_words.items():
+        if len(word) < 3 or not word.isalpha():
+            continue
+        term = index.vocabulary.get(index.normalizer.term(word))
+        if term in content and (term not in forms or count > forms[term][0]):
+            forms[term] = (count, word)
+    present = index.article_terms.tocsc()
+    coverage = np.asarray(weights @ (present > 0).astype(np.float64)).ravel()
+    frequency = index.article_frequency
+    return [Topic(word, int(frequency[term]), float(coverage[term])) for term, (_, word) in forms.items()]
+
+
+def _phrase_topics(index: CorpusIndex, lower_words: Counter[str], content: set[int],
+                   weights: np.ndarray) -> list[Topic]:
+    """Return noun phrases: neighbouring subject words that mostly come together ("crude oil", "interest rates")."""
+    keys = index.bigram_keys
+    if keys.size == 0:
+        return []
+    vocabulary = max(len(index.vocabulary), 1)
+    valid = keys >= 0
+    owners = index.sentence_article[index.token_sentence[:-1][valid]]
+    pairs = np.unique(owners * (vocabulary * vocabulary) + keys[valid])  # each pair once per article
+    pair_keys, inverse, counts = np.unique(pairs % (vocabulary * vocabulary), return_inverse=True,
+                                           return_counts=True)
+    coverage = np.bincount(inverse, weights=weights[pairs // (vocabulary * vocabulary)])
+    frequency = index.article_frequency
+    forms: dict[int, tuple[int, str]] = {}
+    for word, count in lower_words.items():
+        term = index.vocabulary.get(index.normalizer.term(word))
+        if term in content and (term not in forms or count > forms[term][0]):
+            forms[term] = (count, word)
+    topics = []
+    for key, count, weight in zip(pair_keys.tolist(), counts.tolist(), coverage.tolist(), strict=True):
+        modifier, head = divmod(int(key), vocabulary)
+        if count < PHRASE_ARTICLES or modifier == head or modifier not in forms or head not in forms:
+            continue
+        # The modifier must mostly come with this head ("crude oil", "general election"), not describe many things.
+        if count < PHRASE_SHARE * frequency[modifier]:
+            continue
+        phrase = f"{forms[modifier][1]} {forms[head][1]}"
+        if _written_together(index, modifier, head, phrase):
+            topics.append(Topic(phrase, count, weight))
+    return topics
+
+
+def _written_together(index: CorpusIndex, modifier: int, head: int, phrase: str) -> bool:
+    """Check that the pair is written as a phrase (the index drops stop words: "price of oil" is no "price oil")."""
+    pattern = re.compile(r"\b" + r"\w*\s+".join(re.escape(word[:4]) for word in phrase.split(" ")), re.IGNORECASE)
+    sample = index.sentences_with([modifier, head])[:5]
+    return any(pattern.search(index.sentences[int(sentence)].text) for sentence in sample)

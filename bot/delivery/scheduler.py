@@ -37,6 +37,14 @@ class PostError(Exception):
     """The destination refused the post (gone, no permission); the message says why, for the admin."""
 
 
+class EmptyBriefing(Exception):  # noqa: N818 - a reason not to post, not a failure
+    """A test post was asked for, but the briefing the channel would get is empty (it holds the briefing)."""
+
+    def __init__(self, briefing: Briefing) -> None:
+        super().__init__("the briefing would be empty")
+        self.briefing = briefing
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """A briefing to post for a schedule's run, with notes for the reader (a skipped day, a test)."""
@@ -159,6 +167,8 @@ class ScheduleRunner:
         """Post a briefing for the schedule now, marked as a test; it is not recorded as a run."""
         run = Run(self.clock().date(), self.clock())
         briefing = await self._briefing(schedule)
+        if briefing.is_empty:
+            raise EmptyBriefing(briefing)
         return await self.poster.post(Delivery(schedule, run, briefing, ("This is a test of the schedule.",),
                                                test=True))
 

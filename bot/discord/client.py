@@ -84,7 +84,9 @@ class BriefBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         """Add the cogs and register their commands with Discord if they changed since the last start."""
-        await self.add_cog(BriefingsCog(self.services))
+        briefings = BriefingsCog(self.services)
+        await self.add_cog(briefings)
+        self.add_dynamic_items(*briefings.pager.items)  # page buttons and menus sent before a restart still work
         await self.add_cog(SchedulesCog(self.storage, self.runner, self.live))
         if self.source_settings is not None:
             self._fetcher = await Fetcher(self.source_settings.allowed_hosts).__aenter__()

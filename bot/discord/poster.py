@@ -9,6 +9,7 @@ import discord
 
 from bot.delivery.scheduler import Delivery, PostError
 from bot.discord import render
+from bot.discord.pages import briefing_view, marker_of
 from bot.ingestion.live import LiveCorpus
 
 log = logging.getLogger(__name__)
@@ -28,15 +29,17 @@ class DiscordPoster:
         """Post the briefing as embeds (one message per page); return the first message's id."""
         channel = await self._channel(delivery.schedule.channel_id)
         reply = render.briefing_reply(self.live.current, delivery.briefing, notes=delivery.notes,
-                                      marker=delivery.marker)
+                                      for_day=delivery.run.day)
         role = delivery.schedule.role_id
         mentions = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(role)]) if role \
             else discord.AllowedMentions.none()
         first = 0
         try:
             for number, page in enumerate(reply.pages, start=1):
+                # The run's marker rides in the button's custom id: a bot reads it, a reader never sees it.
                 message = await channel.send(content=f"<@&{role}>" if role and number == 1 else None,
-                                             embed=page.embed(number, len(reply.pages)), allowed_mentions=mentions)
+                                             embed=page.embed(number, len(reply.pages)), allowed_mentions=mentions,
+                                             view=briefing_view(delivery.marker))
                 first = first or message.id
         except discord.Forbidden as error:
             raise PostError(f"Briefbot may not post in <#{channel.id}> ({error.text or 'missing permissions'})"
@@ -55,8 +58,7 @@ class DiscordPoster:
             channel = await self._channel(delivery.schedule.channel_id)
             since = delivery.run.due - CLOCK_MARGIN
             async for message in channel.history(limit=None, after=since, oldest_first=True):
-                if self.client.user and message.author.id == self.client.user.id and any(
-                        _carries(embed.footer.text or "", delivery.marker) for embed in message.embeds):
+                if self.client.user and message.author.id == self.client.user.id and _carries(message, delivery.marker):
                     return message.id
         except (PostError, discord.HTTPException):
             log.warning("schedule %s: cannot read channel history to check for an earlier post",
@@ -77,6 +79,12 @@ class DiscordPoster:
         return channel
 
 
-def _carries(footer: str, marker: str) -> bool:
-    """Tell whether a footer ends with this run's marker (a test post's marker ends in "· test" instead)."""
-    return footer == marker or footer.endswith(f" · {marker}")
+def _carries(message: discord.Message, marker: str) -> bool:
+    """Tell whether a message is this run's post: its "All stories" button or (an older post) its footer has the marker.
+
+    The comparison is exact, so a test post (whose marker ends in "· test") is never taken for the run's post.
+    """
+    if marker_of(message) == marker:
+        return True
+    return any(footer == marker or footer.endswith(f" · {marker}")
+               for footer in (embed.footer.text or "" for embed in message.embeds))

@@ -201,11 +201,12 @@ class Storage:
 
     def add_schedule(self, schedule: DigestSchedule) -> DigestSchedule:
         """Store a new schedule and return it with its id."""
+        created = self.clock()
         with self.engine.begin() as connection:
             result = connection.execute(insert(schedules).values(**_schedule_row(schedule),
-                                                                 created_at=self.clock().isoformat()))
+                                                                 created_at=created.isoformat()))
             new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
-        return _replace_id(schedule, int(new_id or 0))
+        return _replace(_replace_id(schedule, int(new_id or 0)), created_at=created)
 
     def schedules(self, guild_id: int | None = None) -> list[DigestSchedule]:
         """Return the schedules (of one server, or all)."""
@@ -461,7 +462,14 @@ def _schedule(row: object) -> DigestSchedule:
         days=frozenset(int(d) for d in str(values["days"]).split(",") if d),
         topic=values["topic"], role_id=values["role_id"], paused=bool(values["paused"]),
         created_by=values["created_by"], failures=int(values["failures"]), last_error=values["last_error"],
+        created_at=datetime.fromisoformat(str(values["created_at"])) if values.get("created_at") else None,
     )
+
+
+def _replace(schedule: DigestSchedule, **changes: object) -> DigestSchedule:
+    from dataclasses import replace  # noqa: PLC0415
+
+    return replace(schedule, **changes)  # type: ignore[arg-type]
 
 
 def _replace_id(schedule: DigestSchedule, new_id: int) -> DigestSchedule:

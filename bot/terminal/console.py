@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from briefings.briefing import Briefing
+from briefings.cleaning import outlet_name
 from briefings.corpus import Corpus
 from briefings.digests import Digest
 from briefings.figures import FigureChange
@@ -28,23 +29,31 @@ def console(stream: TextIO | None = None) -> Console:
 
 
 def print_summary(out: Console, summary: Summary, corpus: Corpus) -> None:
-    """Print a summary: each sentence with the outlets that carry it."""
+    """Print a summary: each sentence with the outlets that carry it, under the story it comes from."""
     heading = f"What the corpus says about {summary.topic}" if summary.topic else "Summary"
     out.print(f"[bold]{safe_text(heading)}[/bold]")
+    stories = {story.id: story for story in corpus.stories}
+    current: str | None = None
     for sentence in summary.sentences:
-        _print_sentence(out, sentence, corpus)
-    out.print(f"[dim]{summary.word_count} words from {len(summary.article_ids)} articles[/dim]")
+        story = stories.get(sentence.story_id or "")
+        if story is not None and story.id != current:
+            out.print()
+            sources = "1 source" if story.sources == 1 else f"{story.sources} sources"
+            _hanging(out, "", f"[bold]{safe_text(_headline(story))}[/bold] [dim]· {sources}[/dim]")
+            current = story.id
+        _print_sentence(out, sentence, corpus, indent="  " if story is not None else "")
+    out.print(f"[dim]{_count(summary.word_count, 'word')} from {_count(len(summary.article_ids), 'article')}[/dim]")
 
 
 def print_stories(out: Console, stories: tuple[Story, ...], corpus: Corpus) -> None:
     """Print the stories: headline, source count, outlets, date span and articles."""
-    out.print(f"[bold]{len(stories)} stories in {len(corpus)} articles[/bold]")
+    out.print(f"[bold]{_count(len(stories), 'story', 'stories')} in {_count(len(corpus), 'article')}[/bold]")
     for story in stories:
         out.print()
-        out.print(f"[bold]{safe_text(story.headline)}[/bold]")
+        _hanging(out, "", f"[bold]{safe_text(_headline(story))}[/bold]")
         span = _span(story)
         sources = "1 source" if story.sources == 1 else f"{story.sources} sources"
-        out.print(f"  {sources}: {safe_text(', '.join(story.outlets))}" + (f" · {span}" if span else ""))
+        out.print(f"  {sources}: {safe_text(_outlets(story))}" + (f" · {span}" if span else ""))
         if story.follows:
             out.print(f"  [dim]follows story {safe_name(story.follows)}[/dim]")
         out.print(f"  [dim]story {safe_name(story.id)}; articles: {safe_name(', '.join(story.article_ids))}[/dim]")
@@ -54,8 +63,16 @@ def print_briefing(out: Console, briefing: Briefing, corpus: Corpus) -> None:
     """Print the briefing as it would be posted: what changed, top stories, figures that moved."""
     when = f" as of {briefing.as_of:%-d %B %Y}" if briefing.as_of else ""
     out.print(f"[bold]Briefing{when}[/bold]")
-    if briefing.changes is not None and not briefing.changes.is_empty:
-        since = "the day before" if briefing.first else f"the last briefing ({briefing.since:%-d %b %Y})"
+    age = briefing.age
+    if briefing.is_stale and age is not None and briefing.covered_until is not None:
+        out.print(f"[bold]No fresh news:[/bold] the newest article is from {briefing.covered_until:%-d %B %Y}, "
+                  f"{_count(age.days, 'day')} before this briefing.")
+    if briefing.changes is not None and not briefing.changes.is_empty and briefing.since is not None:
+        newest = briefing.newest_article_id
+        moment = f"{briefing.since:%-d %b %Y}" if newest in corpus and corpus.get(newest or "").date_only else \
+            f"{briefing.since:%-d %b %Y %H:%M} UTC"
+        since = (f"the day before the newest article (since {moment})" if briefing.first
+                 else f"the last briefing (news after {moment})")
         out.print()
         out.print(f"[bold]What changed since {since}[/bold]")
         _print_changes(out, briefing.changes, corpus, indent="   ", figures=False)
@@ -65,9 +82,9 @@ def print_briefing(out: Console, briefing: Briefing, corpus: Corpus) -> None:
     for number, item in enumerate(briefing.stories, start=1):
         story = item.story
         out.print()
-        out.print(f"[bold]{number}. {safe_text(story.headline)}[/bold]")
+        _hanging(out, f"{number}. ", f"[bold]{safe_text(_headline(story))}[/bold]")
         sources = "1 source" if story.sources == 1 else f"{story.sources} sources"
-        out.print(f"   [dim]{sources}: {safe_text(', '.join(story.outlets))}[/dim]")
+        out.print(f"   [dim]{sources}: {safe_text(_outlets(story))}[/dim]")
         for sentence in item.summary.sentences:
             _print_sentence(out, sentence, corpus, indent="   ")
     if briefing.more_stories:
@@ -85,7 +102,8 @@ def print_digest(out: Console, digest: Digest, corpus: Corpus) -> None:
     about = f" about {safe_text(digest.topic)}" if digest.topic else ""
     until = f" to {digest.until:%-d %b %Y}" if digest.until else ""
     out.print(f"[bold]What changed{about} since {digest.since:%-d %b %Y}{until}[/bold] "
-              f"[dim]({len(digest.new_article_ids)} new articles, {len(digest.known_article_ids)} before)[/dim]")
+              f"[dim]({_count(len(digest.new_article_ids), 'new article')}, {len(digest.known_article_ids):,} "
+              "before)[/dim]")
     _print_changes(out, digest, corpus, indent="")
 
 
@@ -108,16 +126,44 @@ def _print_figures(out: Console, figures: tuple[FigureChange, ...], corpus: Corp
     for figure in figures:
         before = "; ".join(corpus.get(a).citation for a in (figure.before_article_id, *figure.before_also_in))
         after = corpus.get(figure.after_article_id).citation
-        out.print(f"{indent}• {safe_text(figure.subject)}: {safe_text(figure.before)} → [bold]{safe_text(figure.after)}"
-                  f"[/bold]")
-        out.print(f"{indent}  [italic dim]— before: {safe_text(before)}; now: {safe_text(after)}[/italic dim]")
+        _hanging(out, f"{indent}• ", f"{safe_text(figure.subject)}: {safe_text(figure.before)} → "
+                 f"[bold]{safe_text(figure.after)}[/bold]")
+        _hanging(out, f"{indent}  ", f"[italic dim]— before: {safe_text(before)}; now: {safe_text(after)}[/italic dim]")
 
 
 def _print_sentence(out: Console, sentence: CitedSentence, corpus: Corpus, indent: str = "", label: str = "") -> None:
-    citations = "; ".join(corpus.get(article_id).citation for article_id in sentence.article_ids)
+    # Each outlet once, with its first article's date (a wire copy in two editions is one credit).
+    citations = "; ".join(dict.fromkeys(corpus.get(article_id).citation for article_id in sentence.article_ids))
     text = sentence.text + (" …" if sentence.truncated else "")
-    out.print(f"{indent}• {label}{safe_text(text)}")
-    out.print(f"{indent}  [italic dim]— {safe_text(citations)}[/italic dim]")
+    _hanging(out, f"{indent}• ", f"{label}{safe_text(text)}")
+    _hanging(out, f"{indent}  ", f"[italic dim]— {safe_text(citations)}[/italic dim]")
+
+
+def _hanging(out: Console, prefix: str, markup: str) -> None:
+    """Print markup after a prefix; on a terminal, wrapped lines keep the prefix's indent (piped: one line)."""
+    if not out.is_terminal:
+        out.print(f"{prefix}{markup}")
+        return
+    from rich.table import Table  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
+
+    grid = Table.grid(padding=0)
+    grid.add_column(width=len(prefix), no_wrap=True)
+    grid.add_column()
+    grid.add_row(prefix, Text.from_markup(markup))
+    out.print(grid)
+
+
+def _outlets(story: Story) -> str:
+    return ", ".join(outlet_name(outlet) for outlet in story.outlets)
+
+
+def _headline(story: Story) -> str:
+    return story.headline + ("…" if story.headline_cut else "")
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _span(story: Story) -> str:

@@ -29,6 +29,7 @@ def sentence_json(sentence: CitedSentence, corpus: Corpus) -> dict[str, Any]:
         "also_in": list(sentence.also_in),
         "truncated": sentence.truncated,
         "citations": [corpus.get(article_id).citation for article_id in sentence.article_ids],
+        "story_id": sentence.story_id,
     }
 
 
@@ -40,11 +41,14 @@ def articles_json(corpus: Corpus, article_ids: Iterable[str]) -> dict[str, Any]:
 def summary_json(summary: Summary, corpus: Corpus) -> dict[str, Any]:
     """Describe a summary: its sentences and the articles they cite."""
     cited = dict.fromkeys(article_id for sentence in summary.sentences for article_id in sentence.article_ids)
+    by_id = {story.id: story for story in corpus.stories} if any(s.story_id for s in summary.sentences) else {}
+    story_ids = dict.fromkeys(s.story_id for s in summary.sentences if s.story_id in by_id)
     return {
         "topic": summary.topic,
         "sentences": [sentence_json(sentence, corpus) for sentence in summary.sentences],
         "words": summary.word_count,
         "articles": articles_json(corpus, cited),
+        "stories": [story_json(by_id[story_id]) for story_id in story_ids if story_id is not None],
     }
 
 
@@ -59,12 +63,15 @@ def story_json(story: Story) -> dict[str, Any]:
         "first_published": iso(story.first_published),
         "last_published": iso(story.last_published),
         "follows": story.follows,
+        "headline_cut": story.headline_cut,
     }
 
 
 def briefing_json(briefing: Briefing, corpus: Corpus) -> dict[str, Any]:
     """Describe a briefing: what changed, each top story with its cited sentences, and the moved figures."""
     return {
+        "now": iso(briefing.now),
+        "stale": briefing.is_stale,
         "as_of": iso(briefing.as_of),
         "since": iso(briefing.since),
         "first": briefing.first,
@@ -125,4 +132,5 @@ def _article_json(article: Article) -> dict[str, Any]:
         "published": iso(article.published),
         "url": article.url,
         "citation": article.citation,
+        "date_only": article.date_only,
     }

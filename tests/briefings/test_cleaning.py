@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from briefings.cleaning import clean, infer_source, is_boilerplate
+from briefings.cleaning import clean, infer_source, is_boilerplate, is_furniture, outlet_name
 from briefings.corpus import Article
 from tests.conftest import AFP, AGGREGATOR, CNA, FT, STRAITS_TIMES
 from tests.conftest import raw_seed as raw
@@ -96,3 +96,21 @@ def test_hard_wrapped_paragraphs_are_joined_into_whole_sentences():
         "Officials said the talks would resume\nnext week in Geneva.",
         "Markets rose on the news.",
     ]
+
+
+def test_page_furniture_never_stands_as_a_headline():
+    # Seen at the top of real pages (issue 14): bylines, credits, dates and times, "read also" links, breadcrumbs.
+    for furniture in ["By EARYEL BOWLEG", "(Credits: Amazon Prime Video)", "12. November 2015 / 13:48",
+                      "Lire aussi Martine Bulard &", "Aktualisiert am 19.02.2020", "Von Gregory Lipinski",
+                      "Lesezeit: 2 Minuten", "Accueil > Actualités > Décisions", "21. Jan 2022 // D. Ricker"]:
+        assert is_furniture(furniture), furniture
+        article = Article.from_text("page", f"{furniture}\nThe council approved the new budget on Tuesday evening.\n")
+        assert not article.has_headline, furniture
+    for headline in ["US, China economic leaders raise ‘serious concerns’ in first call", "Budget 2022: what it means",
+                     "Bank of England holds rates at 5%", "By-election called in Hartlepool"]:
+        assert not is_furniture(headline), headline
+
+
+def test_an_aggregators_outlet_name_reads_as_one_outlet_of_many():
+    assert outlet_name(infer_source(raw(AGGREGATOR))) == "News aggregator of 18 outlets"
+    assert outlet_name("The Straits Times") == "The Straits Times"

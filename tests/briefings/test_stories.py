@@ -44,3 +44,23 @@ def test_unrelated_articles_on_the_same_day_are_separate_stories():
     ))
     groups = sorted(story.article_ids for story in corpus.stories)
     assert groups == [("court",), ("storm", "storm2")]
+
+
+def test_a_headline_less_story_is_named_by_its_lead_cut_at_a_word_and_marked_as_cut():
+    lead = ("The regional transport authority confirmed on Thursday that the long-delayed northern rail extension "
+            "would open to passengers next spring after years of disputes over funding.")
+    byline = "By EARYEL BOWLEG\n"
+    corpus = Corpus((Article.from_text("a", byline + lead + "\nTickets go on sale in March.\n"),))
+    [story] = corpus.stories
+    assert story.headline_cut and story.headline_sentence == lead
+    assert lead.startswith(story.headline) and len(story.headline) <= 90
+    assert lead[len(story.headline)] == " "  # cut between words, never inside one
+    assert "BOWLEG" not in story.headline
+
+
+def test_a_furniture_title_never_names_a_story_that_has_a_real_one():
+    body = "The city council approved the harbour budget on Tuesday after a long debate about fishing rights.\n"
+    furniture = Article.from_text("a", "---\ntitle: 'Lire aussi Martine Bulard &'\n---\n" + body)
+    real = Article.from_text("b", "---\ntitle: Harbour budget approved\n---\n" + body)
+    [story] = Corpus((furniture, real)).stories
+    assert story.headline == "Harbour budget approved"

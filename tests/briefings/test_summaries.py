@@ -1,6 +1,7 @@
 import pytest
 
 from briefings.corpus import Article
+from briefings.stories import ranked_stories
 from briefings.summaries import NothingToReport, summarize_articles, summarize_topic
 from briefings.summarizers import ALGORITHMS, LengthBudget
 from tests.conftest import AFP, SEEDS, STRAITS_TIMES
@@ -46,15 +47,19 @@ def test_topic_summary_covers_both_the_february_call_and_the_april_escalation(se
     assert cited - {"004_d06dc6481aa78526"}
 
 
-def test_sentences_come_in_reading_order(seeds):
+def test_sentences_come_grouped_by_story_leading_story_first_and_in_reading_order_within_each(seeds):
     summary = summarize_topic(seeds, None, LengthBudget(sentences=6))
     order = [a.id for a in seeds]
+    ranked = [story.id for story in ranked_stories(seeds)]
     keys = []
     for sentence in summary.sentences:
         article = seeds.get(sentence.article_id)
         position = next(s.position for s in article.sentences if s.text == sentence.text)
-        keys.append((order.index(article.id), position))
+        story = next(story for story in seeds.stories if sentence.article_id in story.article_ids)
+        assert sentence.story_id == story.id
+        keys.append((ranked.index(story.id), order.index(article.id), position))
     assert keys == sorted(keys)
+    assert len({key[0] for key in keys}) == 2  # both seed stories have their say
 
 
 @pytest.mark.parametrize("words", [20, 45, 100])

@@ -45,4 +45,5 @@ async def test_a_bad_date_arriving_while_the_bot_runs_does_not_stop_the_folder_w
         assert await bot.ingestor.tick()
         reply = await (await fake_discord.invoke("summary", {"topic": "Lifeng"})).callback()
     assert STRAITS_TIMES in bot.live.current
-    assert "The Straits Times" in reply.embeds[0]["description"]
+    # The Straits Times copy joined AFP's story: its sentences are credited to "both sources" under that heading.
+    assert "· 2 sources ·" in reply.embeds[0]["description"]

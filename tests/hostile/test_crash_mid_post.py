@@ -16,6 +16,7 @@ import pytest
 from bot.storage.database import CLAIM_LEASE, Storage
 from briefings.scheduling import DigestSchedule
 from tests.bot.fakediscord import EventKind
+from tests.bot.fakediscord.interactions import iter_components
 from tests.conftest import SEEDS
 from tests.hostile._processes import cli_env, start_bot, stop, wait_until
 
@@ -34,9 +35,12 @@ def database(tmp_path):
 
 
 def due_a_minute_ago(fake, tmp_path) -> DigestSchedule:
-    """A schedule for the fake channel whose run fell due a minute ago: the bot posts it as soon as it starts."""
+    """A schedule for the fake channel whose run fell due a minute ago: the bot posts it as soon as it starts.
+
+    It was set up yesterday: a run due before its schedule existed is never owed.
+    """
     at = (datetime.now(UTC) - timedelta(minutes=1)).time().replace(second=0, microsecond=0)
-    storage = Storage.open(f"sqlite:///{database(tmp_path)}")
+    storage = Storage.open(f"sqlite:///{database(tmp_path)}", lambda: datetime.now(UTC) - timedelta(days=1))
     return storage.add_schedule(DigestSchedule(0, int(fake.guild.id), int(fake.channel.id), at, "UTC"))
 
 
@@ -58,9 +62,11 @@ def lease_runs_out(tmp_path):
 
 
 def briefings_posted(fake, schedule):
-    marker = f"schedule {schedule.id} · "
+    """The bot's posts that carry this schedule's run marker (in the "All stories" button's custom id)."""
+    marker = f"bb:b:schedule {schedule.id} · "
     return [m for m in fake.messages.in_channel(fake.channel.id)
-            if m["author"]["id"] == fake.world.bot.id and any(marker in e["footer"]["text"] for e in m["embeds"])]
+            if m["author"]["id"] == fake.world.bot.id
+            and any(c.get("custom_id", "").startswith(marker) for c in iter_components(m["components"]))]
 
 
 def recorded_sentences(tmp_path, schedule):

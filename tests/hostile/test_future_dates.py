@@ -69,7 +69,9 @@ async def test_the_bot_recovers_a_poisoned_channel_and_leaves_out_a_stored_2099_
     (folder / "today.txt").write_text(article("Port opens a second terminal", now() - timedelta(hours=6)))
 
     at = (now() - timedelta(minutes=1)).time().replace(second=0, microsecond=0)
-    storage.add_schedule(DigestSchedule(0, int(fake_discord.guild.id), int(fake_discord.channel.id), at, "UTC"))
+    # Set up yesterday: a run due before its schedule existed is never owed.
+    Storage.open(bot_settings.database, lambda: now() - timedelta(days=1)).add_schedule(
+        DigestSchedule(0, int(fake_discord.guild.id), int(fake_discord.channel.id), at, "UTC"))
     async with running_bot(bot_settings) as bot:
         assert "future-feed" not in bot.live.current
         brief = await (await fake_discord.invoke("brief")).callback()

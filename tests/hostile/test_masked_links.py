@@ -16,12 +16,16 @@ from tests.hostile.conftest import article, now, running_bot
 
 # The target of each masked link Discord would render: "](" not escaped, up to the first ")".
 LINK_TARGET = re.compile(r"(?<!\\)\]\(([^)]*)\)")
+TITLE = "Port opens a second terminal"
+# Headlines are links to their articles too: a "]" in a title must not end the link's label and start another.
 ATTACKS = [
-    ("https://news.example/a) [Official compensation form](https://evil.example/phish", "Port Gazette"),
-    ("https://news.example/a>[Claim now](https://evil.example)<", "Port Gazette"),
-    ("https://news.example/a\n[Claim now](https://evil.example)", "Port Gazette"),
-    ("javascript:alert(document.cookie)", "Port Gazette"),
-    ("https://news.example/a", "Gazette](https://evil.example/phish) [Official compensation form"),
+    ("https://news.example/a) [Official compensation form](https://evil.example/phish", "Port Gazette", TITLE),
+    ("https://news.example/a>[Claim now](https://evil.example)<", "Port Gazette", TITLE),
+    ("https://news.example/a\n[Claim now](https://evil.example)", "Port Gazette", TITLE),
+    ("javascript:alert(document.cookie)", "Port Gazette", TITLE),
+    ("https://news.example/a", "Gazette](https://evil.example/phish) [Official compensation form", TITLE),
+    ("https://news.example/a?utm_source=rss", "Port Gazette",
+     "Port opens](https://evil.example/phish) [Official compensation form"),
 ]
 
 
@@ -29,10 +33,10 @@ def link_hosts(text: str) -> set[str | None]:
     return {urlsplit(target).hostname for target in LINK_TARGET.findall(text)}
 
 
-@pytest.mark.parametrize(("url", "outlet"), ATTACKS)
+@pytest.mark.parametrize(("url", "outlet", "title"), ATTACKS)
 async def test_every_citation_link_goes_to_the_article_and_nowhere_else(fake_discord, bot_settings, folder,
-                                                                        url, outlet):
-    text = article("Port opens a second terminal", now(), source=outlet).replace(
+                                                                        url, outlet, title):
+    text = article(title, now(), source=outlet).replace(
         "---\n", "---\nurl: " + url.replace("\n", "\\n").join('""') + "\n", 1)
     (folder / "port.txt").write_text(text)
     async with running_bot(bot_settings) as bot:
@@ -46,4 +50,7 @@ async def test_every_citation_link_goes_to_the_article_and_nowhere_else(fake_dis
         assert "container terminal" in description or "Port opens" in description
         hosts = link_hosts(description)
         assert "evil.example" not in hosts and None not in hosts, description
-        assert "javascript:" not in "".join(LINK_TARGET.findall(description))
+        targets = "".join(LINK_TARGET.findall(description))
+        assert "javascript:" not in targets and "utm_source" not in targets
+        if url.startswith("https://"):
+            assert "news.example" in hosts, description  # the article is still linked, to itself

@@ -5,8 +5,8 @@ Each command reads the interaction, calls the domain (off the event loop), rende
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,17 +17,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord import render
-from bot.discord.pages import PageTurner
+from bot.discord.exts._replies import reply_privately
+from bot.discord.pages import Pager
 from bot.discord.render import Reply
 from bot.ingestion.live import LiveCorpus
-from briefings.briefing import build_briefing
+from briefings.briefing import build_briefing, summarize_story
 from briefings.corpus import Corpus
 from briefings.digests import build_digest
 from briefings.history import BriefingLog
-from briefings.stories import Story, ranked_stories
-from briefings.summaries import NothingToReport, matching_sentences, summarize_sentences, summarize_topic
+from briefings.stories import ranked_stories, stories_matching
+from briefings.summaries import NothingToReport, matching_sentences, summarize_topic
 from briefings.summarizers import LengthBudget
-from briefings.topics import complete_topics, suggest_topics
+from briefings.topics import close_topics, complete_topics, corpus_topics
 from briefings.when import ACCEPTED, parse_moment
 
 log = logging.getLogger(__name__)
@@ -58,19 +59,25 @@ class BriefingsCog(commands.Cog, name="Briefings"):
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        # Replies are built again from their keys when a page button is used, even after a restart.
+        self.pager = Pager(self.rebuild, services.engine, services.defer_after, services.clock)
 
     @property
     def corpus(self) -> Corpus:
         """Return the corpus the commands read (as it is now: feeds and the folder update it)."""
         return self.services.live.current
 
+    async def cog_unload(self) -> None:
+        """Stop the page timers."""
+        self.pager.close()
+
     @app_commands.command(name="brief")
     async def brief(self, interaction: discord.Interaction) -> None:
         """Show the briefing now, as the daily schedule would post it here."""
         last = self.services.briefings.last(_destination(interaction))
         now = self.services.clock()
-        await self._answer(interaction, lambda: render.briefing_reply(self.corpus, build_briefing(self.corpus,
-                                                                                                  last=last, now=now)))
+        await self._answer(interaction, lambda: render.briefing_reply(
+            self.corpus, build_briefing(self.corpus, last=last, now=now)))
 
     @app_commands.command(name="summary")
     @app_commands.describe(topic="A subject or name the articles mention (start typing for suggestions)",
@@ -78,10 +85,7 @@ class BriefingsCog(commands.Cog, name="Briefings"):
     async def summary(self, interaction: discord.Interaction, topic: str,
                       length: app_commands.Range[int, 1, 10] = 5) -> None:
         """Summarise what the articles say about a topic, each sentence quoted and credited."""
-        self._require_topic(topic)
-        budget = LengthBudget(sentences=length)
-        await self._answer(interaction, lambda: render.summary_reply(self.corpus,
-                                                                     summarize_topic(self.corpus, topic, budget)))
+        await self._answer(interaction, lambda: self.rebuild(f"summary|{length}|{topic.strip()}"))
 
     @summary.autocomplete("topic")
     async def _topics(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -95,18 +99,8 @@ class BriefingsCog(commands.Cog, name="Briefings"):
                       topic: str | None = None) -> None:
         """Show what newer articles add: new facts, figures that moved, reversals."""
         start = self._since(interaction, since)
-        if topic:
-            self._require_topic(topic)
-
-        def work() -> Reply:
-            digest = build_digest(self.corpus, start, topic=topic, budget=LengthBudget(sentences=6))
-            if digest.is_empty:
-                return render.message_reply("Nothing changed", f"No article since {render.timestamp(start)} says "
-                                            "anything new" + (f" about {render.safe(topic)}." if topic else "."),
-                                            ephemeral=False)
-            return render.digest_reply(self.corpus, digest)
-
-        await self._answer(interaction, work)
+        key = f"changes|{start.timestamp()!r}|{(topic or '').strip()}"
+        await self._answer(interaction, lambda: self.rebuild(key))
 
     @changes.autocomplete("topic")
     async def _change_topics(self, interaction: discord.Interaction, current: str
@@ -116,33 +110,35 @@ class BriefingsCog(commands.Cog, name="Briefings"):
     @changes.autocomplete("since")
     async def _since_choices(self, interaction: discord.Interaction, current: str
                              ) -> list[app_commands.Choice[str]]:
-        options = ["last briefing", "yesterday", "3 days", "1 week"]
+        last = self.services.briefings.last(_destination(interaction))
+        options = (["last briefing"] if last is not None and last.covered_until is not None else []) + \
+            ["yesterday", "3 days", "1 week"]
         return [app_commands.Choice(name=o, value=o) for o in options if current.lower() in o]
 
     @app_commands.command(name="stories")
-    async def stories(self, interaction: discord.Interaction) -> None:
-        """List the stories, with how many outlets carry each."""
-        await self._answer(interaction, lambda: render.stories_reply(self.corpus, ranked_stories(self.corpus)))
+    @app_commands.describe(search="Only stories about this (a word of the headline, a name, a subject)")
+    async def stories(self, interaction: discord.Interaction, search: str | None = None) -> None:
+        """List the stories, with how many outlets carry each; open one from the menu."""
+        await self._answer(interaction, lambda: self.rebuild(f"stories|{(search or '').strip()}"))
 
     @app_commands.command(name="story")
     @app_commands.describe(story="The story (start typing a word of its headline)")
     async def story(self, interaction: discord.Interaction, story: str) -> None:
         """Summarise one story, with its outlets and links."""
-        chosen = self._find_story(story)
-
-        def work() -> Reply:
-            index = self.corpus.index
-            summary = summarize_sentences(index, index.sentences_of(chosen.article_ids), LengthBudget(sentences=5))
-            return render.story_reply(self.corpus, chosen, summary)
-
-        await self._answer(interaction, work)
+        await self._answer(interaction, lambda: self.rebuild(f"story|{story.strip()}"))
 
     @story.autocomplete("story")
     async def _story_choices(self, interaction: discord.Interaction, current: str
                              ) -> list[app_commands.Choice[str]]:
         typed = current.strip().lower()
-        found = [s for s in ranked_stories(self.corpus) if typed in s.headline.lower()][:AUTOCOMPLETE_LIMIT]
-        return [app_commands.Choice(name=_choice_name(f"{s.headline} ({s.sources})"), value=s.id) for s in found]
+        found = []
+        for candidate in ranked_stories(self.corpus):
+            if not typed or re.search(r"(?:^|\W)" + re.escape(typed), candidate.headline.lower()):
+                found.append(candidate)
+                if len(found) == AUTOCOMPLETE_LIMIT:
+                    break
+        return [app_commands.Choice(name=_choice_name(f"{render.headline(s)} ({render.count(s.sources, 'source')})"),
+                                    value=s.id[:CHOICE_NAME_LIMIT]) for s in found]
 
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction) -> None:
@@ -152,42 +148,94 @@ class BriefingsCog(commands.Cog, name="Briefings"):
             "article, credited to each outlet that carried it. Copies of one story from several outlets count as "
             "one story with several sources.",
             "**/brief**: the briefing now: what changed since the last one here, top stories, figures that moved.",
-            "**/summary** `topic` `[length]`: what the articles say about a subject or name.",
+            "**/summary** `topic` `[length]`: what the articles say about a subject or name, story by story.",
             "**/changes** `[since]` `[topic]`: what newer articles add: new facts, moved figures, reversals.",
-            "**/stories**: the stories, with their number of sources. **/story** `story`: one story in brief.",
+            "**/stories** `[search]`: the stories, with their number of sources; open one from the menu. "
+            "**/story** `story`: one story in brief.",
             "**/schedule** `set` `list` `remove` `test`: a daily briefing at your server's time (Manage Server).",
             "**/source** `add` `list` `remove`: RSS and Atom feeds whose articles join the corpus (Manage Server).",
             "**/help**: this message.",
         ]
-        reply = Reply([render.Page("Briefbot", tuple(lines), render.corpus_footer(self.corpus))], ephemeral=True)
-        await self._send(interaction, reply, deferred=False)
+        footer, moment = render.corpus_footer(self.corpus)
+        reply = Reply([render.Page("Briefbot", tuple(lines), footer, timestamp=moment)], ephemeral=True)
+        await self.pager.send(interaction, reply, deferred=False)
 
     async def cog_app_command_error(self, interaction: discord.Interaction,
                                     error: app_commands.AppCommandError) -> None:
         """Answer bad input privately with what to do; log anything unexpected and apologise."""
         cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
-        if isinstance(cause, UserError | NothingToReport):
-            text = str(cause)
-            if isinstance(cause, NothingToReport) and cause.suggestions:
-                text += ". Try: " + ", ".join(render.safe(s) for s in cause.suggestions)
-            await _reply_privately(interaction, text)
+        if isinstance(cause, UserError):
+            await reply_privately(interaction, str(cause))
+            return
+        if isinstance(cause, NothingToReport):
+            await reply_privately(interaction, self._unknown_topic(str(cause), cause.suggestions))
             return
         if isinstance(cause, app_commands.TransformerError | app_commands.CheckFailure):
-            await _reply_privately(interaction, str(cause))
+            await reply_privately(interaction, str(cause))
             return
         log.error("command /%s failed for user %s in guild %s", interaction.command.name if interaction.command
                   else "?", interaction.user.id, interaction.guild_id, exc_info=cause)
-        await _reply_privately(interaction, "Sorry, something went wrong while answering that. It has been logged.")
+        await reply_privately(interaction, "Sorry, something went wrong while answering that. It has been logged.")
+
+    def rebuild(self, key: str) -> Reply:
+        """Build the reply a key names (a command and its arguments); run on the engine thread."""
+        kind, _, rest = key.partition("|")
+        corpus = self.corpus
+        if kind == "summary":
+            length, _, topic = rest.partition("|")
+            self._require_topic(topic)
+            reply = render.summary_reply(corpus, summarize_topic(corpus, topic, LengthBudget(sentences=int(length))))
+        elif kind == "changes":
+            stamp, _, topic = rest.partition("|")
+            start = datetime.fromtimestamp(float(stamp), UTC)
+            if topic:
+                self._require_topic(topic)
+            digest = build_digest(corpus, start, topic=topic or None, budget=LengthBudget(sentences=6))
+            if digest.is_empty:
+                return render.nothing_changed_reply(corpus, start, topic or None, self.services.clock())
+            reply = render.digest_reply(corpus, digest)
+        elif kind == "stories":
+            reply = render.stories_reply(corpus, stories_matching(corpus, rest) if rest else
+                                         ranked_stories(corpus), about=rest or None)
+        elif kind == "story":
+            reply = self._story_reply(rest)
+        else:
+            raise UserError("These buttons belong to a reply Briefbot can no longer build. Run the command again.")
+        reply.key = reply.key or key
+        return reply
+
+    def _story_reply(self, wanted: str) -> Reply:
+        corpus = self.corpus
+        chosen = next((story for story in corpus.stories if story.id == wanted), None)
+        if chosen is None:
+            matches = stories_matching(corpus, wanted)
+            if not matches:
+                raise UserError(f"No story is about “{render.safe(wanted)}”. Pick one from the suggestions as you "
+                                "type, or run /stories.")
+            if len(matches) > 1:
+                reply = render.stories_reply(corpus, matches, about=wanted)
+                reply.key = f"stories|{wanted}"
+                return reply
+            chosen = matches[0]
+        summary = summarize_story(corpus, chosen, LengthBudget(sentences=5))
+        return render.story_reply(corpus, chosen, summary)
 
     def _topic_choices(self, current: str) -> list[app_commands.Choice[str]]:
         names = complete_topics(self.corpus.index, current, AUTOCOMPLETE_LIMIT)
         return [app_commands.Choice(name=_choice_name(name), value=name[:CHOICE_NAME_LIMIT]) for name in names]
 
     def _require_topic(self, topic: str) -> None:
-        if matching_sentences(self.corpus.index, topic).size == 0:
-            close = suggest_topics(self.corpus.index, topic)
-            raise UserError(f"No article mentions “{render.safe(topic)}”. Try: " + ", ".join(render.safe(c)
-                                                                                         for c in close))
+        if not topic.strip() or matching_sentences(self.corpus.index, topic).size == 0:
+            raise UserError(self._unknown_topic(f"No article mentions “{render.safe(topic)}”", ()))
+
+    def _unknown_topic(self, message: str, suggestions: tuple[str, ...]) -> str:
+        index = self.corpus.index
+        topic = message.split("“")[-1].split("”")[0] if "“" in message else ""
+        close = close_topics(index, topic) if topic else ()
+        if close:
+            return f"{message}. Did you mean: {', '.join(render.safe(c) for c in close)}?"
+        leading = suggestions or tuple(t.name for t in corpus_topics(index, 5))
+        return f"{message}. Topics with the most coverage now: {', '.join(render.safe(c) for c in leading)}."
 
     def _since(self, interaction: discord.Interaction, since: str | None) -> datetime:
         if since is None or since.strip().lower() in {"last briefing", "last"}:
@@ -205,46 +253,10 @@ class BriefingsCog(commands.Cog, name="Briefings"):
         except ValueError:
             raise UserError(f"I can't read “{render.safe(since)}” as a date. Use {ACCEPTED}.") from None
 
-    def _find_story(self, wanted: str) -> Story:
-        stories = self.corpus.stories
-        for story in stories:
-            if story.id == wanted:
-                return story
-        typed = wanted.strip().lower()
-        matches = [s for s in stories if typed and typed in s.headline.lower()]
-        if len(matches) == 1:
-            return matches[0]
-        raise UserError("I don't know that story. Pick one from the suggestions as you type, or run /stories.")
-
     async def _answer(self, interaction: discord.Interaction, work: Callable[[], Reply]) -> None:
         """Run the engine off the event loop; answer at once, or defer and follow up if it takes a while."""
-        task = asyncio.ensure_future(asyncio.get_running_loop().run_in_executor(self.services.engine, work))
-        done, _ = await asyncio.wait({task}, timeout=self.services.defer_after)
-        if not done:
-            await interaction.response.defer(thinking=True)
-        reply = await task
-        await self._send(interaction, reply, deferred=not done)
-
-    async def _send(self, interaction: discord.Interaction, reply: Reply, deferred: bool) -> None:
-        pages = reply.pages or [render.Page("Briefbot", ("Nothing to show.",), "Briefbot")]
-        view = PageTurner(pages, interaction.user.id) if len(pages) > 1 else None
-        embed = pages[0].embed(1, len(pages))
-        mentions = discord.AllowedMentions.none()
-        if deferred:
-            await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING,
-                                            allowed_mentions=mentions, ephemeral=reply.ephemeral)
-        else:
-            await interaction.response.send_message(embed=embed, view=view or discord.utils.MISSING,
-                                                    allowed_mentions=mentions, ephemeral=reply.ephemeral)
-
-
-async def _reply_privately(interaction: discord.Interaction, text: str) -> None:
-    embed = discord.Embed(title="Briefbot", description=text[: render.DESCRIPTION_LIMIT], colour=render.COLOUR)
-    if interaction.response.is_done():
-        await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
-    else:
-        await interaction.response.send_message(embed=embed, ephemeral=True,
-                                                allowed_mentions=discord.AllowedMentions.none())
+        reply, deferred = await self.pager.run(interaction, work)
+        await self.pager.send(interaction, reply, deferred)
 
 
 def _destination(interaction: discord.Interaction) -> str:

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.delivery.scheduler import PostError, ScheduleRunner
+from bot.delivery.scheduler import EmptyBriefing, PostError, ScheduleRunner
 from bot.discord import render
 from bot.discord.exts._admin import AdminGroupCog
 from bot.discord.exts._replies import reply_privately
 from bot.ingestion.live import LiveCorpus
 from bot.storage import MAX_ID
 from bot.storage.database import Storage
+from briefings.briefing import Briefing
+from briefings.corpus import Corpus
 from briefings.scheduling import (
     DigestSchedule,
+    Run,
     ScheduleError,
+    next_run,
     parse_days,
     parse_time,
     parse_timezone,
@@ -76,10 +81,11 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
         schedule = self.storage.add_schedule(DigestSchedule(
             0, interaction.guild_id or 0, target.id, at, zone, chosen_days, topic or None,
             role.id if role else None, created_by=interaction.user.id))
-        run = self.runner.arm(schedule)
-        when = f" Next: {render.timestamp(run.due, 'F')} ({render.timestamp(run.due, 'R')})." if run else ""
+        self.runner.arm(schedule)
+        run = self._next_run(schedule)
         await reply_privately(interaction, f"Saved schedule {schedule.id}: {render.safe(schedule.describe())} in "
-                       f"{target.mention}{f', mentioning {role.mention}' if role else ''}.{when}")
+                              f"{target.mention}{f', mentioning {role.mention}' if role else ''}. First briefing: "
+                              f"{render.timestamp(run.due, 'F')} ({render.timestamp(run.due, 'R')}).")
 
     @set_schedule.autocomplete("timezone")
     async def _timezones(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -101,9 +107,9 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
                 lines.append(f"⏸️ Paused after repeated failures: {render.safe(schedule.last_error or 'unknown')}. "
                              "Fix the channel, then remove and set the schedule again.")
             else:
-                run = self.runner.arm(schedule)
-                if run:
-                    lines.append(f"Next: {render.timestamp(run.due, 'F')} ({render.timestamp(run.due, 'R')})")
+                run = self._next_run(schedule)
+                late = " (owed now: it posts within a minute)" if run.due <= self.runner.clock() else ""
+                lines.append(f"Next: {render.timestamp(run.due, 'F')} ({render.timestamp(run.due, 'R')}){late}")
             history = self.storage.runs(schedule.id)
             posted = next((day for day, status, _ in history if status == "posted"), None)
             lines.append(f"Last posted: {posted:%a %-d %b %Y}" if posted else "Not posted yet")
@@ -114,7 +120,7 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
             blocks.append("\n".join(lines))
         if not blocks:
             blocks = ["No schedules yet. Add one with `/schedule set`."]
-        pages = render.paginate("Scheduled briefings", blocks, "Briefbot")
+        pages = render.paginate("Scheduled briefings", blocks, render.FOOTER)
         await interaction.response.send_message(embed=pages[0].embed(1, len(pages)), ephemeral=True,
                                                 allowed_mentions=discord.AllowedMentions.none())
 
@@ -142,9 +148,14 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
         try:
             await self.runner.post_test(replace(chosen, paused=False))
         except PostError as error:
-            await interaction.followup.send(f"The test post failed: {render.safe(str(error))}.", ephemeral=True)
+            await reply_privately(interaction, f"The test post failed: {render.safe(str(error))}.")
             return
-        await interaction.followup.send(f"Posted a test briefing in <#{chosen.channel_id}>.", ephemeral=True)
+        except EmptyBriefing as empty:
+            await reply_privately(interaction, _why_empty(empty.briefing, self.live.current, chosen,
+                                                          self.runner.clock()))
+            return
+        await reply_privately(interaction, f"Posted a test briefing in <#{chosen.channel_id}>: what the channel "
+                              "would get now (it is not recorded, so the next briefing is unchanged).")
 
     @remove.autocomplete("schedule")
     @test.autocomplete("schedule")
@@ -156,12 +167,26 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
                 choices.append(app_commands.Choice(name=name[:100], value=str(schedule.id)))
         return choices[:25]
 
+    def _next_run(self, schedule: DigestSchedule) -> Run:
+        return next_run(schedule, self.runner.clock(), self.storage.done_days(schedule.id), self.runner.grace)
+
     def _schedule(self, interaction: discord.Interaction, value: str) -> DigestSchedule | None:
         wanted = value.strip().lstrip("#").split(" ")[0]
         if not wanted.isdigit() or int(wanted) > MAX_ID:
             return None
         schedule = self.storage.schedule(int(wanted))
         return schedule if schedule is not None and schedule.guild_id == interaction.guild_id else None
+
+
+def _why_empty(briefing: Briefing, corpus: Corpus, schedule: DigestSchedule, now: datetime) -> str:
+    about = f" about {render.safe(schedule.topic)}" if schedule.topic else ""
+    if briefing.first:
+        reason = f"no story{about} is in the articles"
+    else:
+        reason = (f"nothing{about} has come in since the last briefing there (it covered the news up to "
+                  f"{render.timestamp(briefing.since, 'f')})")
+    return (f"Nothing was posted: the briefing <#{schedule.channel_id}> would get now is empty, because {reason}. "
+            f"{render.freshness(corpus, now)}")
 
 
 def _missing_permissions(channel: discord.TextChannel) -> list[str]:

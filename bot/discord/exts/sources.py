@@ -47,15 +47,16 @@ class SourcesCog(AdminGroupCog, group_name="source", group_description="Feeds to
         try:
             result = await self.ingestor.add_and_poll(url, timedelta(minutes=interval), interaction.guild_id or 0)
         except StorageError as error:
-            await interaction.followup.send(f"{render.safe(str(error))}.", ephemeral=True)
+            await reply_privately(interaction, f"{render.safe(str(error))}.")
             return
         if result.error:
             text = (f"Following it, but the first poll failed: {render.safe(result.error)}. It will be retried with "
                     "growing pauses; `/source list` shows how it goes.")
         else:
-            text = (f"Following it: {len(result.new_articles)} articles came in (its back-catalogue is background, "
+            text = (f"Following it: {render.count(len(result.new_articles), 'article')} came in (its back-catalogue "
+                    "is background, "
                     f"not news in the next briefing). Polled every {interval} minutes.")
-        await interaction.followup.send(text, ephemeral=True)
+        await reply_privately(interaction, text)
 
     @app_commands.command(name="list")
     async def list_sources(self, interaction: discord.Interaction) -> None:
@@ -64,16 +65,17 @@ class SourcesCog(AdminGroupCog, group_name="source", group_description="Feeds to
         blocks = []
         for source in store.all(interaction.guild_id):
             success = render.timestamp(source.last_success, "R") if source.last_success else "never"
-            address = render.link(source.url, source.url)
-            line = (f"**#{source.id}** {render.safe(source.title or source.url)}\n{address} · every "
-                    f"{int(source.interval.total_seconds() // 60)} min · {store.article_count(source.id)} articles "
+            address = render.link(source.url, source.url)  # escaped: a ">" in the address cannot end it
+            name = f"{render.safe(source.title)}\n{address}" if source.title else address
+            held = render.count(store.article_count(source.id), "article")
+            line = (f"**#{source.id}** {name} · every {int(source.interval.total_seconds() // 60)} min · {held} "
                     f"· last success {success}")
             if source.paused:
                 line += "\n⏸️ Paused after repeated failures."
             if source.last_error:
                 line += f"\nLast error: {render.safe(source.last_error)}"
             blocks.append(line)
-        pages = render.paginate("Sources", blocks or ["No sources yet. Add one with `/source add`."], "Briefbot")
+        pages = render.paginate("Sources", blocks or ["No sources yet. Add one with `/source add`."], render.FOOTER)
         await interaction.response.send_message(embed=pages[0].embed(1, len(pages)), ephemeral=True,
                                                 allowed_mentions=discord.AllowedMentions.none())
 

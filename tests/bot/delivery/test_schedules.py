@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
 
+import discord
 import pytest
 
 from bot.__main__ import build_bot
@@ -17,6 +18,7 @@ from bot.storage.database import CLAIM_LEASE, PAUSE_AFTER_FAILURES, Storage
 from briefings.scheduling import DigestSchedule, parse_days
 from tests.bot.fakediscord import EventKind, running_client
 from tests.bot.fakediscord.fixtures import fake_discord  # noqa: F401 - the fixture
+from tests.bot.screen import run_marker, screen
 
 GRACE = timedelta(hours=2)
 
@@ -82,8 +84,8 @@ async def test_a_schedule_posts_at_its_local_time_in_utc(fake_discord, settings,
         await runner.sweep()
         await runner.sweep()
     [post] = posts(fake_discord)
-    footer = post.embeds[0]["footer"]["text"]
-    assert f"schedule {schedule.id} · {due.astimezone(schedule.zone).date().isoformat()}" in footer
+    assert run_marker(post.body) == f"schedule {schedule.id} · {due.astimezone(schedule.zone).date().isoformat()}"
+    assert "schedule" not in screen(post.body)  # the marker is for the bot, never shown to readers
     assert post.body["allowed_mentions"]["parse"] == []
     assert runner.storage.runs(schedule.id)[0][1] == "posted"
 
@@ -102,11 +104,12 @@ async def test_the_timer_is_armed_for_the_next_local_run(fake_discord, settings,
 
 async def test_restarting_before_during_or_after_the_post_gives_exactly_one_post(fake_discord, settings, seeds):  # noqa: F811
     due = datetime(2025, 11, 7, 8, tzinfo=UTC)
-    clock = Clock(due + timedelta(minutes=1))
+    clock = Clock(due - timedelta(hours=1))  # the schedules existed before their runs were due
     async with bot_and_runner(settings, seeds, clock) as (client, first):
         before = first.storage.add_schedule(schedule_for(fake_discord))
         during = first.storage.add_schedule(schedule_for(fake_discord, at="08:00", zone="UTC"))
         after = first.storage.add_schedule(schedule_for(fake_discord, at="07:30", zone="UTC"))
+        clock.now = due + timedelta(minutes=1)
         await first.catch_up(after)  # posted, then the process restarts
         # "during": a process claimed the run and died before posting.
         assert first.storage.claim_run(during.id, due.date(), "crashed") == "new"
@@ -116,15 +119,16 @@ async def test_restarting_before_during_or_after_the_post_gives_exactly_one_post
         third = restarted(client, settings, seeds, clock)
         await third.sweep()
         await restarted(client, settings, seeds, clock).sweep()
-    by_schedule = [p.embeds[0]["footer"]["text"].split("schedule ")[1].split(" ")[0] for p in posts(fake_discord)]
+    by_schedule = [run_marker(p.body).split("schedule ")[1].split(" ")[0] for p in posts(fake_discord)]
     assert sorted(by_schedule) == sorted([str(before.id), str(during.id), str(after.id)])
 
 
 async def test_a_crash_after_posting_is_not_posted_again(fake_discord, settings, seeds):  # noqa: F811
     due = datetime(2025, 11, 7, 8, tzinfo=UTC)
-    clock = Clock(due + timedelta(minutes=1))
+    clock = Clock(due - timedelta(hours=1))
     async with bot_and_runner(settings, seeds, clock) as (client, first):
         schedule = first.storage.add_schedule(schedule_for(fake_discord))
+        clock.now = due + timedelta(minutes=1)
         await first.catch_up(schedule)
         # Undo the record of the post, as if the process died between posting and writing it down.
         with first.storage.engine.begin() as connection:
@@ -135,10 +139,31 @@ async def test_a_crash_after_posting_is_not_posted_again(fake_discord, settings,
     assert first.storage.runs(schedule.id)[0][1] == "posted"  # found in the channel's history
 
 
+async def test_a_post_from_before_the_marker_moved_into_its_button_is_found_by_its_footer(
+        fake_discord, settings, seeds):  # noqa: F811
+    due = datetime(2025, 11, 7, 8, tzinfo=UTC)
+    clock = Clock(due - timedelta(hours=1))
+    async with bot_and_runner(settings, seeds, clock) as (client, first):
+        schedule = first.storage.add_schedule(schedule_for(fake_discord))
+        clock.now = due + timedelta(minutes=1)
+        # The previous release posted with the marker at the end of its footer (no button), then died unrecorded.
+        assert first.storage.claim_run(schedule.id, due.date(), "crashed") == "new"
+        old = discord.Embed(title="Briefing", description="• A sentence.").set_footer(
+            text=f"Briefbot · 5 articles · every sentence quoted verbatim · schedule {schedule.id} · 2025-11-07")
+        sent = await client.get_channel(int(fake_discord.channel.id)).send(embed=old)
+        clock.now += CLAIM_LEASE + timedelta(seconds=1)
+        await restarted(client, settings, seeds, clock).sweep()
+    assert len(posts(fake_discord)) == 1
+    assert first.storage.runs(schedule.id)[0][1] == "posted"
+    with first.storage.engine.begin() as connection:
+        assert connection.exec_driver_sql("SELECT message_id FROM runs").scalar() == sent.id
+
+
 async def test_downtime_inside_the_grace_posts_late_and_beyond_it_skips_and_says_so(fake_discord, settings, seeds):  # noqa: F811
-    clock = Clock(datetime(2025, 11, 6, 9, 30, tzinfo=UTC))  # 90 minutes late on Thursday
+    clock = Clock(datetime(2025, 11, 5, 12, 0, tzinfo=UTC))  # set up on Wednesday afternoon
     async with bot_and_runner(settings, seeds, clock) as (client, runner):
         schedule = runner.storage.add_schedule(schedule_for(fake_discord, zone="UTC"))
+        clock.now = datetime(2025, 11, 6, 9, 30, tzinfo=UTC)  # 90 minutes late on Thursday
         await runner.sweep()
         assert len(posts(fake_discord)) == 1
         clock.now = datetime(2025, 11, 7, 11, 0, tzinfo=UTC)  # Friday: back three hours late
@@ -155,7 +180,7 @@ async def test_downtime_inside_the_grace_posts_late_and_beyond_it_skips_and_says
 async def test_a_deleted_channel_pauses_its_schedule_after_repeated_failures_and_others_go_on(
         fake_discord, settings, seeds):  # noqa: F811
     doomed_channel = fake_discord.world.add_channel("doomed")
-    clock = Clock(datetime(2025, 11, 3, 8, 1, tzinfo=UTC))
+    clock = Clock(datetime(2025, 11, 3, 7, 0, tzinfo=UTC))
     async with bot_and_runner(settings, seeds, clock) as (_, runner):
         doomed = runner.storage.add_schedule(schedule_for(fake_discord, zone="UTC", channel=doomed_channel))
         healthy = runner.storage.add_schedule(schedule_for(fake_discord, zone="UTC"))
@@ -170,10 +195,11 @@ async def test_a_deleted_channel_pauses_its_schedule_after_repeated_failures_and
 
 
 async def test_a_role_is_the_only_mention(fake_discord, settings, seeds):  # noqa: F811
-    clock = Clock(datetime(2025, 11, 3, 8, 1, tzinfo=UTC))
+    clock = Clock(datetime(2025, 11, 3, 7, 0, tzinfo=UTC))
     role = fake_discord.world.admin_role
     async with bot_and_runner(settings, seeds, clock) as (_, runner):
         runner.storage.add_schedule(schedule_for(fake_discord, zone="UTC", role_id=int(role.id)))
+        clock.now = datetime(2025, 11, 3, 8, 1, tzinfo=UTC)
         await runner.sweep()
     [post] = posts(fake_discord)
     assert post.content == f"<@&{role.id}>"
@@ -196,7 +222,8 @@ async def test_schedule_set_list_remove_and_test_through_slash_commands(fake_dis
         tested = await fake_discord.invoke("schedule test", {"schedule": schedule_id})
         await tested.callback()
         assert "Posted a test" in (await tested.followup()).content
-        assert "test" in posts(fake_discord)[0].embeds[0]["footer"]["text"]
+        assert run_marker(posts(fake_discord)[0].body).endswith(" · test")
+        assert "This is a test of the schedule." in screen(posts(fake_discord)[0].body)
         removed = await (await fake_discord.invoke("schedule remove", {"schedule": schedule_id})).callback()
         assert "Removed schedule" in removed.content
 

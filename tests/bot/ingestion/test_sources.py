@@ -267,11 +267,11 @@ async def test_source_add_through_discord_then_summary_and_a_new_folder_file_joi
         added = await fake_discord.invoke("source add", {"url": server.url("/wire.rss"), "interval": 15})
         assert (await added.callback()).callback_type == 5
         followup = await added.followup()
-        assert "1 articles came in" in followup.content
+        assert "1 article came in" in followup.content
         reply = await (await fake_discord.invoke("summary", {"topic": "Lifeng"})).callback()
         assert "The Straits Times" in reply.embeds[0]["description"]
         listing = await (await fake_discord.invoke("source list")).callback()
-        assert "1 articles" in listing.embeds[0]["description"]
+        assert "· 1 article ·" in listing.embeds[0]["description"]
         shutil.copy(SEEDS / f"{AFP}.txt", folder)  # a new file in the watched folder
         assert await bot.ingestor.tick()
         stories = await (await fake_discord.invoke("stories")).callback()

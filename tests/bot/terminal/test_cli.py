@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 
@@ -60,7 +61,7 @@ def test_summarize_json_names_the_file_stem(capsys, tmp_path):
 def test_brief_prints_the_top_stories_with_outlets_and_dates(capsys):
     code, out, _ = run(capsys, "brief")
     assert code == 0
-    assert "4 sources: News aggregator (18 sources), The Straits Times, AFP, CNA" in out
+    assert "4 sources: News aggregator of 18 outlets, The Straits Times, AFP, CNA" in out
     assert "— Financial Times, 24 Apr 2025" in out
     assert "\x1b[" not in out  # piped output is plain text
 
@@ -253,6 +254,11 @@ def test_run_console_posts_a_due_schedule_in_the_terminal_and_stops_on_sigterm(t
     due = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%H:%M")  # due a minute ago: inside the grace
     subprocess.run([sys.executable, "-m", "bot", "schedule", "add", due, "UTC"], env=env, cwd=tmp_path, check=True,
                    capture_output=True)
+    # Set up yesterday: a run due before a schedule existed is never owed, so the schedule must predate it.
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "state" / "briefbot.db") as database:
+        database.execute("UPDATE schedules SET created_at = ?", ((datetime.now(UTC) - timedelta(days=1)).isoformat(),))
     process = subprocess.Popen([sys.executable, "-m", "bot", "run", "--console"], env=env, cwd=tmp_path,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -287,3 +293,29 @@ def test_changes_since_yesterday_counts_from_the_wall_clock(capsys):
         assert json.loads(out)["new_articles"] == [FT]
         code, _, err = run(capsys, "changes", "--since", "12 hours")
         assert code == 1 and "no article was published in that window" in err
+
+
+def test_wrapped_bullets_keep_their_indent_on_a_terminal_and_topic_summaries_show_their_stories(seeds):
+    import io
+
+    from bot.terminal.console import console, print_summary
+    from briefings.summaries import summarize_topic
+    from briefings.summarizers import LengthBudget
+
+    stream = io.StringIO()
+    stream.isatty = lambda: True  # as a terminal: styled and wrapped
+    out = console(stream)
+    out.width = 60
+    print_summary(out, summarize_topic(seeds, "tariffs", LengthBudget(sentences=4)), seeds)
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in stream.getvalue().splitlines()]
+    bullet = next(number for number, line in enumerate(lines) if line.startswith("  • "))
+    assert lines[bullet + 1].startswith("    ") and lines[bullet + 1].strip(), lines[bullet: bullet + 3]
+    headings = [line for line in lines if line and not line.startswith(" ") and " source" in line]
+    assert len(headings) == 2  # both seed stories, each under its heading
+
+
+def test_summary_json_gains_each_sentences_story_and_the_stories(capsys):
+    code, out, _ = run(capsys, "summary", "tariffs", "--json", "--sentences", "4")
+    data = json.loads(out)
+    stories = {story["id"] for story in data["stories"]}
+    assert code == 0 and stories and all(sentence["story_id"] in stories for sentence in data["sentences"])
