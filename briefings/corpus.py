@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from briefings.cleaning import Line, clean, infer_source
-from briefings.text import ends_like_sentence, split_sentences
+from briefings.languages import DEFAULT_LANGUAGE, SAMPLE_CHARS, detect_language, language_code
+from briefings.text import counts_as_sentence, ends_like_sentence, split_sentences, word_count
 
 if TYPE_CHECKING:
     from briefings.index import CorpusIndex
@@ -47,8 +48,8 @@ class Sentence:
 
     @property
     def word_count(self) -> int:
-        """Count the words of the sentence."""
-        return len(self.text.split())
+        """Count the words of the sentence (for Chinese, Japanese and Thai, by characters: see text.word_count)."""
+        return word_count(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +65,15 @@ class Article:
     sentences: tuple[Sentence, ...]
     has_headline: bool = True  # False when the title is only the first sentence
     date_only: bool = False  # `published` names a day, not a moment: show it as a date, never shifted by timezone
+    language: str = DEFAULT_LANGUAGE  # ISO 639-1: front matter's `language:`, else detected from the text
 
     @classmethod
     def from_text(cls, article_id: str, text: str) -> Article:
         """Build an article from a file's text: optional YAML front matter, then the body."""
         meta, body = _split_front_matter(text)
         cleaned = clean(body, known_title=_text_field(meta, "title"))
-        sentences = tuple(_sentences(article_id, body, cleaned.lines))
+        language = _language(meta, cleaned.lines, cleaned.title)
+        sentences = tuple(_sentences(article_id, body, cleaned.lines, language))
         title = _text_field(meta, "title") or cleaned.title
         has_headline = title is not None
         if title is None:
@@ -88,6 +91,7 @@ class Article:
             sentences=sentences,
             has_headline=has_headline,
             date_only=date_only,
+            language=language,
         )
 
     @classmethod
@@ -265,15 +269,32 @@ def _is_day(value: object) -> bool:
     return re.search(r"\d:\d\d", str(value)) is None
 
 
-def _sentences(article_id: str, body: str, lines: tuple[Line, ...]) -> Iterator[Sentence]:
+def _language(meta: dict[str, Any], lines: tuple[Line, ...], title: str | None) -> str:
+    declared = _text_field(meta, "language")
+    if declared is not None:
+        code = language_code(declared)
+        if code is None:
+            raise ArticleError(f"has a 'language' that is not an ISO 639-1 code such as 'en' or 'de': {declared!r}")
+        return code
+    sample = [title] if title else []
+    size = 0
+    for line in lines:  # the first lines: enough to tell, and cheap (English is read without the model)
+        sample.append(line.text)
+        size += len(line.text) + 1
+        if size >= SAMPLE_CHARS:
+            break
+    return detect_language("\n".join(sample))
+
+
+def _sentences(article_id: str, body: str, lines: tuple[Line, ...], language: str) -> Iterator[Sentence]:
     position = 0
     for start, end in _paragraph_spans(lines):
         # Bling Fire treats a newline as a sentence break; hard-wrapped lines are one paragraph, so the
         # newlines are read as spaces (same length: the offsets still point into the body).
         paragraph = body[start:end]
-        for first, last in split_sentences(paragraph.replace("\n", " ").replace("\r", " ")):
+        for first, last in split_sentences(paragraph.replace("\n", " ").replace("\r", " "), language):
             text = paragraph[first:last].strip()
-            if ends_like_sentence(text) and len(text.split()) >= 3:
+            if counts_as_sentence(text, language):
                 yield Sentence(text, article_id, position)
                 position += 1
 
