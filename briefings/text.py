@@ -37,6 +37,7 @@ _UNSPLIT_FINAL = re.compile(r"[।॥።။۔](?=\s)")
 # Closing marks Bling Fire sometimes leaves at the start of the next sentence ("努力。\n”然后", "essayer.\n» Puis");
 # never an opening mark in any language, unlike straight quotes or “ (German closes with it).
 _LEADING_CLOSERS = "”」』）］】〕〗》〉»›"
+_GUILLEMET_OPENER = {"»": "«", "›": "‹"}
 # German writes day ordinals with a point ("am 3. Mai"), which Bling Fire takes for a full stop.
 _ORDINAL_END = re.compile(r"(?:^|\s)\d{1,2}\.$")
 _GERMAN_MONTH = re.compile(r"(?:Jan(?:uar)?|Jänner|Feb(?:ruar)?|Feber|März|Mär|Apr(?:il)?|Mai|Jun[i]?|Jul[i]?|"
@@ -72,7 +73,7 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
             continue
         if spans and _ends_too_early(text, spans[-1], start, language):
             spans[-1] = (spans[-1][0], end)  # "Mr." or "am 3." ended no sentence: rejoin what follows
-        elif spans and text[start] in _LEADING_CLOSERS and not text[spans[-1][1]:start].strip():
+        elif spans and _closes_previous(text, spans[-1], start):
             closed = start + len(text[start:end]) - len(text[start:end].lstrip(_LEADING_CLOSERS))
             spans[-1] = (spans[-1][0], closed)  # the closing quote belongs to the sentence it closes
             rest = closed + len(text[closed:end]) - len(text[closed:end].lstrip())
@@ -91,6 +92,18 @@ def _ends_too_early(text: str, previous: tuple[int, int], start: int, language: 
     if _BEFORE_NAME.search(ending):
         return True
     return language == "de" and bool(_ORDINAL_END.search(ending)) and bool(_GERMAN_MONTH.match(text, start))
+
+
+def _closes_previous(text: str, previous: tuple[int, int], start: int) -> bool:
+    """Tell whether the sentence at `start` opens with the closing mark of the quote the previous one opened."""
+    mark = text[start]
+    if mark not in _LEADING_CLOSERS or text[previous[1] : start].strip():
+        return False
+    opener = _GUILLEMET_OPENER.get(mark)  # German opens with » and closes with «: only close what was opened
+    if opener is None:
+        return True
+    before = text[previous[0] : previous[1]]
+    return before.count(opener) > before.count(mark)
 
 
 def _split_after(text: str, span: tuple[int, int], marks: re.Pattern[str]) -> list[tuple[int, int]]:

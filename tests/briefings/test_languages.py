@@ -80,6 +80,9 @@ def test_german_day_ordinals_and_french_closing_guillemets_do_not_break_sentence
     assert german.language == "de"
     assert german.sentences[0].text.startswith("Die Bundesregierung hat am 3. Mai ein neues Gesetz")
     assert len(german.sentences) == 3
+    quoted = "Bei den Männern Schulterzucken. »Das ist neu«, sagte sie."  # German opens with »
+    assert [quoted[a:b] for a, b in split_sentences(quoted, "de")] == ["Bei den Männern Schulterzucken.",
+                                                                        "»Das ist neu«, sagte sie."]
     french = Article.from_text("fr", FRENCH)
     assert french.language == "fr"
     assert [sentence.text for sentence in french.sentences][1] == (
@@ -165,8 +168,10 @@ def test_topic_completion_offers_no_stop_words_of_other_languages():
     assert "salarios" in complete_topics(corpus.index, "sal")
 
 
-def test_a_real_chinese_news_page_gives_sentences_that_are_verbatim():
-    page = PAGES / "xinhuanet.com.c_1125597921.html"
+@pytest.mark.parametrize("name", ["xinhuanet.com.c_1125597921.html",
+                                  "archive.org.he.xinhuanet.com.25340717.html"])  # one line, no headline: issue 14
+def test_a_real_chinese_news_page_gives_sentences_that_are_verbatim(name):
+    page = PAGES / name
     assert page.is_file(), f"the realweb pages are expected at {PAGES} (shared/ beside the project)"
     import trafilatura
 
