@@ -15,7 +15,13 @@ import yaml
 
 from briefings.cleaning import Line, clean, infer_source
 from briefings.languages import DEFAULT_LANGUAGE, SAMPLE_CHARS, detect_language, language_code
-from briefings.text import counts_as_sentence, ends_like_sentence, split_sentences, word_count
+from briefings.text import (
+    UNSPACED_LANGUAGES,
+    counts_as_sentence,
+    ends_like_sentence,
+    split_sentences,
+    word_count,
+)
 
 if TYPE_CHECKING:
     from briefings.index import CorpusIndex
@@ -288,13 +294,14 @@ def _language(meta: dict[str, Any], lines: tuple[Line, ...], title: str | None) 
 
 def _sentences(article_id: str, body: str, lines: tuple[Line, ...], language: str) -> Iterator[Sentence]:
     position = 0
+    spaced = language not in UNSPACED_LANGUAGES  # words between spaces: the English path, kept as fast as it was
     for start, end in _paragraph_spans(lines):
         # Bling Fire treats a newline as a sentence break; hard-wrapped lines are one paragraph, so the
         # newlines are read as spaces (same length: the offsets still point into the body).
         paragraph = body[start:end]
         for first, last in split_sentences(paragraph.replace("\n", " ").replace("\r", " "), language):
             text = paragraph[first:last].strip()
-            if counts_as_sentence(text, language):
+            if (ends_like_sentence(text) and len(text.split()) >= 3) if spaced else counts_as_sentence(text, language):
                 yield Sentence(text, article_id, position)
                 position += 1
 

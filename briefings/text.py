@@ -71,9 +71,10 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
     for start, end in _offsets(blingfire, text):
         if end <= start:
             continue
-        if spans and _ends_too_early(text, spans[-1], start, language):
+        if spans and (_BEFORE_NAME.search(text[max(spans[-1][0], spans[-1][1] - 8) : spans[-1][1]])
+                      or language == "de" and _german_ordinal_date(text, spans[-1], start)):
             spans[-1] = (spans[-1][0], end)  # "Mr." or "am 3." ended no sentence: rejoin what follows
-        elif spans and _closes_previous(text, spans[-1], start):
+        elif spans and text[start] in _LEADING_CLOSERS and _closes_previous(text, spans[-1], start):
             closed = start + len(text[start:end]) - len(text[start:end].lstrip(_LEADING_CLOSERS))
             spans[-1] = (spans[-1][0], closed)  # the closing quote belongs to the sentence it closes
             rest = closed + len(text[closed:end]) - len(text[closed:end].lstrip())
@@ -86,18 +87,16 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
     return spans
 
 
-def _ends_too_early(text: str, previous: tuple[int, int], start: int, language: str) -> bool:
-    """Tell whether Bling Fire's sentence break before `start` is an abbreviation or a German date ordinal."""
+def _german_ordinal_date(text: str, previous: tuple[int, int], start: int) -> bool:
+    """Tell whether Bling Fire's sentence break before `start` follows a day ordinal ("am 3." then "Mai")."""
     ending = text[max(previous[0], previous[1] - 8) : previous[1]]
-    if _BEFORE_NAME.search(ending):
-        return True
-    return language == "de" and bool(_ORDINAL_END.search(ending)) and bool(_GERMAN_MONTH.match(text, start))
+    return bool(_ORDINAL_END.search(ending)) and bool(_GERMAN_MONTH.match(text, start))
 
 
 def _closes_previous(text: str, previous: tuple[int, int], start: int) -> bool:
     """Tell whether the sentence at `start` opens with the closing mark of the quote the previous one opened."""
     mark = text[start]
-    if mark not in _LEADING_CLOSERS or text[previous[1] : start].strip():
+    if text[previous[1] : start].strip():
         return False
     opener = _GUILLEMET_OPENER.get(mark)  # German opens with » and closes with «: only close what was opened
     if opener is None:
