@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from dateutil import parser as date_parser
 
-from briefings.text import ends_like_sentence
+from briefings.text import ends_like_sentence, word_count
 
 _PROMO = re.compile(
     r"\b(sign up|newsletters?|subscribe|inbox|daily email|download (?:the|our) app|read more|"
@@ -218,7 +218,8 @@ def _title_of(lines: list[Line]) -> str | None:
         return None
     first = lines[0].text.strip()
     # A headline is short and has no full stop; the article's first sentence does not qualify, nor furniture.
-    if ends_like_sentence(first) or not 3 <= len(first.split()) <= 30 or is_furniture(first):
+    # Words by word_count: a Chinese paragraph has few spaces but is no headline (issue 14).
+    if ends_like_sentence(first) or not 3 <= word_count(first) <= 30 or is_furniture(first):
         return None
     if len(lines) > 1 and lines[1].text[:1].islower():
         return None  # a hard-wrapped first line, not a headline

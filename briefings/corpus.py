@@ -17,8 +17,15 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from briefings.cleaning import Line, clean, infer_source
+from briefings.languages import DEFAULT_LANGUAGE, SAMPLE_CHARS, detect_language, language_code
 from briefings.printable import printable_name
-from briefings.text import ends_like_sentence, split_sentences
+from briefings.text import (
+    UNSPACED_LANGUAGES,
+    counts_as_sentence,
+    ends_like_sentence,
+    split_sentences,
+    word_count,
+)
 from briefings.when import EARLIEST as EARLIEST_PUBLISHED  # earlier is a typo (year 1, 0025), never news
 
 if TYPE_CHECKING:
@@ -74,8 +81,8 @@ class Sentence:
 
     @property
     def word_count(self) -> int:
-        """Count the words of the sentence."""
-        return len(self.text.split())
+        """Count the words of the sentence (for Chinese, Japanese and Thai, by characters: see text.word_count)."""
+        return word_count(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +98,7 @@ class Article:
     sentences: tuple[Sentence, ...]
     has_headline: bool = True  # False when the title is only the first sentence
     date_only: bool = False  # `published` names a day, not a moment: show it as a date, never shifted by timezone
+    language: str = DEFAULT_LANGUAGE  # ISO 639-1: front matter's `language:`, else detected from the text
 
     @classmethod
     def from_text(cls, article_id: str, text: str, *, max_front_matter_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYTES,
@@ -103,7 +111,8 @@ class Article:
         meta, body = _split_front_matter(text, max_front_matter_bytes)
         known_title = _text_field(meta, "title")
         cleaned = clean(body, known_title=known_title)
-        sentences = tuple(_sentences(article_id, body, cleaned.lines))
+        language = _language(meta, cleaned.lines, cleaned.title)
+        sentences = tuple(_sentences(article_id, body, cleaned.lines, language))
         title = known_title or cleaned.title
         has_headline = title is not None
         if title is None:
@@ -125,6 +134,7 @@ class Article:
             sentences=sentences,
             has_headline=has_headline,
             date_only=date_only,
+            language=language,
         )
 
     @classmethod
@@ -433,15 +443,33 @@ def _is_day(written: str) -> bool:
     return re.search(r"\d:\d\d", written) is None
 
 
-def _sentences(article_id: str, body: str, lines: tuple[Line, ...]) -> Iterator[Sentence]:
+def _language(meta: dict[str, Any], lines: tuple[Line, ...], title: str | None) -> str:
+    declared = _text_field(meta, "language")
+    if declared is not None:
+        code = language_code(declared)
+        if code is None:
+            raise ArticleError(f"has a 'language' that is not an ISO 639-1 code such as 'en' or 'de': {declared!r}")
+        return code
+    sample = [title] if title else []
+    size = 0
+    for line in lines:  # the first lines: enough to tell, and cheap (English is read without the model)
+        sample.append(line.text)
+        size += len(line.text) + 1
+        if size >= SAMPLE_CHARS:
+            break
+    return detect_language("\n".join(sample))
+
+
+def _sentences(article_id: str, body: str, lines: tuple[Line, ...], language: str) -> Iterator[Sentence]:
     position = 0
+    spaced = language not in UNSPACED_LANGUAGES  # words between spaces: the English path, kept as fast as it was
     for start, end in _paragraph_spans(lines):
         # Bling Fire treats a newline as a sentence break; hard-wrapped lines are one paragraph, so the
         # newlines are read as spaces (same length: the offsets still point into the body).
         paragraph = body[start:end]
-        for first, last in split_sentences(paragraph.replace("\n", " ").replace("\r", " ")):
+        for first, last in split_sentences(paragraph.replace("\n", " ").replace("\r", " "), language):
             text = paragraph[first:last].strip()
-            if ends_like_sentence(text) and len(text.split()) >= 3:
+            if (ends_like_sentence(text) and len(text.split()) >= 3) if spaced else counts_as_sentence(text, language):
                 yield Sentence(text, article_id, position)
                 position += 1
 

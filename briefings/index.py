@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -12,7 +12,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from briefings.corpus import Article, Sentence
-from briefings.text import Normalizer
+from briefings.text import Normalizer, normalizer_for
 
 log = logging.getLogger(__name__)
 
@@ -29,20 +29,25 @@ class CorpusIndex:
     offsets: IntArray  # sentence i's term ids are term_ids[offsets[i]:offsets[i + 1]]
     term_ids: npt.NDArray[np.int32]
     vocabulary: dict[str, int]
-    normalizer: Normalizer
+    normalizer: Normalizer  # for the default language (English)
+    # One vocabulary for every language: names and numbers are shared, each language's stop words are dropped
+    # by its own normalizer, and stories never mix languages (stories._cluster), so terms are not tagged.
+    normalizers: dict[str, Normalizer] = field(default_factory=dict)
 
     @classmethod
     def build(cls, articles: Sequence[Article], normalizer: Normalizer | None = None) -> CorpusIndex:
         """Index the sentences of these articles."""
         normalizer = normalizer or Normalizer()
+        normalizers = {normalizer.language: normalizer}
         vocabulary: dict[str, int] = {}
         sentences: list[Sentence] = []
         owners: list[int] = []
         lengths: list[int] = []
         flat: list[int] = []
         for number, article in enumerate(articles):
+            terms = _normalizer(normalizers, article.language).terms
             for sentence in article.sentences:
-                ids = [vocabulary.setdefault(term, len(vocabulary)) for term in normalizer.terms(sentence.text)]
+                ids = [vocabulary.setdefault(term, len(vocabulary)) for term in terms(sentence.text)]
                 flat.extend(ids)
                 lengths.append(len(ids))
                 sentences.append(sentence)
@@ -57,19 +62,44 @@ class CorpusIndex:
             term_ids=np.asarray(flat, dtype=np.int32),
             vocabulary=vocabulary,
             normalizer=normalizer,
+            normalizers=normalizers,
         )
 
     def terms_of(self, sentence: int) -> npt.NDArray[np.int32]:
         """Return the term ids of one sentence, in order."""
         return self.term_ids[self.offsets[sentence] : self.offsets[sentence + 1]]
 
-    def query_terms(self, text: str) -> list[int] | None:
-        """Map words to term ids; None when a meaningful word never occurs in the corpus."""
-        terms = self.normalizer.terms(text)
+    def query_terms(self, text: str, language: str | None = None) -> list[int] | None:
+        """Map words to term ids (as a language reads them); None when a meaningful word never occurs."""
+        terms = (self.normalizer if language is None else self.normalizer_for(language)).terms(text)
         ids = [self.vocabulary.get(term) for term in terms]
         if not terms or any(term_id is None for term_id in ids):
             return None
         return [term_id for term_id in ids if term_id is not None]
+
+    def normalizer_for(self, language: str) -> Normalizer:
+        """Return the normalizer that reads this language's words."""
+        return _normalizer(self.normalizers, language)
+
+    @cached_property
+    def article_languages(self) -> dict[str, npt.NDArray[np.bool_]]:
+        """Return, for each language of the corpus, a mask over article numbers of the articles written in it."""
+        codes = [article.language for article in self.articles]
+        return {language: np.asarray([code == language for code in codes], dtype=bool) for language in set(codes)}
+
+    def sentences_matching(self, text: str) -> IntArray:
+        """Return the sentences that hold every meaningful word of text, each language reading it its own way."""
+        languages = self.article_languages
+        if len(languages) <= 1:
+            terms = self.query_terms(text, next(iter(languages), None))
+            return self.sentences_with(terms) if terms is not None else np.zeros(0, dtype=np.int64)
+        found: list[IntArray] = []
+        for language, mask in languages.items():
+            terms = self.query_terms(text, language)
+            if terms is not None:
+                rows = self.sentences_with(terms)
+                found.append(rows[mask[self.sentence_article[rows]]])
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
     @cached_property
     def published(self) -> npt.NDArray[np.float64]:
@@ -154,6 +184,13 @@ class CorpusIndex:
         matrix.data = 1.0 + np.log(matrix.data)
         matrix = matrix @ sparse.diags(self.idf)
         return normalised_rows(matrix.tocsr())
+
+
+def _normalizer(normalizers: dict[str, Normalizer], language: str) -> Normalizer:
+    known = normalizers.get(language)
+    if known is None:
+        known = normalizers[language] = normalizer_for(language)
+    return known
 
 
 def normalised_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:

@@ -20,6 +20,7 @@ from scipy import sparse
 from briefings.cleaning import is_furniture
 from briefings.corpus import Article, Corpus
 from briefings.index import CorpusIndex, normalised_rows
+from briefings.languages import same_language
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ def _cluster(articles: tuple[Article, ...], vectors: sparse.csr_matrix) -> list[
             for story, total in totals.items():
                 score = total / len(members[story])
                 is_open = dates[article] == _NEVER or dates[article] - last_seen[story] <= STORY_WINDOW
-                if is_open and score >= best_score:
+                if is_open and score >= best_score and _may_join(articles, article, members[story]):
                     best, best_score = story, score
             if best < 0:
                 best = len(members)
@@ -135,6 +136,11 @@ def _cluster(articles: tuple[Article, ...], vectors: sparse.csr_matrix) -> list[
             story_of.append(best)
             last_seen[best] = max(last_seen[best], dates[article])
     return members
+
+
+def _may_join(articles: tuple[Article, ...], article: int, story: list[int]) -> bool:
+    """Tell whether an article may join a story: never one in another language (issue 14)."""
+    return same_language(articles[article].language, articles[story[0]].language)
 
 
 def _follows(centroids: sparse.csr_matrix) -> list[int | None]:

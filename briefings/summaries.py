@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +17,7 @@ from briefings.index import CorpusIndex, IntArray, normalised_rows
 from briefings.summarizers import COVERAGE, SumySummarizer
 from briefings.summarizers._base import LengthBudget, take_within
 from briefings.summarizers.coverage import Candidate, select
+from briefings.text import first_words, word_count
 from briefings.topics import suggest_topics, topic_sentences
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class Summary:
     @property
     def word_count(self) -> int:
         """Count the words of the summary."""
-        return sum(len(sentence.text.split()) for sentence in self.sentences)
+        return sum(word_count(sentence.text) for sentence in self.sentences)
 
 
 def summarize_sentences(index: CorpusIndex, sentence_ids: Sequence[int] | IntArray, budget: LengthBudget,
@@ -137,7 +137,7 @@ def _in_turn(per_story: list[list[CitedSentence]], budget: LengthBudget) -> list
         for queue in queues:
             while queue:
                 cited = queue.pop(0)
-                count = len(cited.text.split())
+                count = word_count(cited.text)
                 if budget.fits(words, len(chosen), count):
                     chosen.append(cited)
                     words += count
@@ -150,7 +150,7 @@ def _in_turn(per_story: list[list[CitedSentence]], budget: LengthBudget) -> list
         leftover = [cited for story in per_story for cited in story if cited not in chosen]
         if leftover:
             first = leftover[0]
-            chosen.append(CitedSentence(_first_words(first.text, budget.words - words), first.article_id,
+            chosen.append(CitedSentence(first_words(first.text, budget.words - words), first.article_id,
                                         first.also_in, truncated=True, story_id=first.story_id))
     return chosen
 
@@ -214,13 +214,8 @@ def _cited(index: CorpusIndex, group: list[int], cut_to_words: int | None) -> Ci
         article_id = index.sentences[member].article_id
         if article_id != sentence.article_id and article_id not in others:
             others.append(article_id)
-    text = sentence.text if cut_to_words is None else _first_words(sentence.text, cut_to_words)
+    text = sentence.text if cut_to_words is None else first_words(sentence.text, cut_to_words)
     return CitedSentence(text, sentence.article_id, tuple(others), truncated=cut_to_words is not None)
-
-
-def _first_words(text: str, count: int) -> str:
-    match = re.match(r"\s*(?:\S+\s+){%d}\S+" % (count - 1), text)  # noqa: UP031 - a regex quantifier
-    return match.group(0).strip() if match else text
 
 
 def _timestamp(moment: datetime | None) -> float:
@@ -242,7 +237,7 @@ def summarize_articles(articles: Sequence[Article], budget: LengthBudget, algori
         rest = next((sentence for sentence in ranked if sentence not in chosen), None)
         if rest is not None:
             chosen.append(rest)
-            cited.append(CitedSentence(_first_words(rest.text, budget.words - words), rest.article_id, truncated=True))
+            cited.append(CitedSentence(first_words(rest.text, budget.words - words), rest.article_id, truncated=True))
     order = {article.id: number for number, article in enumerate(articles)}
     ranked_cited = sorted(zip(chosen, cited, strict=True), key=lambda pair: (order[pair[0].article_id],
                                                                              pair[0].position))

@@ -130,17 +130,13 @@ def topic_sentences(index: CorpusIndex, topic: str) -> IntArray:
     ("Mr Bessent said"): within one article the surname refers to the person named in full.
     """
     cleaned = clean_topic(topic)
-    terms = index.query_terms(cleaned)
-    if terms is None:
-        return np.zeros(0, dtype=np.int64)
-    found = index.sentences_with(terms)
+    found = index.sentences_matching(cleaned)  # each language of the corpus reads the topic its own way
     words = cleaned.split()
     if len(words) > 1 and words[-1][:1].isupper() and found.size:
-        surname = index.query_terms(words[-1])
-        if surname:
+        alone = index.sentences_matching(words[-1])
+        if alone.size:
             named = np.zeros(len(index.articles), dtype=bool)
             named[index.sentence_article[found]] = True
-            alone = index.sentences_with(surname)
             found = np.union1d(found, alone[named[index.sentence_article[alone]]])
     return found
 
