@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,3 +67,87 @@ def big_corpus(tmp_path_factory) -> Corpus:
 
     corpus_topics(corpus.index)  # counted once, here (issue 13 item 1 keeps this off the event loop in the bot)
     return corpus
+
+
+# The storage, schedule and tenancy suites run against SQLite and against a PostgreSQL server (.ci/run starts the
+# machine's): the `database_url` fixture below. Each PostgreSQL test gets a database of its own, created here and
+# dropped after it, with a unique name, so tests never see each other's rows and parallel runs never collide.
+POSTGRESQL_SERVER = os.environ.get("BRIEFBOT_TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+_postgresql_reachable: list[str | None] = []  # [None] once the server answered, [reason] once it did not
+_could_not_run: dict[str, str] = {}  # test id -> why it was skipped, for the end-of-run summary
+
+
+def _postgresql_down() -> str | None:
+    """Return why the PostgreSQL server cannot be used (asked once per run), or None if it answers."""
+    if not _postgresql_reachable:
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import OperationalError
+
+        engine = create_engine(POSTGRESQL_SERVER, connect_args={"connect_timeout": 3})
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            _postgresql_reachable.append(None)
+        except OperationalError as error:
+            first_line = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            _postgresql_reachable.append(f"no PostgreSQL server answers at {make_url(POSTGRESQL_SERVER)!r} "
+                                         f"({first_line}); start it, or point BRIEFBOT_TEST_POSTGRESQL_URL at one")
+        finally:
+            engine.dispose()
+    return _postgresql_reachable[0]
+
+
+@contextmanager
+def fresh_postgresql_database() -> Iterator[str]:
+    """Create an empty database on the test server, yield its URL, and drop it (with any connection left open)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"briefbot_test_{os.getpid()}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRESQL_SERVER, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(POSTGRESQL_SERVER).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:
+    """A database URL for an empty database: SQLite in tmp_path, or a fresh database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'state' / 'briefbot.db'}"
+        return
+    reason = _postgresql_down()
+    if reason is not None:
+        pytest.skip(reason)
+    with fresh_postgresql_database() as url:
+        yield url
+
+
+def pytest_runtest_logreport(report) -> None:
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _could_not_run[report.nodeid] = reason.removeprefix("Skipped: ")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say plainly at the end which tests could not run and why (e.g. no PostgreSQL server on this machine)."""
+    if not _could_not_run:
+        return
+    terminalreporter.section("tests that could not run")
+    by_reason: dict[str, list[str]] = {}
+    for nodeid, reason in _could_not_run.items():
+        by_reason.setdefault(reason, []).append(nodeid)
+    for reason, nodeids in by_reason.items():
+        terminalreporter.write_line(f"{len(nodeids)} test{'s' if len(nodeids) != 1 else ''} did not run: {reason}")
+        for nodeid in nodeids[:20]:
+            terminalreporter.write_line(f"    {nodeid}")
+        if len(nodeids) > 20:
+            terminalreporter.write_line(f"    ... and {len(nodeids) - 20} more")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -32,6 +33,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, NoSuchModuleError, OperationalError
 
@@ -47,6 +49,9 @@ __all__ = ["Source", "SourceStore", "Storage", "StorageError", "StoredArticle", 
 SCHEMA_VERSION = 3  # 1: schedules, runs, briefings; 2: sources and ingested articles; 3: pending briefings
 CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a process that died mid-post
 PAUSE_AFTER_FAILURES = 3
+# Keys of the transactions several processes must take one at a time (see Storage._serialised).
+SCHEMA_LOCK = "briefbot schema"
+RECORDS_LOCK = "briefbot briefing records"  # read-then-write merges into a destination's record
 
 metadata = MetaData()
 meta = Table("meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False))
@@ -170,10 +175,29 @@ class Storage:
                 raise StorageError(f"the state folder {path.parent} cannot be written ({_reason(error)})") from None
         return storage
 
+    @contextmanager
+    def _serialised(self, key: str) -> Iterator[Connection]:
+        """Open a transaction that waits for every other process's transaction holding the same key.
+
+        For read-then-write steps several processes may take at once (a schema upgrade at start-up, merging into a
+        destination's briefing record): on PostgreSQL a transaction-scoped advisory lock on the key; on SQLite the
+        write lock, taken up front (BEGIN IMMEDIATE waits for the busy timeout, where a deferred transaction
+        that reads first and then writes fails with "database is locked").
+        """
+        with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(sql_text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+            elif connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            yield connection
+
     def _upgrade(self) -> None:
         try:
-            with self.engine.begin() as connection:
-                version = self._version(connection)
+            with self.engine.connect() as connection:
+                if self._version(connection) == SCHEMA_VERSION:
+                    return  # the usual start-up: nothing to upgrade, so nothing to wait for
+            with self._serialised(SCHEMA_LOCK) as connection:
+                version = self._version(connection)  # read again: another process may have upgraded it meanwhile
                 if version > SCHEMA_VERSION:
                     raise StorageError(f"the database has schema version {version}, newer than this Briefbot "
                                        f"({SCHEMA_VERSION}): upgrade Briefbot")
@@ -288,7 +312,7 @@ class Storage:
                    reason: str | None = None) -> None:
         """Mark a run posted, failed or skipped; a posted run's held briefing is recorded in the same transaction."""
         now = self.clock()
-        with self.engine.begin() as connection:
+        with self._serialised(RECORDS_LOCK) as connection:
             updated = connection.execute(update(runs).where((runs.c.schedule_id == schedule_id)
                                                             & (runs.c.day == day.isoformat()))
                                          .values(status=status, message_id=message_id, reason=reason))
@@ -358,7 +382,7 @@ class Storage:
 
     def record(self, record: BriefingRecord) -> None:
         """Keep a briefing record, replacing the destination's previous one."""
-        with self.engine.begin() as connection:
+        with self._serialised(RECORDS_LOCK) as connection:
             self._write_record(connection, record)
 
     def merge_records(self, records: Iterable[BriefingRecord]) -> None:
@@ -366,7 +390,7 @@ class Storage:
 
         Sentences said before stay; coverage only moves forward.
         """
-        with self.engine.begin() as connection:
+        with self._serialised(RECORDS_LOCK) as connection:
             for record in records:
                 self._merge_record(connection, record)
 

@@ -32,11 +32,12 @@ class Clock:
 
 
 @pytest.fixture
-def settings(fake_discord, tmp_path, monkeypatch):  # noqa: F811
+def settings(fake_discord, tmp_path, monkeypatch, database_url):  # noqa: F811
+    """The bot's settings; every schedule test runs on SQLite and on the PostgreSQL server (tests/conftest.py)."""
     monkeypatch.chdir(tmp_path)
     for name, value in {"DISCORD_TOKEN": fake_discord.token, "DISCORD_API_BASE_URL": fake_discord.rest_base,
                         "DISCORD_GATEWAY_URL": fake_discord.gateway_url,
-                        "BRIEFBOT_STATE_DIR": str(tmp_path / "state")}.items():
+                        "BRIEFBOT_STATE_DIR": str(tmp_path / "state"), "BRIEFBOT_DATABASE_URL": database_url}.items():
         monkeypatch.setenv(name, value)
     return load_settings()
 

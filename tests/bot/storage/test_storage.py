@@ -24,7 +24,13 @@ def clock():
 
 
 @pytest.fixture
-def url(tmp_path):
+def url(database_url):
+    """Every storage test runs on SQLite and on the PostgreSQL server (tests/conftest.py)."""
+    return database_url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
     return f"sqlite:///{tmp_path / 'state' / 'briefbot.db'}"
 
 
@@ -92,11 +98,11 @@ def test_a_file_that_is_not_a_database_is_a_clear_error_and_left_untouched(tmp_p
     assert path.read_bytes() == b"this is not sqlite at all" * 100
 
 
-def test_a_deleted_database_is_not_silently_replaced(url, clock, tmp_path):
-    Storage.open(url, clock).add_schedule(london())
+def test_a_deleted_database_is_not_silently_replaced(sqlite_url, clock, tmp_path):
+    Storage.open(sqlite_url, clock).add_schedule(london())
     (tmp_path / "state" / "briefbot.db").unlink()
     with pytest.raises(StorageError, match="is gone"):
-        Storage.open(url, clock)
+        Storage.open(sqlite_url, clock)
 
 
 def test_a_database_from_a_newer_briefbot_is_refused(url, clock):
@@ -117,3 +123,47 @@ def test_feed_articles_age_out_after_the_retention_window(url, clock):
     store.add_article(StoredArticle("new", source.id, "g2", None, "Outlet", False, "New text."), None)
     assert store.forget_before(clock.now - timedelta(days=30)) == 1
     assert [article.id for article in store.articles()] == ["new"]
+
+
+def test_several_processes_starting_at_once_on_an_empty_database_all_open_it(url, clock):
+    # Several `briefbot run` processes over one PostgreSQL database start together: one creates the schema, the
+    # others wait for it and find it made (not "relation already exists", nor two schema_version rows).
+    opened, failed = [], []
+    barrier = threading.Barrier(4)
+
+    def start():
+        barrier.wait()
+        try:
+            opened.append(Storage.open(url, clock))
+        except StorageError as error:
+            failed.append(str(error))
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failed == [] and len(opened) == 4
+    with opened[0].engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM meta").scalar() == 1
+
+
+def test_two_processes_recording_the_same_destination_at_once_keep_one_record_with_both(url, clock):
+    first, second = Storage.open(url, clock), Storage.open(url, clock)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def merge(storage, sentence):
+        barrier.wait()
+        try:
+            storage.merge_records([BriefingRecord("20", clock.now, clock.now, frozenset({sentence}))])
+        except Exception as error:  # noqa: BLE001 - the test reports whatever went wrong
+            errors.append(error)
+
+    threads = [threading.Thread(target=merge, args=(s, n)) for s, n in ((first, "One."), (second, "Two."))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert first.last("20").sentences == frozenset({"One.", "Two."})
