@@ -11,12 +11,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from briefings.arrays import IntArray
 from briefings.corpus import Article, Sentence
 from briefings.text import Normalizer, normalizer_for
 
 log = logging.getLogger(__name__)
 
-IntArray = npt.NDArray[np.int64]
+__all__ = ["CorpusIndex", "IntArray", "normalised_rows"]
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import logging
 import math
-from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import numpy.typing as npt
 from scipy import sparse
 
+from briefings.arrays import ranges
 from briefings.cleaning import is_furniture
 from briefings.corpus import Article, Corpus
-from briefings.index import CorpusIndex, normalised_rows
+from briefings.index import CorpusIndex, IntArray, normalised_rows
 from briefings.languages import same_language
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,10 @@ HEADLINE_CHARACTERS = 90  # a lead sentence used as a headline is cut to this, a
 FOLLOWS = 0.15  # centroid cosine at which a later story is taken as a development of an earlier one
 RECENCY_HALF_LIFE = timedelta(days=1)  # in the briefing, a day-old story counts half as much as a new one
 _NEVER = datetime.min.replace(tzinfo=UTC)
+# Open stories an article is compared with, for each of its terms: the newest that use it. Enough for news
+# (a story an article belongs to shares its distinctive terms with few others); it bounds the work per article.
+CANDIDATES_PER_TERM = 64
+_BLOCK = 256  # articles assigned together: their similarities with the candidates come from one product
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +67,16 @@ def group_stories(corpus: Corpus) -> tuple[Story, ...]:
     index = corpus.index
     vectors = _signatures(index)
     members = _cluster(articles, vectors)
-    centroids = normalised_rows(sparse.vstack([sparse.csr_matrix(vectors[group].sum(axis=0)) for group in members]))
+    story_of = np.zeros(len(articles), dtype=np.int64)
+    for number, group in enumerate(members):
+        story_of[group] = number
+    owners = sparse.csr_matrix((np.ones(len(articles)), (story_of, np.arange(len(articles)))),
+                               shape=(len(members), len(articles)))
+    centroids = normalised_rows((owners @ vectors).tocsr())
     follows = _follows(centroids)
-    stories = [_story(index, vectors, group, centroids[number]) for number, group in enumerate(members)]
+    # Each article's cosine to its story's centroid, all at once.
+    centrality = np.asarray(vectors.multiply(centroids[story_of]).sum(axis=1)).ravel()
+    stories = [_story(index, group, centrality[group]) for group in members]
     return tuple(
         replace(story, follows=stories[earlier].id) if earlier is not None else story
         for story, earlier in zip(stories, follows, strict=True)
@@ -105,69 +117,200 @@ def _signatures(index: CorpusIndex) -> sparse.csr_matrix:
 
 def _cluster(articles: tuple[Article, ...], vectors: sparse.csr_matrix) -> list[list[int]]:
     """Return the article numbers of each story; articles are in publication order already."""
-    dates = [article.published or _NEVER for article in articles]
-    story_of: list[int] = []
-    members: list[list[int]] = []
-    last_seen: list[datetime] = []
-    block = 256
-    for block_start in range(0, len(articles), block):
-        block_end = min(block_start + block, len(articles))
-        window_start = bisect_left(dates, dates[block_start] - STORY_WINDOW) if dates[block_start] != _NEVER else 0
-        similar = (vectors[block_start:block_end] @ vectors[window_start:block_end].T).tocsr()
-        for row, article in enumerate(range(block_start, block_end)):
-            totals: dict[int, float] = {}
-            start, end = similar.indptr[row], similar.indptr[row + 1]
-            for column, value in zip(similar.indices[start:end], similar.data[start:end], strict=True):
-                other = window_start + int(column)
-                if other < article:
-                    story = story_of[other]
-                    totals[story] = totals.get(story, 0.0) + float(value)
-            best, best_score = -1, SAME_STORY
-            for story, total in totals.items():
-                score = total / len(members[story])
-                is_open = dates[article] == _NEVER or dates[article] - last_seen[story] <= STORY_WINDOW
-                if is_open and score >= best_score and _may_join(articles, article, members[story]):
-                    best, best_score = story, score
-            if best < 0:
-                best = len(members)
-                members.append([])
-                last_seen.append(dates[article])
-            members[best].append(article)
-            story_of.append(best)
-            last_seen[best] = max(last_seen[best], dates[article])
-    return members
+    grouping = StoryGrouping()
+    grouping.add(vectors, [article.published for article in articles], [article.language for article in articles])
+    return grouping.members
 
 
-def _may_join(articles: tuple[Article, ...], article: int, story: list[int]) -> bool:
-    """Tell whether an article may join a story: never one in another language (issue 14)."""
-    return same_language(articles[article].language, articles[story[0]].language)
+class StoryGrouping:
+    """Single-pass clustering state: each story's members, its summed vector while open, when it was last seen.
+
+    Group-average similarity needs no article-by-article comparison: the summed cosines of an article to a story's
+    members are its dot product with their summed vector. As the grouping always had it, members published more
+    than `STORY_WINDOW` before the article count for nothing (a story drifts) while the mean still divides by all
+    of them; so a story's sum holds its recent members only, and old members are subtracted as time moves on.
+    An article is compared only with candidate stories: for each of its terms, the `CANDIDATES_PER_TERM` newest
+    open stories that use it. Work per article is bounded, whatever the number of look-alike articles, and adding
+    articles later continues the same pass (incremental by nature).
+    """
+
+    def __init__(self) -> None:
+        self.members: list[list[int]] = []
+        self._last_seen: list[float] = []  # POSIX time of each story's newest article (-inf when undated)
+        self._language: list[str] = []
+        self._open = np.zeros(0, dtype=np.int64)  # story numbers still open, oldest first
+        self._sums: sparse.csr_matrix | None = None  # one row per open story: its recent members' summed vectors
+        self._articles = 0
+        self._chunks: list[tuple[int, sparse.csr_matrix]] = []  # (first article number, vectors) as added
+        self._dates: list[npt.NDArray[np.float64]] = []
+        self._story_of: list[int] = []
+        self._recent_from = 0  # articles before this number no longer count in any sum
+
+    def add(self, vectors: sparse.csr_matrix, published: list[datetime | None], languages: list[str]) -> list[int]:
+        """Assign articles (in publication order, after those added before) to stories; return each one's story."""
+        dates = np.asarray([moment.timestamp() if moment else -np.inf for moment in published], dtype=np.float64)
+        stories: list[int] = []
+        if self._sums is None:
+            self._sums = sparse.csr_matrix((0, vectors.shape[1]), dtype=np.float64)
+        elif self._sums.shape[1] < vectors.shape[1]:  # new terms since: the vocabulary only grows
+            self._sums.resize((self._sums.shape[0], vectors.shape[1]))
+        self._chunks.append((self._articles, vectors))
+        self._dates.append(dates)
+        for start in range(0, vectors.shape[0], _BLOCK):
+            end = min(start + _BLOCK, vectors.shape[0])
+            if np.isfinite(dates[start]):
+                self._forget_before(dates[start] - STORY_WINDOW.total_seconds())
+            assigned = self._add_block(vectors[start:end], dates[start:end], languages[start:end])
+            self._story_of.extend(assigned)
+            stories.extend(assigned)
+            self._articles += end - start
+        return stories
+
+    def _forget_before(self, cutoff: float) -> None:
+        """Close the stories last seen before `cutoff`, and subtract older members from the open stories' sums."""
+        assert self._sums is not None  # noqa: S101
+        if self._open.size:
+            still = np.asarray(self._last_seen, dtype=np.float64)[self._open] >= cutoff
+            if not still.all():
+                self._open, self._sums = self._open[still], self._sums[np.flatnonzero(still)]
+        all_dates = np.concatenate(self._dates)
+        until = int(np.searchsorted(all_dates[: self._articles], cutoff, side="left"))
+        if until <= self._recent_from:
+            return
+        row_of = np.full(len(self.members), -1, dtype=np.int64)
+        row_of[self._open] = np.arange(self._open.size)
+        numbers = np.arange(self._recent_from, until)
+        rows = row_of[np.asarray(self._story_of, dtype=np.int64)[numbers]]
+        kept = rows >= 0  # members of closed stories: their sums are gone already
+        if kept.any():
+            old = sparse.csr_matrix((np.ones(int(kept.sum())), (rows[kept], np.flatnonzero(kept))),
+                                    shape=(self._open.size, numbers.size))
+            removed = (old @ self._vectors(self._recent_from, until)).tocsr()
+            removed.resize(self._sums.shape)  # vectors added before the vocabulary last grew are narrower
+            sums = (self._sums - removed).tocsr()
+            sums.data[np.abs(sums.data) < 1e-9] = 0.0  # what was subtracted whole is gone, not a rounding residue
+            sums.eliminate_zeros()
+            self._sums = sums
+        self._recent_from = until
+
+    def _vectors(self, start: int, end: int) -> sparse.csr_matrix:
+        """Return the vectors of the articles numbered start to end, across the chunks they were added in."""
+        parts = [chunk[max(start - first, 0) : max(min(end - first, chunk.shape[0]), 0)]
+                 for first, chunk in self._chunks if first < end and first + chunk.shape[0] > start]
+        width = max(part.shape[1] for part in parts)
+        for part in parts:
+            if part.shape[1] < width:
+                part.resize((part.shape[0], width))
+        return sparse.vstack(parts).tocsr()
+
+    def _add_block(self, block: sparse.csr_matrix, dates: npt.NDArray[np.float64], languages: list[str]) -> list[int]:
+        assert self._sums is not None  # noqa: S101 - set by add
+        window = STORY_WINDOW.total_seconds()
+        last_seen = np.asarray(self._last_seen, dtype=np.float64)
+        candidates = _newest_per_term(block, self._sums, CANDIDATES_PER_TERM)
+        known = candidates.size
+        exact = (block @ self._sums[candidates].T).toarray() if known else np.zeros((block.shape[0], 0))
+        within = (block @ block.T).toarray()  # the block's articles with each other
+        # Columns: the candidate stories, then the stories this block starts (at most one an article).
+        width = known + block.shape[0]
+        column_story = np.full(width, -1, dtype=np.int64)
+        column_story[:known] = self._open[candidates]
+        sizes = np.zeros(width)
+        sizes[:known] = [len(self.members[story]) for story in column_story[:known].tolist()]
+        seen = np.full(width, -np.inf)
+        seen[:known] = last_seen[column_story[:known]]
+        spoken = [self._language[story] for story in column_story[:known].tolist()]
+        names = sorted(set(spoken) | set(languages))
+        spoken_code = np.full(width, -1, dtype=np.int64)
+        spoken_code[:known] = [names.index(language) for language in spoken]
+        column_of = np.zeros(block.shape[0], dtype=np.int64)
+        used = known
+        for row in range(block.shape[0]):
+            totals = np.zeros(used)
+            totals[:known] = exact[row]
+            if row:
+                np.add.at(totals, column_of[:row], within[row, :row])
+            joinable = np.asarray([same_language(languages[row], name) for name in names], dtype=bool)
+            eligible = joinable[spoken_code[:used]] & (sizes[:used] > 0)
+            if np.isfinite(dates[row]):
+                eligible &= dates[row] - seen[:used] <= window
+            scores = np.where(eligible, totals / np.maximum(sizes[:used], 1.0), -1.0)
+            best = int(np.argmax(scores)) if used else -1
+            if best < 0 or scores[best] < SAME_STORY:
+                best, used = used, used + 1
+                column_story[best] = len(self.members)
+                spoken_code[best] = names.index(languages[row])
+                self.members.append([])
+                self._last_seen.append(float(dates[row]))
+                self._language.append(languages[row])
+            story = int(column_story[best])
+            self.members[story].append(self._articles + row)
+            sizes[best] += 1.0
+            seen[best] = max(seen[best], float(dates[row]))
+            self._last_seen[story] = max(self._last_seen[story], float(dates[row]))
+            column_of[row] = best
+        self._update_sums(block, candidates, column_story[:used], column_of)
+        return [int(story) for story in column_story[column_of]]
+
+    def _update_sums(self, block: sparse.csr_matrix, candidates: IntArray, column_story: IntArray,
+                     column_of: IntArray) -> None:
+        """Add the block's vectors to their stories' sums; the stories it started become open rows."""
+        assert self._sums is not None  # noqa: S101
+        started = len(column_story) - candidates.size
+        rows = np.concatenate([candidates, np.arange(self._open.size, self._open.size + started)]).astype(np.int64)
+        owner = sparse.csr_matrix((np.ones(len(column_of)), (rows[column_of], np.arange(len(column_of)))),
+                                  shape=(self._open.size + started, block.shape[0]))
+        grown = self._sums.copy()
+        grown.resize((self._open.size + started, self._sums.shape[1]))
+        self._sums = (grown + owner @ block).tocsr()
+        self._open = np.concatenate([self._open, column_story[candidates.size :]])
+
+
+def _newest_per_term(queries: sparse.csr_matrix, pool: sparse.csr_matrix, per_term: int) -> IntArray:
+    """Return the rows of `pool` (oldest first) that are among the `per_term` newest to share a term with a query."""
+    if pool.shape[0] == 0 or queries.nnz == 0:
+        return np.zeros(0, dtype=np.int64)
+    by_term = pool.tocsc()
+    by_term.sort_indices()
+    terms = np.unique(queries.indices)
+    ends = by_term.indptr[terms + 1]
+    starts = np.maximum(by_term.indptr[terms], ends - per_term)
+    positions = ranges(starts.astype(np.int64), (ends - starts).astype(np.int64))
+    return np.unique(by_term.indices[positions]).astype(np.int64)
 
 
 def _follows(centroids: sparse.csr_matrix) -> list[int | None]:
-    """For each story, the most similar earlier story, if similar enough to be its background."""
+    """For each story, the most similar earlier story, if similar enough to be its background.
+
+    Compared, as articles are with stories, only with the newest earlier stories that share a term with it.
+    """
     result: list[int | None] = []
     block = 512
     for start in range(0, centroids.shape[0], block):
         end = min(start + block, centroids.shape[0])
-        similar = (centroids[start:end] @ centroids[:end].T).tocsr()
+        rows = centroids[start:end]
+        earlier = _newest_per_term(rows, centroids[:end], CANDIDATES_PER_TERM)
+        similar = (rows @ centroids[earlier].T).toarray() if earlier.size else np.zeros((end - start, 0))
         for row in range(end - start):
             story = start + row
-            lo, hi = similar.indptr[row], similar.indptr[row + 1]
-            best, best_score = None, FOLLOWS
-            for column, value in zip(similar.indices[lo:hi], similar.data[lo:hi], strict=True):
-                if int(column) < story and float(value) >= best_score:
-                    best, best_score = int(column), float(value)
-            result.append(best)
+            allowed = earlier < story
+            scores = np.where(allowed, similar[row], -1.0)
+            best = int(np.argmax(scores)) if scores.size else -1
+            # Ties go to the latest earlier story, as before.
+            if best >= 0 and scores[best] >= FOLLOWS:
+                ties = np.flatnonzero(scores == scores[best])
+                result.append(int(earlier[ties[-1]]))
+            else:
+                result.append(None)
     return result
 
 
-def _story(index: CorpusIndex, vectors: sparse.csr_matrix, group: list[int], centroid: sparse.csr_matrix) -> Story:
+def _story(index: CorpusIndex, group: list[int], centrality: npt.NDArray[np.float64]) -> Story:
     articles = [index.articles[number] for number in group]
     outlets: list[str] = []
     for article in articles:
         if article.outlet not in outlets or article.source is None:
             outlets.append(article.outlet)
-    centrality = np.asarray((vectors[group] @ centroid.T).todense()).ravel()
     # The headline is a real one (never a sentence promoted to a title, never page furniture such as a byline)
     # from the most typical article; a story without one is named by the start of its lead sentence.
     titled = [article.has_headline and not is_furniture(article.title) for article in articles]

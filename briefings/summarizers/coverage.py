@@ -16,6 +16,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
+from briefings.arrays import ranges
 from briefings.summarizers._base import LengthBudget
 
 # How much a sentence's position and recency raise its gain; how gain is traded against length.
@@ -89,20 +93,21 @@ def concept_weights(candidates: Sequence[Candidate], known: frozenset[tuple[int,
 def select(candidates: Sequence[Candidate], budget: LengthBudget,
            known: frozenset[tuple[int, ...]] = frozenset()) -> Selection:
     """Greedily choose the candidates that cover the most concept weight within the budget."""
-    weights = concept_weights(candidates, known)
-    concept_sets = [concepts_of(candidate.terms) for candidate in candidates]
-    term_sets = [set(candidate.terms) for candidate in candidates]
-    factors = [(1.0 + POSITION_WEIGHT / (1.0 + candidate.position) + RECENCY_WEIGHT * candidate.recency
-                + CENTRALITY_WEIGHT * candidate.centrality)
-               / math.pow(max(candidate.words, 1), LENGTH_EXPONENT) for candidate in candidates]
-    covered: set[tuple[int, ...]] = set()
+    table = _ConceptTable(candidates, known)
+    factors = np.asarray([(1.0 + POSITION_WEIGHT / (1.0 + candidate.position) + RECENCY_WEIGHT * candidate.recency
+                           + CENTRALITY_WEIGHT * candidate.centrality)
+                          / math.pow(max(candidate.words, 1), LENGTH_EXPONENT) for candidate in candidates])
+    term_sets: dict[int, set[int]] = {}
 
-    def score(item: int) -> float:
-        return factors[item] * sum(weights.get(concept, 0.0) for concept in concept_sets[item] - covered)
+    def terms(item: int) -> set[int]:
+        found = term_sets.get(item)
+        if found is None:
+            found = term_sets[item] = set(candidates[item].terms)
+        return found
 
     # Lazy greedy (Minoux's accelerated greedy): a score can only fall as coverage grows, so a stale
     # score that still tops the heap after being refreshed is the true best; most sentences are never rescored.
-    heap = [(-score(item), item) for item in range(len(candidates))]
+    heap = list(zip((-factors * table.gains()).tolist(), range(len(candidates)), strict=True))
     heapq.heapify(heap)
     chosen: list[int] = []
     words = 0
@@ -110,32 +115,90 @@ def select(candidates: Sequence[Candidate], budget: LengthBudget,
         stale, item = heapq.heappop(heap)
         if not budget.fits(words, len(chosen), candidates[item].words):
             continue
-        fresh = score(item)
+        fresh = float(factors[item] * table.gain(item))
         if fresh <= 0.0:
             continue
         if heap and fresh < -heap[0][0]:
             heapq.heappush(heap, (-fresh, item))
             continue
-        if any(_overlap(term_sets[item], term_sets[other]) >= REDUNDANT for other in chosen):
+        if any(_overlap(terms(item), terms(other)) >= REDUNDANT for other in chosen):
             continue
         chosen.append(item)
-        covered |= concept_sets[item]
+        table.cover(item)
         words += candidates[item].words
         if not budget.fits(words, len(chosen), 1):
             break
-    return Selection(tuple(chosen), _cut(candidates, weights, covered, budget, words, chosen))
+    return Selection(tuple(chosen), _cut(candidates, table, budget, words, chosen))
 
 
-def _cut(candidates: Sequence[Candidate], weights: dict[tuple[int, ...], float], covered: set[tuple[int, ...]],
-         budget: LengthBudget, words: int, chosen: list[int]) -> tuple[int, int] | None:
+class _ConceptTable:
+    """The candidates' concepts as integer keys, weighed as concept_weights does, with what is covered so far.
+
+    Arrays rather than sets of tuples: the weights and every gain come from a few NumPy operations.
+    """
+
+    def __init__(self, candidates: Sequence[Candidate], known: frozenset[tuple[int, ...]]) -> None:
+        width = 1 + max((max(c.terms, default=-1) for c in candidates), default=-1)
+        width = max(width, 1 + max((max(concept) for concept in known if concept), default=-1)) + 1
+        # Term t is t + 1; a single term's key is (t + 1) * width, a pair's (a + 1) * width + b + 1.
+        lengths = np.asarray([len(candidate.terms) for candidate in candidates], dtype=np.int64)
+        terms = np.fromiter((term for c in candidates for term in c.terms), dtype=np.int64,
+                            count=int(lengths.sum())) + 1
+        owners = np.repeat(np.arange(len(candidates), dtype=np.int64), lengths)
+        follows = owners[1:] == owners[:-1]  # a pair never spans two sentences
+        keys = np.concatenate([owners * width * width + terms * width,
+                               (owners[1:] * width * width + terms[:-1] * width + terms[1:])[follows]])
+        keys = np.unique(keys)  # each concept once a candidate
+        self.owner = keys // (width * width)
+        unique, self.concept = np.unique(keys % (width * width), return_inverse=True)
+        self.concept = self.concept.astype(np.int64).ravel()
+        counts = np.bincount(self.owner, minlength=len(candidates))
+        self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        documents = sorted(set().union(*(candidate.documents for candidate in candidates))) if candidates else []
+        if len(documents) > 1:  # in how many documents each concept occurs
+            number = {document: position for position, document in enumerate(documents)}
+            spans = np.asarray([len(candidate.documents) for candidate in candidates], dtype=np.int64)
+            carried = np.fromiter((number[d] for c in candidates for d in c.documents), dtype=np.int64,
+                                  count=int(spans.sum()))
+            starts = np.concatenate([[0], np.cumsum(spans)[:-1]]).astype(np.int64)
+            entry_docs = ranges(starts[self.owner], spans[self.owner])
+            pairs = np.unique(np.repeat(self.concept, spans[self.owner]) * len(documents) + carried[entry_docs])
+            spread = np.bincount(pairs // len(documents), minlength=unique.size).astype(np.float64)
+        else:  # one document: in how many of its sentences
+            spread = np.bincount(self.concept, minlength=unique.size).astype(np.float64)
+        scale = np.where(unique % width == 0, UNIGRAM_WEIGHT, 1.0)
+        self.weights = scale * spread
+        if known:
+            known_keys = np.asarray([(c[0] + 1) * width + (c[1] + 1 if len(c) > 1 else 0) for c in known if c],
+                                    dtype=np.int64)
+            self.weights[np.isin(unique, known_keys)] = 0.0  # what the reader already knows earns nothing
+        self.uncovered = self.weights.copy()
+
+    def gains(self) -> npt.NDArray[np.float64]:
+        """Return every candidate's uncovered concept weight."""
+        return np.bincount(self.owner, weights=self.uncovered[self.concept],
+                           minlength=self.offsets.size - 1).astype(np.float64)
+
+    def gain(self, item: int) -> float:
+        """Return one candidate's uncovered concept weight."""
+        return float(self.uncovered[self.concept[self.offsets[item] : self.offsets[item + 1]]].sum())
+
+    def cover(self, item: int) -> None:
+        """Mark a chosen candidate's concepts as covered."""
+        self.uncovered[self.concept[self.offsets[item] : self.offsets[item + 1]]] = 0.0
+
+
+def _cut(candidates: Sequence[Candidate], table: _ConceptTable, budget: LengthBudget, words: int,
+         chosen: list[int]) -> tuple[int, int] | None:
     if not budget.truncate or budget.words is None or words >= budget.words:
         return None
     left = budget.words - words
-    rest = [item for item in range(len(candidates)) if item not in chosen and candidates[item].words > left]
+    taken = set(chosen)
+    rest = [item for item in range(len(candidates)) if item not in taken and candidates[item].words > left]
     if not rest:
         return None
-    best = max(rest, key=lambda item: (sum(weights.get(c, 0.0) for c in concepts_of(candidates[item].terms)
-                                           - covered), -item))
+    gains = table.gains()
+    best = max(rest, key=lambda item: (gains[item], -item))
     return best, left
 
 
