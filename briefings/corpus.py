@@ -30,7 +30,7 @@ from briefings.when import EARLIEST as EARLIEST_PUBLISHED  # earlier is a typo (
 
 if TYPE_CHECKING:
     from briefings.index import CorpusIndex
-    from briefings.stories import Story
+    from briefings.stories import Story, StoryTable
 
 log = logging.getLogger(__name__)
 
@@ -189,11 +189,32 @@ class Corpus:
     # Articles that came with a feed's first poll: its back-catalogue is background, never "what changed".
     backfill: frozenset[str] = frozenset()
     _by_id: dict[str, Article] = field(init=False, repr=False, compare=False)
+    # A view's corpus and the numbers of the view's articles in it: the index and stories come from there.
+    _parent: tuple[Corpus, Any] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.articles, key=_chronological))
         object.__setattr__(self, "articles", ordered)
         object.__setattr__(self, "_by_id", {article.id: article for article in ordered})
+
+    def view(self, article_ids: Iterable[str]) -> Corpus:
+        """Return the corpus of some of these articles, sharing this one's index and stories (nothing regrouped).
+
+        The view's index is sliced from this one (no text is read or stemmed again) and its stories are these
+        stories restricted to its articles: a server can be shown the operator's articles and its own feeds'
+        cheaply. Ids this corpus does not hold are ignored.
+        """
+        import numpy as np  # noqa: PLC0415
+
+        wanted = set(article_ids)
+        numbers = np.asarray([number for number, article in enumerate(self.articles) if article.id in wanted],
+                             dtype=np.int64)
+        return Corpus(tuple(self.articles[int(n)] for n in numbers), self.backfill & wanted, _parent=(self, numbers))
+
+    def without(self, article_ids: Iterable[str]) -> Corpus:
+        """Return the view of every article but these (expired ones, a removed source's)."""
+        unwanted = set(article_ids)
+        return self.view(article.id for article in self.articles if article.id not in unwanted)
 
     @classmethod
     def from_folder(
@@ -255,13 +276,24 @@ class Corpus:
         """Return the term index over every sentence, built on first use."""
         from briefings.index import CorpusIndex  # noqa: PLC0415 - scipy loads only when a command needs it
 
+        if self._parent is not None:
+            parent, numbers = self._parent
+            return parent.index.subset(numbers)
         return CorpusIndex.build(self.articles)
 
     @cached_property
     def stories(self) -> tuple[Story, ...]:
-        """Return the corpus grouped into stories, newest first."""
-        from briefings.stories import group_stories  # noqa: PLC0415
+        """Return the corpus grouped into stories, in order of their first article."""
+        return self.story_table.stories
 
+    @cached_property
+    def story_table(self) -> StoryTable:
+        """Return the stories with the grouping behind them (members by article number, centrality, follows)."""
+        from briefings.stories import group_stories, restrict  # noqa: PLC0415
+
+        if self._parent is not None:
+            parent, numbers = self._parent
+            return restrict(parent.story_table, numbers, self.index)
         return group_stories(self)
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from briefings.arrays import IntArray
+from briefings.arrays import IntArray, ranges
 from briefings.corpus import Article, Sentence
 from briefings.text import Normalizer, normalizer_for
 
@@ -64,6 +64,31 @@ class CorpusIndex:
             vocabulary=vocabulary,
             normalizer=normalizer,
             normalizers=normalizers,
+        )
+
+    def subset(self, article_numbers: IntArray) -> CorpusIndex:
+        """Return the index of some of these articles (numbers in corpus order), sharing the vocabulary and text.
+
+        No text is read again: the term arrays are sliced, so a view costs memory for its own term ids only.
+        """
+        numbers = np.asarray(article_numbers, dtype=np.int64)
+        keep = np.zeros(len(self.articles), dtype=bool)
+        keep[numbers] = True
+        sentences = np.flatnonzero(keep[self.sentence_article])
+        renumber = np.cumsum(keep) - 1
+        starts, ends = self.offsets[sentences], self.offsets[sentences + 1]
+        lengths = ends - starts
+        offsets = np.zeros(sentences.size + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        return CorpusIndex(
+            articles=tuple(self.articles[int(n)] for n in numbers),
+            sentences=tuple(self.sentences[int(i)] for i in sentences),
+            sentence_article=renumber[self.sentence_article[sentences]],
+            offsets=offsets,
+            term_ids=self.term_ids[ranges(starts, lengths)],
+            vocabulary=self.vocabulary,
+            normalizer=self.normalizer,
+            normalizers=self.normalizers,
         )
 
     def terms_of(self, sentence: int) -> npt.NDArray[np.int32]:

@@ -59,11 +59,21 @@ class Story:
         return len(self.outlets)
 
 
-def group_stories(corpus: Corpus) -> tuple[Story, ...]:
+@dataclass(frozen=True, slots=True)
+class StoryTable:
+    """A corpus's stories with what grouped them: members by article number, centrality, the story each follows."""
+
+    stories: tuple[Story, ...]
+    members: tuple[tuple[int, ...], ...]
+    centrality: npt.NDArray[np.float64]  # each article's cosine to its story's centroid
+    follows: tuple[int | None, ...]
+
+
+def group_stories(corpus: Corpus) -> StoryTable:
     """Group the corpus into stories, in order of their first article."""
     articles = corpus.articles
     if not articles:
-        return ()
+        return StoryTable((), (), np.zeros(0), ())
     index = corpus.index
     vectors = _signatures(index)
     members = _cluster(articles, vectors)
@@ -76,11 +86,36 @@ def group_stories(corpus: Corpus) -> tuple[Story, ...]:
     follows = _follows(centroids)
     # Each article's cosine to its story's centroid, all at once.
     centrality = np.asarray(vectors.multiply(centroids[story_of]).sum(axis=1)).ravel()
-    stories = [_story(index, group, centrality[group]) for group in members]
-    return tuple(
-        replace(story, follows=stories[earlier].id) if earlier is not None else story
-        for story, earlier in zip(stories, follows, strict=True)
-    )
+    return _table(index, [tuple(group) for group in members], centrality, follows)
+
+
+def _table(index: CorpusIndex, members: list[tuple[int, ...]], centrality: npt.NDArray[np.float64],
+           follows: list[int | None]) -> StoryTable:
+    stories = [_story(index, list(group), centrality[list(group)]) for group in members]
+    linked = tuple(replace(story, follows=stories[earlier].id) if earlier is not None else story
+                   for story, earlier in zip(stories, follows, strict=True))
+    return StoryTable(linked, tuple(members), centrality, tuple(follows))
+
+
+def restrict(table: StoryTable, numbers: npt.NDArray[np.int64], index: CorpusIndex) -> StoryTable:
+    """Return a corpus's stories restricted to some of its articles (by number, in order), numbered in `index`.
+
+    A story left with none of its articles goes; one that lost some is named and dated again from the rest.
+    """
+    renumber = np.full(table.centrality.size, -1, dtype=np.int64)
+    renumber[numbers] = np.arange(numbers.size)
+    members: list[tuple[int, ...]] = []
+    kept_as: dict[int, int] = {}
+    for story, group in enumerate(table.members):
+        remaining = tuple(int(n) for n in renumber[list(group)] if n >= 0)
+        if remaining:
+            kept_as[story] = len(members)
+            members.append(remaining)
+    follows: list[int | None] = [None] * len(members)
+    for story, new in kept_as.items():
+        earlier = table.follows[story]
+        follows[new] = kept_as.get(earlier) if earlier is not None else None
+    return _table(index, members, table.centrality[numbers], follows)
 
 
 def ranked_stories(corpus: Corpus, as_of: datetime | None = None) -> list[Story]:

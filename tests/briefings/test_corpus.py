@@ -4,7 +4,9 @@ from datetime import UTC, datetime
 import pytest
 
 from briefings.corpus import Article, Corpus, CorpusError
-from tests.conftest import AGGREGATOR, FT, SEEDS
+from briefings.summaries import summarize_topic
+from briefings.summarizers import LengthBudget
+from tests.conftest import AFP, AGGREGATOR, CNA, FT, SEEDS, STRAITS_TIMES
 
 
 def test_seeds_load_with_their_front_matter(seeds):
@@ -75,3 +77,28 @@ def test_front_matter_title_keeps_a_first_line_that_is_not_that_title():
     assert [s.text for s in article.sentences] == ["Is this the end of cheap flights?", "Airlines raised fares again."]
     repeated = Article.from_text("r", "---\ntitle: Fares rise again\n---\nFares rise again\nAirlines raised fares.\n")
     assert [s.text for s in repeated.sentences] == ["Airlines raised fares."]
+
+
+def test_a_view_holds_only_its_articles_and_shares_the_index_text(seeds):
+    view = seeds.view([STRAITS_TIMES, CNA, FT, "no-such-article"])
+    assert [article.id for article in view] == [STRAITS_TIMES, CNA, FT]
+    assert view.index.vocabulary is seeds.index.vocabulary  # nothing read or stemmed again
+    assert {sentence.article_id for sentence in view.index.sentences} == {STRAITS_TIMES, CNA, FT}
+    for number, sentence in enumerate(view.index.sentences):
+        assert view.index.articles[int(view.index.sentence_article[number])].id == sentence.article_id
+        assert view.index.terms_of(number).tolist() == [
+            seeds.index.vocabulary[term] for term in seeds.index.normalizer.terms(sentence.text)]
+    # The seeds' stories, restricted: the February call keeps two of its four outlets, April follows it still.
+    assert [story.article_ids for story in view.stories] == [(STRAITS_TIMES, CNA), (FT,)]
+    assert view.stories[0].outlets == ("The Straits Times", "CNA")
+    assert view.stories[1].follows == view.stories[0].id == STRAITS_TIMES
+    cited = {a for s in summarize_topic(view, "Bessent", LengthBudget(sentences=5)).sentences for a in s.article_ids}
+    assert cited and cited <= {STRAITS_TIMES, CNA, FT}
+    assert AGGREGATOR not in cited and AFP not in cited
+
+
+def test_without_drops_articles_and_the_stories_left_empty(seeds):
+    rest = seeds.without([FT])
+    assert FT not in rest and len(rest) == len(seeds) - 1
+    assert [story.article_ids for story in rest.stories] == [(AGGREGATOR, STRAITS_TIMES, AFP, CNA)]
+    assert seeds.without([AGGREGATOR, STRAITS_TIMES, AFP, CNA, FT]).stories == ()
