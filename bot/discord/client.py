@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -23,6 +24,7 @@ from bot.discord.exts.schedules import SchedulesCog
 from bot.discord.exts.sources import SourcesCog
 from bot.discord.poster import DiscordPoster
 from bot.ingestion.fetch import Fetcher
+from bot.ingestion.live import ready
 from bot.ingestion.sources import Ingestor
 from bot.storage.database import SourceStore, Storage
 from briefings.corpus import DEFAULT_MAX_FOLDER_FILES, DEFAULT_MAX_FRONT_MATTER_BYTES
@@ -81,9 +83,13 @@ class BriefBot(commands.Bot):
         self._ingest = AsyncIOScheduler(timezone=UTC)
         self.guild_id = guild_id
         self.sync_record = state_dir / "discord-commands.json"
+        self._readying: asyncio.Future[object] | None = None
 
     async def setup_hook(self) -> None:
         """Add the cogs and register their commands with Discord if they changed since the last start."""
+        # A corpus handed in not yet indexed is made ready on the engine thread: commands meanwhile wait there
+        # (deferred in time), never on the event loop.
+        self._readying = asyncio.get_running_loop().run_in_executor(self.services.engine, ready, self.live.current)
         briefings = BriefingsCog(self.services)
         await self.add_cog(briefings)
         self.add_dynamic_items(*briefings.pager.items)  # page buttons and menus sent before a restart still work

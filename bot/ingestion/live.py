@@ -67,7 +67,13 @@ def assemble(folder_articles: tuple[Article, ...], stored: Callable[[datetime], 
 
 
 def ready(corpus: Corpus) -> Corpus:
-    """Build a corpus's index and stories now (in the background), not in the first command that needs them."""
+    """Build a corpus's index, stories and topic table now, not in the first command that needs them.
+
+    Called off the event loop, before the corpus is swapped in: counting topics takes seconds on a large corpus.
+    """
+    from briefings.topics import corpus_topics  # noqa: PLC0415
+
     corpus.index  # noqa: B018
     corpus.stories  # noqa: B018
+    corpus_topics(corpus.index)
     return corpus

@@ -315,7 +315,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     corpus = _load(args, settings)
     if corpus is None:
         return NOTHING_TO_REPORT
-    corpus.stories  # noqa: B018 - group stories before connecting, not during the first command
+    from bot.ingestion.live import ready  # noqa: PLC0415
+
+    ready(corpus)  # index, stories and topics before connecting, not during the first command
     return run_discord(settings, corpus)
 
 

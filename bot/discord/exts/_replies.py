@@ -1,8 +1,17 @@
-"""Private replies shared by the admin cogs (a leading underscore: not an extension)."""
+"""Private replies and engine calls shared by the cogs (a leading underscore: not an extension)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor
+from typing import TypeVar
+
 import discord
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 async def reply_privately(interaction: discord.Interaction, text: str) -> None:
@@ -12,3 +21,18 @@ async def reply_privately(interaction: discord.Interaction, text: str) -> None:
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=mentions)
     else:
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=mentions)
+
+
+# Discord drops an interaction not answered within 3 s: engine work an answer waits for gets this long, then the
+# answer goes without it (the work goes on, and its result, such as a topic table, is kept for the next time).
+ENGINE_WAIT = 2.0
+
+
+async def on_engine(engine: Executor, work: Callable[[], T], fallback: T, within: float = ENGINE_WAIT) -> T:
+    """Run engine work on its thread, never on the event loop; return `fallback` if it is not done in time."""
+    future = asyncio.get_running_loop().run_in_executor(engine, work)
+    try:
+        return await asyncio.wait_for(asyncio.shield(future), within)
+    except TimeoutError:
+        log.info("engine work not done within %.1f s: answered without it", within)
+        return fallback

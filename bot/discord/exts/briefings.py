@@ -17,7 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord import render
-from bot.discord.exts._replies import reply_privately
+from bot.discord.exts._replies import on_engine, reply_privately
 from bot.discord.pages import Pager
 from bot.discord.render import Reply
 from bot.ingestion.live import LiveCorpus
@@ -25,7 +25,7 @@ from briefings.briefing import build_briefing, summarize_story
 from briefings.corpus import Corpus
 from briefings.digests import build_digest
 from briefings.history import BriefingLog
-from briefings.stories import ranked_stories, stories_matching
+from briefings.stories import Story, ranked_stories, stories_matching
 from briefings.summaries import NothingToReport, matching_sentences, summarize_topic
 from briefings.summarizers import LengthBudget
 from briefings.topics import close_topics, complete_topics, corpus_topics
@@ -89,7 +89,7 @@ class BriefingsCog(commands.Cog, name="Briefings"):
 
     @summary.autocomplete("topic")
     async def _topics(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return self._topic_choices(current)
+        return await self._topic_choices(current)
 
     @app_commands.command(name="changes")
     @app_commands.describe(since="From when: a date (2025-03-01), 'yesterday', '3 days' or 'last briefing' "
@@ -105,7 +105,7 @@ class BriefingsCog(commands.Cog, name="Briefings"):
     @changes.autocomplete("topic")
     async def _change_topics(self, interaction: discord.Interaction, current: str
                              ) -> list[app_commands.Choice[str]]:
-        return self._topic_choices(current)
+        return await self._topic_choices(current)
 
     @changes.autocomplete("since")
     async def _since_choices(self, interaction: discord.Interaction, current: str
@@ -131,12 +131,18 @@ class BriefingsCog(commands.Cog, name="Briefings"):
     async def _story_choices(self, interaction: discord.Interaction, current: str
                              ) -> list[app_commands.Choice[str]]:
         typed = current.strip().lower()
-        found = []
-        for candidate in ranked_stories(self.corpus):
-            if not typed or re.search(r"(?:^|\W)" + re.escape(typed), candidate.headline.lower()):
-                found.append(candidate)
-                if len(found) == AUTOCOMPLETE_LIMIT:
-                    break
+
+        def matching() -> list[Story]:
+            found = []
+            for candidate in ranked_stories(self.corpus):
+                if not typed or re.search(r"(?:^|\W)" + re.escape(typed), candidate.headline.lower()):
+                    found.append(candidate)
+                    if len(found) == AUTOCOMPLETE_LIMIT:
+                        break
+            return found
+
+        nothing: list[Story] = []
+        found = await on_engine(self.services.engine, matching, nothing)
         return [app_commands.Choice(name=_choice_name(f"{render.headline(s)} ({render.count(s.sources, 'source')})"),
                                     value=s.id[:CHOICE_NAME_LIMIT]) for s in found]
 
@@ -220,8 +226,11 @@ class BriefingsCog(commands.Cog, name="Briefings"):
         summary = summarize_story(corpus, chosen, LengthBudget(sentences=5))
         return render.story_reply(corpus, chosen, summary)
 
-    def _topic_choices(self, current: str) -> list[app_commands.Choice[str]]:
-        names = complete_topics(self.corpus.index, current, AUTOCOMPLETE_LIMIT)
+    async def _topic_choices(self, current: str) -> list[app_commands.Choice[str]]:
+        # On the engine thread: the first call after a swap may count the topics (seconds on a large corpus).
+        none: tuple[str, ...] = ()
+        names = await on_engine(self.services.engine,
+                                lambda: complete_topics(self.corpus.index, current, AUTOCOMPLETE_LIMIT), none)
         return [app_commands.Choice(name=_choice_name(name), value=name[:CHOICE_NAME_LIMIT]) for name in names]
 
     def _require_topic(self, topic: str) -> None:

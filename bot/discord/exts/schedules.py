@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.delivery.scheduler import EmptyBriefing, PostError, ScheduleRunner
 from bot.discord import render
 from bot.discord.exts._admin import AdminGroupCog
-from bot.discord.exts._replies import reply_privately
+from bot.discord.exts._replies import on_engine, reply_privately
 from bot.ingestion.live import LiveCorpus
 from bot.storage import MAX_ID
 from bot.storage.database import Storage
@@ -75,7 +75,9 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
                                   f"{', '.join(missing)}. Give it those permissions there, or pick another channel. "
                                   "Nothing was saved.")
             return
-        if topic and matching_sentences(self.live.current.index, topic).size == 0:
+        live = self.live  # its index is read on the engine thread, where it may still be built
+        if topic and not await on_engine(self.runner.engine,
+                                         lambda: bool(matching_sentences(live.current.index, topic).size), True):
             await reply_privately(interaction, f"No article mentions “{render.safe(topic)}” yet. Nothing was saved.")
             return
         schedule = self.storage.add_schedule(DigestSchedule(
@@ -93,7 +95,9 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
 
     @set_schedule.autocomplete("topic")
     async def _topics(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        names = complete_topics(self.live.current.index, current)
+        live = self.live
+        none: tuple[str, ...] = ()
+        names = await on_engine(self.runner.engine, lambda: complete_topics(live.current.index, current), none)
         return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names]
 
     @app_commands.command(name="list")

@@ -1,0 +1,110 @@
+"""Issue 13 item 1: every interaction is acknowledged within Discord's 3 s, however slow the engine is.
+
+Before: the first autocomplete after start and after every corpus swap counted the topics on the event loop (6-7 s
+on 10,000-20,000 articles), and another user's /help waited behind it. Here the topic count is made slow (as it
+is on a large corpus) and the real bot, against the local Discord, must still acknowledge every interaction in
+time: topics are counted on the engine thread at start and before a swap, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+
+import pytest
+
+from bot.__main__ import build_bot
+from bot.settings import load_settings
+from briefings.corpus import Corpus
+from tests.bot.fakediscord import running_client
+from tests.bot.fakediscord.fixtures import fake_discord  # noqa: F401 - the fixture
+from tests.conftest import AFP, FT, SEEDS, STRAITS_TIMES
+
+DISCORD_DEADLINE = 3.0
+SLOW_COUNT = 4.0  # seconds the topic table takes here: longer than Discord waits
+
+
+@pytest.fixture
+def slow_topics(monkeypatch):
+    """Make counting a corpus's topics take SLOW_COUNT seconds (the engine, not the bot, is slowed)."""
+    import briefings.topics as topics
+
+    real = topics._count_topics
+    counted: list[float] = []
+
+    def slow(index):
+        time.sleep(SLOW_COUNT)
+        counted.append(time.monotonic())
+        return real(index)
+
+    monkeypatch.setattr(topics, "_count_topics", slow)
+    return counted
+
+
+@pytest.fixture
+def bot_settings(fake_discord, tmp_path, monkeypatch):  # noqa: F811
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for article_id in (FT, STRAITS_TIMES):
+        shutil.copy(SEEDS / f"{article_id}.txt", folder)
+    for name, value in {"DISCORD_TOKEN": fake_discord.token, "DISCORD_API_BASE_URL": fake_discord.rest_base,
+                        "DISCORD_GATEWAY_URL": fake_discord.gateway_url, "BRIEFBOT_CORPUS_DIR": str(folder),
+                        "BRIEFBOT_STATE_DIR": str(tmp_path / "state")}.items():
+        monkeypatch.setenv(name, value)
+    return load_settings()
+
+
+async def acknowledged(sent) -> tuple[object, float]:
+    """Return the initial response to an interaction and how long after it was sent it came."""
+    started = time.monotonic()
+    reply = await sent.callback(timeout=DISCORD_DEADLINE + 5)
+    return reply, time.monotonic() - started
+
+
+async def test_interactions_are_acknowledged_in_time_while_topics_are_counted_at_start(
+        fake_discord, bot_settings, slow_topics):  # noqa: F811
+    corpus, _ = Corpus.from_folder(SEEDS)  # not indexed: the bot makes it ready itself
+    bot = build_bot(bot_settings, corpus, defer_after=0.25, guild_ready_timeout=0.05, run_background_jobs=False)
+    async with running_client(bot, fake_discord.token):
+        sends = [fake_discord.autocomplete("summary", {"topic": "tar"}, focused="topic"),
+                 fake_discord.invoke("help"),
+                 fake_discord.invoke("summary", {"topic": "tariffs"}),
+                 fake_discord.autocomplete("story", {"story": "tar"}, focused="story")]
+        answers = await asyncio.gather(*[acknowledged(await send) for send in sends])
+        for reply, took in answers:
+            assert took < DISCORD_DEADLINE, (reply.callback_type, took)
+        complete, help_reply, summary, _ = (reply for reply, _ in answers)
+        assert help_reply.callback_type == 4 and "Briefbot reads news articles" in help_reply.embeds[0]["description"]
+        assert summary.callback_type == 5  # deferred while the engine made the corpus ready: followed up below
+        assert complete.callback_type == 8
+        await asyncio.sleep(max(0.0, SLOW_COUNT + 0.5 - min(took for _, took in answers)))
+        later, took = await acknowledged(await fake_discord.autocomplete("summary", {"topic": "tar"},
+                                                                        focused="topic"))
+    assert took < 1.0  # counted once, at start: not again
+    assert "tariffs" in [choice["value"] for choice in later.body["data"]["choices"]]
+    assert len(slow_topics) == 1
+
+
+async def test_a_corpus_swap_counts_topics_before_it_and_never_on_the_event_loop(
+        fake_discord, bot_settings, slow_topics):  # noqa: F811
+    corpus, _ = Corpus.from_folder(bot_settings.corpus_dir)
+    bot = build_bot(bot_settings, corpus, defer_after=0.25, guild_ready_timeout=0.05, run_background_jobs=False)
+    async with running_client(bot, fake_discord.token):
+        await asyncio.sleep(SLOW_COUNT + 0.5)  # the start's count is done
+        shutil.copy(SEEDS / f"{AFP}.txt", bot_settings.corpus_dir)  # a new article: the corpus is rebuilt
+        tick = asyncio.create_task(bot.ingestor.tick())
+        await asyncio.sleep(0.5)
+        assert not tick.done()  # still counting the new corpus's topics, off the loop
+        during = await asyncio.gather(
+            acknowledged(await fake_discord.invoke("help")),
+            acknowledged(await fake_discord.autocomplete("summary", {"topic": "Bes"}, focused="topic")))
+        for reply, took in during:
+            assert took < DISCORD_DEADLINE, (reply.callback_type, took)
+        assert await tick
+        after, took = await acknowledged(await fake_discord.autocomplete("summary", {"topic": ""},
+                                                                        focused="topic"))
+    assert took < 1.0  # the swapped-in corpus came with its topics
+    assert after.body["data"]["choices"]
+    assert AFP in bot.live.current
+    assert len(slow_topics) == 2
