@@ -45,6 +45,7 @@ FUTURE_TOLERANCE = timedelta(days=1)
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _NULL_TAG, _STR_TAG = "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
 _INCOMPLETE_DATE_PROBES = (datetime(2000, 1, 1), datetime(2001, 2, 2))  # noqa: DTZ001 - fill-ins, made UTC after
 
 
@@ -191,6 +192,8 @@ class Corpus:
     _by_id: dict[str, Article] = field(init=False, repr=False, compare=False)
     # A view's corpus and the numbers of the view's articles in it: the index and stories come from there.
     _parent: tuple[Corpus, Any] | None = field(default=None, repr=False, compare=False)
+    # The corpus this one adds articles to, until this one's index and stories are built from it.
+    _grown_from: list[Corpus] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.articles, key=_chronological))
@@ -210,6 +213,28 @@ class Corpus:
         numbers = np.asarray([number for number, article in enumerate(self.articles) if article.id in wanted],
                              dtype=np.int64)
         return Corpus(tuple(self.articles[int(n)] for n in numbers), self.backfill & wanted, _parent=(self, numbers))
+
+    def with_articles(self, articles: Iterable[Article], backfill: Iterable[str] = ()) -> Corpus:
+        """Return this corpus with more articles (ids it holds already are skipped), built incrementally.
+
+        The index reads only the new articles, and when they are newer than every article held, they are assigned
+        to the open stories (the rest keep theirs); otherwise the new corpus is grouped anew on first use.
+        """
+        added = tuple(article for article in articles if article.id not in self._by_id)
+        if not added:
+            return self
+        grown = Corpus(self.articles + added, self.backfill | frozenset(backfill))
+        grown._grown_from.append(self)
+        return grown
+
+    @classmethod
+    def prebuilt(cls, articles: tuple[Article, ...], backfill: frozenset[str], index: CorpusIndex,
+                 story_table: StoryTable) -> Corpus:
+        """Return a corpus whose index and stories were built before (kept between commands)."""
+        corpus = cls(articles, backfill)
+        corpus.__dict__["index"] = index  # what the cached properties would compute
+        corpus.__dict__["story_table"] = story_table
+        return corpus
 
     def without(self, article_ids: Iterable[str]) -> Corpus:
         """Return the view of every article but these (expired ones, a removed source's)."""
@@ -279,6 +304,9 @@ class Corpus:
         if self._parent is not None:
             parent, numbers = self._parent
             return parent.index.subset(numbers)
+        earlier = self._grown_from[0] if self._grown_from else None
+        if earlier is not None and "index" in earlier.__dict__:
+            return CorpusIndex.build(self.articles, known=earlier.index)
         return CorpusIndex.build(self.articles)
 
     @cached_property
@@ -289,11 +317,18 @@ class Corpus:
     @cached_property
     def story_table(self) -> StoryTable:
         """Return the stories with the grouping behind them (members by article number, centrality, follows)."""
-        from briefings.stories import group_stories, restrict  # noqa: PLC0415
+        from briefings.stories import group_stories, grow_stories, restrict  # noqa: PLC0415
 
         if self._parent is not None:
             parent, numbers = self._parent
             return restrict(parent.story_table, numbers, self.index)
+        earlier = self._grown_from[0] if self._grown_from else None
+        self.index  # noqa: B018 - built from the earlier corpus's while it is still held
+        self._grown_from.clear()  # the earlier corpus may go once this one is built
+        if earlier is not None and "story_table" in earlier.__dict__:
+            grown = grow_stories(earlier.story_table, earlier.articles, self)
+            if grown is not None:
+                return grown
         return group_stories(self)
 
 
@@ -445,6 +480,28 @@ def _published(written: object, now: datetime | None) -> datetime:
     """Read the front matter's date (text as written: the loader leaves dates to this)."""
     if not isinstance(written, str):
         raise ArticleError(f"has a front matter 'published' that is a {_kind(written)}, not a date")
+    moment = _iso_moment(written)
+    if moment is None:
+        moment = _parsed_moment(written)
+    if moment < EARLIEST_PUBLISHED:
+        raise ArticleError(f"has a 'published' date before {EARLIEST_PUBLISHED.year}: {written!r}")
+    if now is not None and moment > now + FUTURE_TOLERANCE:
+        raise ArticleError(f"has a 'published' date in the future: {written!r} (now is {now:%Y-%m-%d %H:%M} UTC)")
+    return moment
+
+
+def _iso_moment(written: str) -> datetime | None:
+    """Read a complete ISO 8601 date or moment quickly (most front matter); None for anything else."""
+    if not _ISO_MOMENT.match(written.strip()):
+        return None
+    try:
+        parsed = datetime.fromisoformat(written.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None  # 2025-02-30 and the like: dateutil says what is wrong
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _parsed_moment(written: str) -> datetime:
     from dateutil import parser as date_parser  # noqa: PLC0415
 
     try:
@@ -456,10 +513,6 @@ def _published(written: object, now: datetime | None) -> datetime:
         moment = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     except (ValueError, OverflowError) as error:
         raise ArticleError(f"has a 'published' date that cannot be read: {written!r} ({error})") from error
-    if moment < EARLIEST_PUBLISHED:
-        raise ArticleError(f"has a 'published' date before {EARLIEST_PUBLISHED.year}: {written!r}")
-    if now is not None and moment > now + FUTURE_TOLERANCE:
-        raise ArticleError(f"has a 'published' date in the future: {written!r} (now is {now:%Y-%m-%d %H:%M} UTC)")
     return moment
 
 

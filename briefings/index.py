@@ -36,31 +36,54 @@ class CorpusIndex:
     normalizers: dict[str, Normalizer] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, articles: Sequence[Article], normalizer: Normalizer | None = None) -> CorpusIndex:
-        """Index the sentences of these articles."""
-        normalizer = normalizer or Normalizer()
-        normalizers = {normalizer.language: normalizer}
-        vocabulary: dict[str, int] = {}
+    def build(cls, articles: Sequence[Article], normalizer: Normalizer | None = None,
+              known: CorpusIndex | None = None) -> CorpusIndex:
+        """Index the sentences of these articles.
+
+        With `known`, an index built before, the articles it holds (the same objects) are not read again: their
+        term ids are copied, so adding a few articles to a large corpus costs those few (incremental indexing).
+        """
+        normalizer = normalizer or (known.normalizer if known is not None else Normalizer())
+        normalizers = dict(known.normalizers) if known is not None else {}
+        normalizers.setdefault(normalizer.language, normalizer)
+        vocabulary: dict[str, int] = dict(known.vocabulary) if known is not None else {}
+        held: dict[int, int] = {}  # id() of an article the known index holds -> its number there
+        if known is not None:
+            held = {id(article): number for number, article in enumerate(known.articles)}
+            first = np.searchsorted(known.sentence_article, np.arange(len(known.articles) + 1))
         sentences: list[Sentence] = []
-        owners: list[int] = []
-        lengths: list[int] = []
-        flat: list[int] = []
+        owners: list[IntArray] = []
+        pieces: list[npt.NDArray[np.int32]] = []
+        lengths: list[IntArray] = []
         for number, article in enumerate(articles):
+            old = held.get(id(article))
+            if known is not None and old is not None and known.articles[old] is article:
+                start, end = int(first[old]), int(first[old + 1])
+                sentences.extend(known.sentences[start:end])
+                pieces.append(known.term_ids[known.offsets[start] : known.offsets[end]])
+                lengths.append(np.diff(known.offsets[start : end + 1]))
+                owners.append(np.full(end - start, number, dtype=np.int64))
+                continue
             terms = _normalizer(normalizers, article.language).terms
+            counts: list[int] = []
+            flat: list[int] = []
             for sentence in article.sentences:
                 ids = [vocabulary.setdefault(term, len(vocabulary)) for term in terms(sentence.text)]
                 flat.extend(ids)
-                lengths.append(len(ids))
+                counts.append(len(ids))
                 sentences.append(sentence)
-                owners.append(number)
-        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
+            pieces.append(np.asarray(flat, dtype=np.int32))
+            lengths.append(np.asarray(counts, dtype=np.int64))
+            owners.append(np.full(len(counts), number, dtype=np.int64))
+        every_length = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
+        offsets = np.zeros(every_length.size + 1, dtype=np.int64)
+        np.cumsum(every_length, out=offsets[1:])
         return cls(
             articles=tuple(articles),
             sentences=tuple(sentences),
-            sentence_article=np.asarray(owners, dtype=np.int64),
+            sentence_article=np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64),
             offsets=offsets,
-            term_ids=np.asarray(flat, dtype=np.int32),
+            term_ids=np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32),
             vocabulary=vocabulary,
             normalizer=normalizer,
             normalizers=normalizers,

@@ -74,19 +74,43 @@ def group_stories(corpus: Corpus) -> StoryTable:
     articles = corpus.articles
     if not articles:
         return StoryTable((), (), np.zeros(0), ())
-    index = corpus.index
-    vectors = _signatures(index)
-    members = _cluster(articles, vectors)
-    story_of = np.zeros(len(articles), dtype=np.int64)
+    vectors = _signatures(corpus.index)
+    return _finish(corpus.index, vectors, [tuple(group) for group in _cluster(articles, vectors)])
+
+
+def grow_stories(table: StoryTable, previous: tuple[Article, ...], corpus: Corpus) -> StoryTable | None:
+    """Continue a grouping with the articles a corpus added to `previous` (whose grouping `table` is).
+
+    Single-pass clustering is incremental: the new articles are compared with the stories open when they came,
+    the earlier articles keep their stories. Only when every new article comes after the earlier ones in
+    publication order; otherwise (None) the corpus is grouped anew.
+    """
+    articles = corpus.articles
+    known = len(previous)
+    if len(articles) < known or any(a is not b for a, b in zip(articles[:known], previous, strict=False)):
+        return None
+    if not known or len(table.members) == 0:
+        return None
+    vectors = _signatures(corpus.index)
+    published = [article.published for article in articles]
+    languages = [article.language for article in articles]
+    grouping = StoryGrouping.resume(table.members, vectors[:known], published[:known], languages[:known])
+    grouping.add(vectors[known:], published[known:], languages[known:])
+    return _finish(corpus.index, vectors, [tuple(group) for group in grouping.members])
+
+
+def _finish(index: CorpusIndex, vectors: sparse.csr_matrix, members: list[tuple[int, ...]]) -> StoryTable:
+    """Name, date and link the stories of a grouping."""
+    count = vectors.shape[0]
+    story_of = np.zeros(count, dtype=np.int64)
     for number, group in enumerate(members):
-        story_of[group] = number
-    owners = sparse.csr_matrix((np.ones(len(articles)), (story_of, np.arange(len(articles)))),
-                               shape=(len(members), len(articles)))
+        story_of[list(group)] = number
+    owners = sparse.csr_matrix((np.ones(count), (story_of, np.arange(count))), shape=(len(members), count))
     centroids = normalised_rows((owners @ vectors).tocsr())
     follows = _follows(centroids)
     # Each article's cosine to its story's centroid, all at once.
     centrality = np.asarray(vectors.multiply(centroids[story_of]).sum(axis=1)).ravel()
-    return _table(index, [tuple(group) for group in members], centrality, follows)
+    return _table(index, members, centrality, follows)
 
 
 def _table(index: CorpusIndex, members: list[tuple[int, ...]], centrality: npt.NDArray[np.float64],
@@ -180,6 +204,36 @@ class StoryGrouping:
         self._dates: list[npt.NDArray[np.float64]] = []
         self._story_of: list[int] = []
         self._recent_from = 0  # articles before this number no longer count in any sum
+
+    @classmethod
+    def resume(cls, members: tuple[tuple[int, ...], ...], vectors: sparse.csr_matrix,
+               published: list[datetime | None], languages: list[str]) -> StoryGrouping:
+        """Rebuild the state of a grouping whose result is `members`, to add more articles to it later."""
+        grouping = cls()
+        dates = np.asarray([moment.timestamp() if moment else -np.inf for moment in published], dtype=np.float64)
+        story_of = np.zeros(len(dates), dtype=np.int64)
+        for story, group in enumerate(members):
+            story_of[list(group)] = story
+        grouping.members = [list(group) for group in members]
+        grouping._last_seen = [float(dates[list(group)].max()) for group in members]
+        grouping._language = [languages[group[0]] for group in members]
+        grouping._story_of = story_of.tolist()
+        grouping._articles = len(dates)
+        grouping._chunks = [(0, vectors)]
+        grouping._dates = [dates]
+        cutoff = (dates[-1] - STORY_WINDOW.total_seconds()) if dates.size and np.isfinite(dates[-1]) else -np.inf
+        last_seen = np.asarray(grouping._last_seen, dtype=np.float64)
+        grouping._open = np.flatnonzero(last_seen >= cutoff).astype(np.int64)
+        grouping._recent_from = int(np.searchsorted(dates, cutoff, side="left"))
+        row_of = np.full(len(members), -1, dtype=np.int64)
+        row_of[grouping._open] = np.arange(grouping._open.size)
+        numbers = np.arange(grouping._recent_from, len(dates))
+        rows = row_of[story_of[numbers]]
+        kept = rows >= 0
+        owners = sparse.csr_matrix((np.ones(int(kept.sum())), (rows[kept], numbers[kept])),
+                                   shape=(grouping._open.size, len(dates)))
+        grouping._sums = (owners @ vectors).tocsr()
+        return grouping
 
     def add(self, vectors: sparse.csr_matrix, published: list[datetime | None], languages: list[str]) -> list[int]:
         """Assign articles (in publication order, after those added before) to stories; return each one's story."""

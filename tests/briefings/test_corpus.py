@@ -102,3 +102,24 @@ def test_without_drops_articles_and_the_stories_left_empty(seeds):
     assert FT not in rest and len(rest) == len(seeds) - 1
     assert [story.article_ids for story in rest.stories] == [(AGGREGATOR, STRAITS_TIMES, AFP, CNA)]
     assert seeds.without([AGGREGATOR, STRAITS_TIMES, AFP, CNA, FT]).stories == ()
+
+
+def test_articles_added_later_are_indexed_and_grouped_as_a_fresh_corpus_would_be(seeds):
+    earlier = seeds.without([FT])
+    earlier.stories  # noqa: B018 - built, so the next corpus grows from it
+    grown = earlier.with_articles([seeds.get(FT), seeds.get(CNA)])  # CNA is held already: skipped
+    assert [a.id for a in grown] == [a.id for a in seeds]
+    fresh = Corpus(seeds.articles)
+    for number, sentence in enumerate(grown.index.sentences):
+        words = [grown.index.normalizer.terms(sentence.text)]
+        assert [[list(grown.index.vocabulary)[t] for t in grown.index.terms_of(number)]] == words
+    assert [s.article_ids for s in grown.stories] == [s.article_ids for s in fresh.stories]
+    assert grown.stories[1].follows == grown.stories[0].id
+    assert grown.index.sentences[0] is earlier.index.sentences[0]  # the earlier articles were not read again
+
+
+def test_an_article_older_than_those_held_regroups_the_corpus(seeds):
+    earlier = seeds.without([AGGREGATOR])
+    earlier.stories  # noqa: B018
+    grown = earlier.with_articles([seeds.get(AGGREGATOR)])  # the first article: it comes before all the others
+    assert [s.article_ids for s in grown.stories] == [s.article_ids for s in seeds.stories]
