@@ -496,9 +496,9 @@ def _iso_moment(written: str) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(written.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None  # 2025-02-30 and the like: dateutil says what is wrong
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None  # 2025-02-30, year 1 with an offset and the like: dateutil's reading says what is wrong
 
 
 def _parsed_moment(written: str) -> datetime:
