@@ -40,7 +40,8 @@ def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 0.25,
     sources = SourceSettings(settings.corpus_dir, settings.max_article_bytes,
                              timedelta(days=settings.retention_days), settings.allowed_hosts,
                              max_files=settings.max_folder_files,
-                             max_front_matter_bytes=settings.max_front_matter_bytes)
+                             max_front_matter_bytes=settings.max_front_matter_bytes,
+                             limits=settings.poll_limits)
     return BriefBot(services, storage, guild_id=settings.discord_guild_id, state_dir=settings.state_dir,
                     grace=timedelta(minutes=settings.schedule_grace_minutes), guild_ready_timeout=guild_ready_timeout,
                     run_background_jobs=run_background_jobs, sources=sources)

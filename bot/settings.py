@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from bot.ingestion.sources import PollLimits
 
 PROJECT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -33,6 +36,16 @@ class Settings(BaseSettings):
     retention_days: int = Field(30, ge=1, le=3650, description="Articles ingested from feeds are kept this long.")
     fetch_allow_hosts: str = Field("", description="Comma-separated hosts that may resolve to private addresses "
                                    "(your own feed server); all others must be public.")
+    max_entries_per_poll: int = Field(500, ge=1, le=1_000_000, description="At most this many entries of one feed "
+                                      "are read in one poll (the first, newest as feeds list them).")
+    max_articles_per_source: int = Field(5_000, ge=1, le=10_000_000, description="A source holding this many "
+                                         "articles keeps no more until old ones age out.")
+    pages_per_feed: int = Field(20, ge=0, le=10_000, description="Teaser pages fetched for one feed in one poll "
+                                "(the rest keep the feed's teaser).")
+    pages_per_poll: int = Field(200, ge=0, le=100_000, description="Teaser pages fetched in one poll of all due "
+                                "feeds.")
+    page_seconds_per_poll: float = Field(60.0, ge=1, le=3_600, description="Teaser pages not fetched within this "
+                                         "many seconds of a poll keep the feed's teaser.")
     schedule_grace_minutes: int = Field(120, ge=0, le=24 * 60, description="How late a missed scheduled briefing "
                                         "may still be posted after an outage; later, it is skipped and reported.")
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN",
@@ -49,6 +62,15 @@ class Settings(BaseSettings):
     def allowed_hosts(self) -> frozenset[str]:
         """Return the hosts exempt from the private-address check."""
         return frozenset(host.strip().lower() for host in self.fetch_allow_hosts.split(",") if host.strip())
+
+    @property
+    def poll_limits(self) -> PollLimits:
+        """Return what one poll may cost (entries, articles per source, teaser pages)."""
+        from bot.ingestion.sources import PollLimits  # noqa: PLC0415 - settings load before the ingestion code
+
+        return PollLimits(entries_per_poll=self.max_entries_per_poll,
+                          articles_per_source=self.max_articles_per_source, pages_per_feed=self.pages_per_feed,
+                          pages_per_poll=self.pages_per_poll, page_seconds_per_poll=self.page_seconds_per_poll)
 
     @property
     def database(self) -> str:

@@ -1,8 +1,12 @@
 """Feeds: RSS 0.9x/1.0/2.0 and Atom entries as articles, and the URL rules that tell two items apart.
 
-Parsing is feedparser's; what we add is what a news reader needs from it: a clear reason when a response is
-not a feed at all (an HTML page, broken XML), canonical URLs without tracking parameters, and entries turned
-into `Article`s whose text is the entry's own words.
+Parsing is feedparser's, as forgiving as it is: a feed with an XML slip (a blank line before `<?xml`, an HTML
+entity such as `&nbsp;` outside CDATA, a bare `&`, a transfer cut short) keeps every entry feedparser recovers,
+and says what was wrong. What we add is what a news reader needs: a clear reason when a response is not a feed at
+all, entries that cannot be read (a link such as `http://[oops`, a date in year 0) skipped one by one with a
+reason, links resolved against the feed's address, each item's own `<source>` as its outlet, dates in other
+languages, canonical URLs without tracking parameters, and entries turned into `Article`s whose text is the
+entry's own words. `feed_links` finds the feed a web page announces.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import yaml
 
@@ -24,6 +28,18 @@ _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igsh
                        r"smid|sr_share|at_medium|at_campaign|guccounter|_ga|__twitter_impression|ito|s_cid)$",
                        re.IGNORECASE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+EARLIEST_ENTRY_YEAR = 1800  # an entry dated before this is a typo or a placeholder (year 0), not news
+TEASER_WORDS = 120  # an entry with fewer words than this is a teaser: its page is read for the article
+# What the XML parser's message means, said the way a feed's owner would fix it.
+_XML_SLIPS = (
+    ("declaration not at start", "something comes before `<?xml` (a blank line?)"),
+    ("undefined entity", "an HTML entity such as `&nbsp;` outside CDATA"),
+    ("not well-formed", "a character XML does not allow there (a bare `&`?)"),
+    ("unclosed token", "the feed ends early (a transfer cut short?)"),
+    ("no element found", "the feed ends early (a transfer cut short?)"),
+    ("mismatched tag", "a tag that is not closed"),
+    ("unbound prefix", "an undeclared namespace prefix"),
+)
 
 
 class FeedError(ValueError):
@@ -40,14 +56,16 @@ class FeedEntry:
     published: datetime | None
     text: str  # the entry's content, or its summary, as plain text
     is_summary_only: bool  # True when the feed gives a teaser, not the article
+    source: str | None = None  # the item's own `<source>` (an aggregator's item credits its outlet)
 
 
 @dataclass(frozen=True, slots=True)
 class ParsedFeed:
-    """A feed's title and entries."""
+    """A feed's title and entries, and what was wrong with it (XML slips recovered from, entries skipped)."""
 
     title: str | None
     entries: tuple[FeedEntry, ...]
+    problems: tuple[str, ...] = ()
 
 
 def canonical_url(url: str) -> str:
@@ -62,13 +80,20 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, host + port, path, query, ""))
 
 
-def parse_feed(data: bytes, content_type: str | None = None) -> ParsedFeed:
-    """Parse RSS or Atom bytes; raise FeedError with a readable reason when it is not a feed."""
+def parse_feed(data: bytes, content_type: str | None = None, url: str | None = None) -> ParsedFeed:
+    """Parse RSS or Atom bytes (relative links resolved against `url`); raise FeedError when it is not a feed.
+
+    A malformed feed from which feedparser recovers usable entries is read, and `problems` says what was wrong;
+    only one that yields nothing usable is refused.
+    """
     import feedparser  # noqa: PLC0415 - loaded only where feeds are read
 
+    # Links are resolved against `url` here, not by feedparser (which silently blanks a link it cannot resolve,
+    # where an entry with a broken link must be skipped with a reason).
     headers = {"content-type": content_type} if content_type else {}
     parsed: Any = feedparser.parse(data, response_headers=headers)
-    if not parsed.get("version"):
+    usable = [item for item in parsed.entries if item.get("link") or item.get("summary") or item.get("content")]
+    if not parsed.get("version") and not usable:
         if data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")) or (
                 content_type or "").startswith("text/html"):
             raise FeedError("the address serves a web page (HTML), not an RSS or Atom feed")
@@ -78,11 +103,55 @@ def parse_feed(data: bytes, content_type: str | None = None) -> ParsedFeed:
         raise FeedError(f"not an RSS or Atom feed ({_reason(reason)})")
     from xml.sax import SAXException  # noqa: PLC0415
 
+    problems: list[str] = []
     if parsed.get("bozo") and isinstance(parsed.get("bozo_exception"), SAXException):
-        raise FeedError(f"the feed is malformed XML ({_reason(parsed.get('bozo_exception'))})")
-    entries = tuple(_entry(item) for item in parsed.entries)
+        slip = _xml_slip(parsed.get("bozo_exception"))
+        if not usable:
+            raise FeedError(f"the feed is malformed XML ({slip}) and no entry could be recovered")
+        problems.append(f"malformed XML ({slip}); {len(usable)} entries recovered")
+    dates = _DateReader(parsed.feed.get("language"))
+    entries = []
+    for number, item in enumerate(parsed.entries, start=1):
+        try:
+            entries.append(_entry(item, url, dates))
+        except EntryError as error:
+            problems.append(f"entry {number} skipped: {error}")
+        except (ValueError, TypeError, OverflowError) as error:  # anything else odd in one entry skips only it
+            problems.append(f"entry {number} skipped: it cannot be read ({error.__class__.__name__}: {error})")
     title = parsed.feed.get("title")
-    return ParsedFeed(title=str(title).strip() if title else None, entries=entries)
+    return ParsedFeed(title=str(title).strip() if title else None, entries=tuple(entries), problems=tuple(problems))
+
+
+class EntryError(ValueError):
+    """One entry cannot be read (its link or date is not valid); the others are."""
+
+
+def feed_links(html: bytes, url: str) -> list[str]:
+    """Return the feeds a web page announces (`<link rel="alternate" type="application/rss+xml" href=...>`)."""
+    reader = _FeedLinks()
+    reader.feed(html[:1_000_000].decode("utf-8", errors="replace"))
+    reader.close()
+    found = []
+    for href in reader.hrefs:
+        try:
+            link = check_link(urljoin(url, href))
+        except EntryError:
+            continue
+        if link not in found:
+            found.append(link)
+    return found
+
+
+def check_link(link: str) -> str:
+    """Return a link if it is a whole http(s) URL with a valid host and port; raise EntryError if not."""
+    try:
+        parts = urlsplit(link)
+        parts.port  # noqa: B018 - raises ValueError for a port above 65535
+    except ValueError as error:
+        raise EntryError(f"its link {link[:100]!r} is not a web address ({error})") from None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        raise EntryError(f"its link {link[:100]!r} is not an http or https address")
+    return link
 
 
 def entry_article(entry: FeedEntry, outlet: str | None, text: str | None = None) -> Article:
@@ -90,11 +159,16 @@ def entry_article(entry: FeedEntry, outlet: str | None, text: str | None = None)
     return Article.from_text(entry_id(entry), entry_document(entry, outlet, text))
 
 
-def entry_document(entry: FeedEntry, outlet: str | None, text: str | None = None) -> str:
-    """Write an entry as an article file holds it: YAML front matter, then the text."""
+def entry_document(entry: FeedEntry, outlet: str | None, text: str | None = None, *,
+                   published: datetime | None = None) -> str:
+    """Write an entry as an article file holds it: YAML front matter, then the text.
+
+    `published` dates an entry the feed does not date (from its page, or when it was first seen).
+    """
+    when = entry.published or published
     meta = {key: value for key, value in {
         "title": entry.title, "source": outlet, "url": entry.url,
-        "published": entry.published.isoformat() if entry.published else None,
+        "published": when.isoformat() if when else None,
     }.items() if value}
     body = text if text is not None else entry.text
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n" + body + "\n"
@@ -141,22 +215,85 @@ class _TextReader(HTMLParser):
             self.parts.append(re.sub(r"\s+", " ", data))  # in HTML a newline is a space; tags make the breaks
 
 
-def _entry(item: Any) -> FeedEntry:  # noqa: ANN401 - feedparser's dict-like entries are untyped
+class _FeedLinks(HTMLParser):
+    _TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+xml"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: (value or "") for name, value in attrs}
+        if (tag == "link" and "alternate" in values.get("rel", "").lower().split()
+                and values.get("type", "").lower().split(";")[0].strip() in self._TYPES and values.get("href")):
+            self.hrefs.append(values["href"].strip())
+
+
+class _DateReader:
+    """Read an entry's date: feedparser's, else the written date in the feed's language (dateparser)."""
+
+    def __init__(self, language: object) -> None:
+        code = str(language or "").strip().lower()[:2]
+        self.languages = [code] if code.isalpha() and len(code) == 2 else None
+
+    def __call__(self, item: Any) -> datetime | None:  # noqa: ANN401 - feedparser's dict-like entries are untyped
+        when = item.get("published_parsed") or item.get("updated_parsed")
+        if when:
+            if when[0] < EARLIEST_ENTRY_YEAR:
+                raise EntryError(f"its date is in the year {when[0]}")
+            try:
+                return datetime(when[0], when[1], when[2], when[3], when[4], when[5], tzinfo=UTC)
+            except ValueError as error:
+                raise EntryError(f"its date cannot be read ({error})") from None
+        written = str(item.get("published") or item.get("updated") or "").strip()[:100]
+        if not re.search(r"\d{4}", written):  # dateparser is slow on words that hold no date: only years tried
+            return None
+        return self._written(written)
+
+    def _written(self, written: str) -> datetime | None:
+        import dateparser  # noqa: PLC0415 - only for the dates feedparser cannot read
+
+        try:
+            moment = dateparser.parse(written, languages=self.languages,
+                                      settings={"RETURN_AS_TIMEZONE_AWARE": True, "TO_TIMEZONE": "UTC"})
+        except (ValueError, OverflowError, TypeError):
+            moment = None
+        if moment is None and self.languages is not None:  # the feed's language may be wrong
+            self.languages = None
+            return self._written(written)
+        if moment is not None and moment.year < EARLIEST_ENTRY_YEAR:
+            raise EntryError(f"its date is in the year {moment.year}")
+        return moment.astimezone(UTC) if moment is not None else None
+
+
+def _entry(item: Any, feed_url: str | None, dates: _DateReader) -> FeedEntry:  # noqa: ANN401 - untyped entries
     content = item.get("content") or []
     html = content[0].get("value", "") if content else ""
     summary = item.get("summary") or ""
     text = html_to_text(html) if html else html_to_text(summary)
-    when = item.get("published_parsed") or item.get("updated_parsed")
-    published = datetime(when[0], when[1], when[2], when[3], when[4], when[5], tzinfo=UTC) if when else None
-    link = item.get("link")
+    link = str(item.get("link") or "").strip() or None
+    if link is not None:
+        try:
+            link = urljoin(feed_url, link) if feed_url else link
+        except ValueError:
+            pass  # not a URL at all: check_link says why
+        link = check_link(link)
+    origin = item.get("source") or {}
+    credit = html_to_text(str(origin.get("title"))) if isinstance(origin, dict) and origin.get("title") else None
     return FeedEntry(
         guid=str(item.get("id")).strip() if item.get("id") else None,
-        url=str(link).strip() if link else None,
+        url=link,
         title=html_to_text(str(item.get("title"))) if item.get("title") else None,
-        published=published,
+        published=dates(item),
         text=text,
-        is_summary_only=not html and len(text.split()) < 120,
+        is_summary_only=len(text.split()) < TEASER_WORDS,  # a one-sentence teaser in <content> is one too
+        source=credit or None,
     )
+
+
+def _xml_slip(error: object) -> str:
+    text = _reason(error)
+    return next((f"{meaning}: {text}" for clue, meaning in _XML_SLIPS if clue in text), text)
 
 
 def _reason(error: object) -> str:

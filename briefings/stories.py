@@ -152,10 +152,15 @@ def ranked_stories(corpus: Corpus, as_of: datetime | None = None) -> list[Story]
     else:
         stories = list(corpus.stories)
 
+    # An undated story (no date in its feed, page or text) ranks as old as the oldest dated one, never as the
+    # newest: otherwise every undated page would outrank the day's four-source story.
+    oldest = min((when for story in stories if (when := story.last_published) is not None), default=None)
+
     def weight(story: Story) -> float:
-        if now is None or story.last_published is None:
+        when = story.last_published or oldest
+        if now is None or when is None:
             return float(story.sources)
-        age = max((now - story.last_published) / RECENCY_HALF_LIFE, 0.0)
+        age = max((now - when) / RECENCY_HALF_LIFE, 0.0)
         return story.sources * math.pow(0.5, age)
 
     return sorted(stories, key=lambda story: (-weight(story), -len(story.article_ids), story.id))

@@ -25,7 +25,7 @@ from bot.discord.exts.sources import SourcesCog
 from bot.discord.poster import DiscordPoster
 from bot.ingestion.fetch import Fetcher
 from bot.ingestion.live import ready
-from bot.ingestion.sources import Ingestor
+from bot.ingestion.sources import Ingestor, PollLimits
 from bot.storage.database import SourceStore, Storage
 from briefings.corpus import DEFAULT_MAX_FOLDER_FILES, DEFAULT_MAX_FRONT_MATTER_BYTES
 
@@ -56,6 +56,7 @@ class SourceSettings:
     allowed_hosts: frozenset[str]
     max_files: int = DEFAULT_MAX_FOLDER_FILES
     max_front_matter_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYTES
+    limits: PollLimits | None = None
 
 
 class BriefBot(commands.Bot):
@@ -99,7 +100,8 @@ class BriefBot(commands.Bot):
             self.ingestor = Ingestor(self.live, self.source_settings.folder, self.source_settings.max_bytes,
                                      SourceStore(self.storage), self._fetcher, self.source_settings.retention,
                                      max_files=self.source_settings.max_files,
-                                     max_front_matter_bytes=self.source_settings.max_front_matter_bytes)
+                                     max_front_matter_bytes=self.source_settings.max_front_matter_bytes,
+                                     limits=self.source_settings.limits)
             await self.add_cog(SourcesCog(self.ingestor))
         guild = discord.Object(self.guild_id) if self.guild_id else None
         if guild is not None:

@@ -2,18 +2,24 @@
 
 Admins add URLs that are fetched from the bot's host, so by default a URL whose host resolves to a loopback,
 private, link-local, multicast, reserved or cloud-metadata address is refused. The check runs in the
-connector's resolver, at connect time, for every redirect hop, so DNS rebinding cannot slip past it. Hosts
-named in BRIEFBOT_FETCH_ALLOW_HOSTS (for people who run their own feed server) are exempt.
+connector's resolver, at connect time, for every redirect hop, so DNS rebinding cannot slip past it.
+
+BRIEFBOT_FETCH_ALLOW_HOSTS (for people who run their own feed server) means "a feed at this host": a fetch is
+exempt only when its URL is on the host of the feed it is for (the feed itself, or a teaser page on the feed's own
+host). A stranger's feed that links its teasers to an allowed host is held to the guard, like any other link.
+Exempt and guarded requests go through separate connection pools, so a DNS answer or a kept-alive connection
+made for one never serves the other.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import socket
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -73,22 +79,35 @@ class Fetcher:
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
-        self._session: aiohttp.ClientSession | None = None
+        self._session: aiohttp.ClientSession | None = None  # guarded: every host must be public
+        self._exempt_session: aiohttp.ClientSession | None = None  # for the allowed hosts' own feeds and pages
 
     async def __aenter__(self) -> Fetcher:
-        connector = aiohttp.TCPConnector(resolver=GuardedResolver(self.allowed_hosts), limit=32, ttl_dns_cache=300)
-        self._session = aiohttp.ClientSession(connector=connector, headers={"User-Agent": USER_AGENT},
-                                              timeout=aiohttp.ClientTimeout(total=self.timeout))
+        def session(allowed: frozenset[str]) -> aiohttp.ClientSession:
+            connector = aiohttp.TCPConnector(resolver=GuardedResolver(allowed), limit=32, ttl_dns_cache=300)
+            return aiohttp.ClientSession(connector=connector, headers={"User-Agent": USER_AGENT},
+                                         timeout=aiohttp.ClientTimeout(total=self.timeout))
+
+        self._session = session(frozenset())
+        self._exempt_session = session(self.allowed_hosts)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._session is not None:
-            await self._session.close()
+        for session in (self._session, self._exempt_session):
+            if session is not None:
+                await session.close()
 
-    async def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
-        """GET a URL (conditionally, when validators are given), following a few redirects."""
-        if self._session is None:
+    async def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None, *,
+                    feed: str | None = None) -> Fetched:
+        """GET a URL (conditionally, when validators are given), following a few redirects.
+
+        `feed` is the address of the feed a page is fetched for (None: the URL is a feed). Only a URL on that
+        feed's own host, when the host is allowed, escapes the private-address guard.
+        """
+        if self._session is None or self._exempt_session is None:
             raise RuntimeError("use the Fetcher as an async context manager")
+        trusted = (urlsplit(feed or url).hostname or "").lower()
+        trusted = trusted if trusted in self.allowed_hosts else ""
         headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml, text/xml, text/html;q=0.8"}
         if etag:
             headers["If-None-Match"] = etag
@@ -96,9 +115,10 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         current = url
         for _ in range(self.max_redirects + 1):
-            _check_url(current, self.allowed_hosts)
+            exempt = _check_url(current, trusted)
+            session = self._exempt_session if exempt else self._session
             try:
-                async with self._session.get(current, headers=headers, allow_redirects=False) as response:
+                async with session.get(current, headers=headers, allow_redirects=False) as response:
                     if response.status in REDIRECTS and "Location" in response.headers:
                         current = urljoin(current, response.headers["Location"])
                         continue
@@ -134,18 +154,37 @@ class Fetcher:
         return Fetched(response.status, bytes(body), response.headers.get("Content-Type"), url=url, **validators)
 
 
-def _check_url(url: str, allowed_hosts: frozenset[str]) -> None:
-    parts = urlsplit(url)
+def _check_url(url: str, trusted: str) -> bool:
+    """Check a URL can be fetched; return whether it is on the trusted (allowed feed's own) host."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port above 65535
+    except ValueError as error:
+        raise FetchError(f"{printable_url(url)!r} is not a web address ({error})") from None
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise FetchError(f"only http and https addresses can be followed, not {url!r}")
+        raise FetchError(f"only http and https addresses can be followed, not {printable_url(url)!r}")
     host = parts.hostname.lower()
+    if trusted and host == trusted:
+        return True
     try:
         literal = ipaddress.ip_address(host)
     except ValueError:
-        return  # a name: the resolver checks what it resolves to
-    if host not in allowed_hosts and not _public(str(literal)):  # an address is never resolved: check it here
+        return False  # a name: the resolver checks what it resolves to
+    if not _public(str(literal)):  # an address is never resolved: check it here
         raise FetchError(f"refused: {host} is not a public address (set BRIEFBOT_FETCH_ALLOW_HOSTS to allow your "
-                         "own feed server)")
+                         "own feed server; a feed's pages may be on its own host)")
+    return False
+
+
+def printable_url(url: str) -> str:
+    """Write a URL for logs, errors and lists: a `user:password@` in it is shown as `***@`."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return re.sub(r"//[^/@]*@", "//***@", url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
 
 
 def _public(address: str) -> bool:

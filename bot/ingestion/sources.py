@@ -1,36 +1,62 @@
 """Following feeds: poll each on its own interval, keep new articles, back off from failing feeds.
 
 A failing feed is polled again after its interval doubled for each failure in a row (at most a day), and
-paused after eight; its stored reason shows in the source list. It never affects other sources or the corpus.
+paused after eight failed polls in a row, that is only when nothing usable came for its whole back-off; its
+stored reason shows in the source list. A feed with an XML slip from which entries were recovered is a success,
+and the reason (with each entry skipped and why) is stored all the same. One bad entry, page or source never
+stops the others, and an unexpected error marks only its own source failed.
+
+No lock is held across a network wait: feeds and their teaser pages are fetched concurrently, within the poll's
+limits (`PollLimits`), and only the short step that checks for duplicates and stores is serialised, so another
+server's `/source add` or a command never waits for a slow feed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-from bot.ingestion.fetch import Fetcher, FetchError
+from bot.ingestion.fetch import Fetcher, FetchError, printable_url
 from bot.ingestion.live import LiveCorpus, assemble, folder_snapshot, ready
+from bot.ingestion.pages import Page, extract_page
 from bot.storage.database import Source, SourceStore, StoredArticle
 from briefings.corpus import (
     DEFAULT_MAX_FOLDER_FILES,
     DEFAULT_MAX_FRONT_MATTER_BYTES,
     Article,
+    ArticleError,
     Corpus,
     CorpusError,
 )
 from briefings.dedup import Deduplicator
-from briefings.feeds import FeedEntry, FeedError, canonical_url, entry_document, entry_id, parse_feed
+from briefings.feeds import FeedEntry, FeedError, canonical_url, entry_document, entry_id, feed_links, parse_feed
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(days=1)
 PAUSE_AFTER_FAILURES = 8
+FEEDS_AT_ONCE = 8  # feeds fetched at the same time in one poll
+_T = TypeVar("_T")
+MAX_PROBLEMS_STORED = 5  # the stored reason names this many problems, then counts the rest
+
+
+@dataclass(frozen=True, slots=True)
+class PollLimits:
+    """What one poll may cost: entries read per feed, articles held per source, teaser pages fetched."""
+
+    entries_per_poll: int = 500  # a feed's first entries (newest, as feeds list them); the rest wait
+    articles_per_source: int = 5_000  # a source holding this many keeps no more until old ones age out
+    pages_per_feed: int = 20  # teaser pages fetched for one feed in one poll
+    pages_per_poll: int = 200  # teaser pages fetched in one poll of all due feeds
+    page_seconds_per_poll: float = 60.0  # pages not in by then keep their teaser (fetched next time they are new)
+    pages_at_once: int = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +68,45 @@ class PollResult:
     duplicates: int = 0
     not_modified: bool = False
     error: str | None = None
+    problems: tuple[str, ...] = ()  # entries skipped and XML slips recovered from, on a successful poll
+    fault: str | None = None  # the machine failed (a full disk): the command should end with this, exit 2
+    note: str | None = None  # on a first poll: the feed followed is not the address given (a page's feed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fetched:
+    """A feed fetched and parsed, with the pages of its new teasers: what storing needs."""
+
+    source: Source
+    title: str | None
+    outlet: str | None
+    etag: str | None
+    last_modified: str | None
+    entries: int  # entries read
+    fresh: list[FeedEntry]  # not held when fetched
+    pages: list[Page | None]
+    problems: list[str]
+
+
+@dataclass
+class _PageBudget:
+    """The teaser pages one poll may still fetch, and until when."""
+
+    limits: PollLimits
+    left: int = 0
+    deadline: float = 0.0
+    slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
+
+    @classmethod
+    def start(cls, limits: PollLimits) -> _PageBudget:
+        return cls(limits, limits.pages_per_poll, time.monotonic() + limits.page_seconds_per_poll,
+                   asyncio.Semaphore(limits.pages_at_once))
+
+    def take(self) -> bool:
+        if self.left <= 0 or time.monotonic() >= self.deadline:
+            return False
+        self.left -= 1
+        return True
 
 
 class SourcePoller:
@@ -49,22 +114,58 @@ class SourcePoller:
 
     def __init__(self, store: SourceStore, fetcher: Fetcher,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 held: list[StoredArticle] | None = None) -> None:
+                 held: list[StoredArticle] | None = None, limits: PollLimits | None = None) -> None:
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
+        self.limits = limits or PollLimits()
         self.seen = Deduplicator()
+        self._storing = asyncio.Lock()  # the duplicate check and the writes: short, never across a fetch
+        self._polling: set[int] = set()  # sources being polled now (a tick and a /source add may meet)
         for item in store.articles() if held is None else held:
             self.seen.remember(item.id, item.guid, item.canonical_url, item.document, item.outlet)
 
     async def poll_due(self) -> list[PollResult]:
-        """Poll every source whose time has come."""
-        now = self.clock()
-        due = [source for source in self.store.all() if not source.paused and source.next_poll <= now]
-        return [await self.poll(source) for source in due]
+        """Poll every source whose time has come, a few at a time; one failing never stops the others.
 
-    async def poll(self, source: Source) -> PollResult:
+        Feeds and pages are fetched concurrently; what came is then stored source by source, in order, so which
+        copy of a story shared by two feeds is kept does not depend on which answered first.
+        """
+        now = self.clock()
+        due = [source for source in self.store.all()
+               if not source.paused and source.next_poll <= now and source.id not in self._polling]
+        budget = _PageBudget.start(self.limits)
+        feeds = asyncio.Semaphore(FEEDS_AT_ONCE)
+
+        async def fetch(source: Source) -> PollResult | _Fetched:
+            async with feeds:
+                return await self._guarded(source, self._fetch(source, budget))
+
+        self._polling.update(source.id for source in due)
+        try:
+            fetched = await asyncio.gather(*(fetch(source) for source in due))
+            return [item if isinstance(item, PollResult) else await self._guarded(item.source, self._store(item))
+                    for item in fetched]
+        finally:
+            self._polling.difference_update(source.id for source in due)
+
+    async def poll(self, source: Source, budget: _PageBudget | None = None) -> PollResult:
         """Poll one source: fetch (conditionally), parse, keep new entries; record how it went."""
+        self._polling.add(source.id)
+        try:
+            fetched = await self._guarded(source, self._fetch(source, budget or _PageBudget.start(self.limits)))
+            return fetched if isinstance(fetched, PollResult) else await self._guarded(source, self._store(fetched))
+        finally:
+            self._polling.discard(source.id)
+
+    async def _guarded(self, source: Source, step: Awaitable[_T]) -> _T | PollResult:
+        try:
+            return await step
+        except Exception as error:  # noqa: BLE001 - whatever one source does, the others are polled
+            return self._fault_or_failure(source, error)
+
+    async def _fetch(self, source: Source, budget: _PageBudget) -> PollResult | _Fetched:
+        """Fetch and parse a feed and the pages of its new teasers (no lock held: this is the waiting)."""
         try:
             fetched = await self.fetcher.fetch(source.url, source.etag, source.last_modified)
             if fetched.status == 304:
@@ -72,73 +173,211 @@ class SourcePoller:
                 return PollResult(source.id, not_modified=True)
             # Parsing, hashing and sentence splitting are CPU work: off the event loop, which must keep
             # answering Discord (and its heartbeat) while hundreds of feeds come in.
-            feed = await asyncio.to_thread(parse_feed, fetched.body, fetched.content_type)
-        except (FetchError, FeedError) as error:
+            feed = await asyncio.to_thread(parse_feed, fetched.body, fetched.content_type, fetched.url)
+        except FetchError as error:
             return self._failed(source, str(error))
+        except FeedError as error:
+            announced = feed_links(fetched.body, fetched.url) if "web page" in str(error) else []
+            hint = f"; it announces the feed {announced[0]}: follow that instead" if announced else ""
+            return self._failed(source, f"{error}{hint}")
         outlet = feed.title or urlsplit(source.url).hostname
-        fresh = await asyncio.to_thread(self._fresh, feed.entries, outlet)
-        duplicates = len(feed.entries) - len(fresh)
-        pages = [await self._page_text(entry.url) if entry.is_summary_only and entry.url else None
-                 for entry in fresh]
-        new = await asyncio.to_thread(self._keep, source, outlet, list(zip(fresh, pages, strict=True)))
-        self.store.polled(source.id, ok=True, next_poll=self.clock() + source.interval, etag=fetched.etag,
-                          last_modified=fetched.last_modified, title=feed.title)
-        log.info("source %s: %d new articles, %d already held", source.id, len(new), duplicates)
-        return PollResult(source.id, tuple(new), duplicates)
+        problems = list(feed.problems)
+        entries = feed.entries[:self.limits.entries_per_poll]
+        if len(feed.entries) > len(entries):
+            problems.append(f"{len(feed.entries) - len(entries)} entries past the first "
+                            f"{self.limits.entries_per_poll} left for later polls (BRIEFBOT_MAX_ENTRIES_PER_POLL)")
+        async with self._storing:
+            fresh = await asyncio.to_thread(self._fresh, entries, outlet)
+        pages = await self._pages(source, fresh, budget)
+        return _Fetched(source, feed.title, outlet, fetched.etag, fetched.last_modified, len(entries), fresh, pages,
+                        problems)
+
+    async def _store(self, item: _Fetched) -> PollResult:
+        """Keep what is new (checked again: another feed may have brought the same story meanwhile)."""
+        source = item.source
+        async with self._storing:
+            new, skipped, again = await asyncio.to_thread(self._keep, source, item.outlet, item.fresh, item.pages,
+                                                          self.clock())
+            problems = item.problems + skipped
+            self.store.polled(source.id, ok=True, next_poll=self.clock() + source.interval, etag=item.etag,
+                              last_modified=item.last_modified, title=item.title,
+                              note=_summarised(problems) if problems else None)
+        duplicates = item.entries - len(item.fresh) + again
+        log.info("source %s: %d new articles, %d already held%s", source.id, len(new), duplicates,
+                 f"; {_summarised(problems)}" if problems else "")
+        return PollResult(source.id, tuple(new), duplicates, problems=tuple(problems))
 
     def _fresh(self, entries: tuple[FeedEntry, ...], outlet: str | None) -> list[FeedEntry]:
-        return [entry for entry in entries if self.seen.check(entry.guid, entry.url, entry.text, outlet).new]
+        return [entry for entry in entries
+                if self.seen.check(entry.guid, entry.url, entry.text, entry.source or outlet).new]
 
-    def _keep(self, source: Source, outlet: str | None, entries: list[tuple[FeedEntry, str | None]]
-              ) -> list[Article]:
-        new: list[Article] = []
-        for entry, page in entries:
-            if not self.seen.check(entry.guid, entry.url, entry.text, outlet).new:
-                continue  # the same item twice in one feed
-            document = entry_document(entry, outlet, page)
-            article = Article.from_text(entry_id(entry), document)
-            if not article.sentences:
-                continue
-            stored = StoredArticle(article.id, source.id, entry.guid,
-                                   canonical_url(entry.url) if entry.url else None, outlet,
-                                   backfill=not source.first_poll_done, document=document)
-            if self.store.add_article(stored, article.published):
-                self.seen.remember(article.id, entry.guid, entry.url, document, outlet)
-                new.append(article)
-        return new
+    async def _pages(self, source: Source, entries: list[FeedEntry], budget: _PageBudget) -> list[Page | None]:
+        """Fetch the pages of teaser entries concurrently, within the feed's and the poll's budgets."""
+        pages: list[Page | None] = [None] * len(entries)
+        wanted = [number for number, entry in enumerate(entries) if entry.is_summary_only and entry.url]
+        wanted = wanted[:self.limits.pages_per_feed]
 
-    async def _page_text(self, url: str) -> str | None:
+        async def one(number: int) -> None:
+            async with budget.slots:
+                if budget.take():
+                    pages[number] = await self._page(str(entries[number].url), source.url)
+
+        tasks = [asyncio.create_task(one(number)) for number in wanted]
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=max(budget.deadline - time.monotonic(), 0.0))
+            for task in late:  # over the poll's time budget: these entries keep their teaser
+                task.cancel()
+            if late:
+                await asyncio.gather(*late, return_exceptions=True)
+                log.info("source %s: %d teaser pages not fetched within the poll's %g s", source.id, len(late),
+                         self.limits.page_seconds_per_poll)
+        return pages
+
+    async def _page(self, url: str, feed: str) -> Page | None:
         """Fetch the page a teaser links to and extract its article text; None keeps the teaser."""
         try:
-            page = await self.fetcher.fetch(url)
+            page = await self.fetcher.fetch(url, feed=feed)
         except FetchError as error:
-            log.info("page %s not fetched (%s): keeping the feed's summary", url, error)
+            log.info("page %s not fetched (%s): keeping the feed's summary", printable_url(url), error)
             return None
-        import trafilatura  # noqa: PLC0415 - loaded only when a feed gives teasers
+        try:
+            return await asyncio.to_thread(extract_page, page.body, page.content_type, page.url)
+        except Exception as error:  # noqa: BLE001 - one page the extractor chokes on keeps its teaser
+            log.warning("page %s not read (%s: %s): keeping the feed's summary", printable_url(url),
+                        error.__class__.__name__, error)
+            return None
 
-        text = await asyncio.to_thread(trafilatura.extract, page.body, url=url, include_comments=False,
-                                       include_tables=False, favor_precision=True)
-        return str(text) if text and len(str(text).split()) >= 40 else None
+    def _keep(self, source: Source, outlet: str | None, entries: list[FeedEntry], pages: list[Page | None],
+              first_seen: datetime) -> tuple[list[Article], list[str], int]:
+        """Store the entries not held yet; return them, the problems of those skipped, and how many were held."""
+        new: list[Article] = []
+        skipped: list[str] = []
+        held = 0
+        room = self.limits.articles_per_source - self.store.article_count(source.id)
+        for entry, page in zip(entries, pages, strict=True):
+            credit = entry.source or outlet
+            if not self.seen.check(entry.guid, entry.url, entry.text, credit).new:
+                held += 1  # the same item twice in one feed, or brought by another feed meanwhile
+                continue
+            if room <= 0:
+                skipped.append(f"the source holds its {self.limits.articles_per_source:,} articles "
+                               "(BRIEFBOT_MAX_ARTICLES_PER_SOURCE): newer entries wait until old ones age out")
+                break
+            text = page.text if page is not None and len(page.text.split()) > len(entry.text.split()) else None
+            # The rankable date: the feed's, else the page's, else when Briefbot first saw it, but only for an
+            # entry that arrived since the feed is followed; an undated back-catalogue entry ranks as the oldest.
+            published = entry.published or (page.published if page is not None else None) or (
+                first_seen if source.first_poll_done else None)
+            document = entry_document(entry, credit, text, published=published)
+            try:
+                article = Article.from_text(entry_id(entry), document, now=first_seen)
+            except ArticleError as error:
+                skipped.append(f"entry {_named(entry)} skipped: it {error}")
+                continue
+            if not article.sentences:
+                skipped.append(f"entry {_named(entry)} skipped: no sentences")
+                continue
+            stored = StoredArticle(article.id, source.id, entry.guid,
+                                   canonical_url(entry.url) if entry.url else None, credit,
+                                   backfill=not source.first_poll_done, document=document)
+            if self.store.add_article(stored, article.published):
+                self.seen.remember(article.id, entry.guid, entry.url, document, credit)
+                new.append(article)
+                room -= 1
+            else:
+                held += 1
+        return new, skipped, held
 
-    def _failed(self, source: Source, reason: str) -> PollResult:
+    def _failed(self, source: Source, reason: str, level: int = logging.WARNING) -> PollResult:
+        reason = _without_secrets(reason, source.url)
         wait = min(source.interval * (2 ** (source.failures + 1)), MAX_BACKOFF)
         self.store.polled(source.id, ok=False, error=reason, next_poll=self.clock() + wait,
                           pause_after=PAUSE_AFTER_FAILURES)
-        log.warning("source %s (%s) failed: %s; next try in %s", source.id, source.url, reason, wait)
+        log.log(level, "source %s (%s) failed: %s; next try in %s", source.id, printable_url(source.url), reason, wait)
         return PollResult(source.id, error=reason)
+
+    def _fault_or_failure(self, source: Source, error: Exception) -> PollResult:
+        """Mark the source failed for an unexpected error; a fault of the machine is also said as one."""
+        from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415
+
+        fault = None
+        if isinstance(error, SQLAlchemyError | OSError):
+            text = str(getattr(error, "orig", None) or error).splitlines()[0]
+            fault = f"the database could not be written ({text}: the disk is full or failing)"
+            reason = fault
+        else:
+            log.error("source %s: unexpected error", source.id, exc_info=error)
+            reason = f"unexpected error ({error.__class__.__name__}: {error})"
+        try:
+            result = self._failed(source, reason, logging.INFO if fault else logging.WARNING)  # a fault is said once
+        except Exception as again:  # noqa: BLE001 - the failure itself could not be recorded (a full disk)
+            log.warning("source %s: the failure could not be recorded either (%s)", source.id, again)
+            return PollResult(source.id, error=reason, fault=fault and f"{fault}; source {source.id} could not "
+                              "be marked failed either")
+        return PollResult(source.id, error=result.error, fault=fault and f"{fault}; source {source.id} is marked "
+                          "failed and will be polled again")
+
+
+async def find_feed(fetcher: Fetcher, url: str) -> tuple[str, str | None]:
+    """Return the feed to follow for an address, and a note if it is not the address itself.
+
+    An HTML page that announces its feed (`<link rel="alternate" type="application/rss+xml">`) gives that feed;
+    one that announces none raises FeedError (nothing should be saved). An address that cannot be fetched now
+    is kept as given: its polls will say why.
+    """
+    try:
+        fetched = await fetcher.fetch(url)
+    except FetchError as error:
+        return url, f"it could not be fetched now ({error}); it will be polled again"
+    try:
+        await asyncio.to_thread(parse_feed, fetched.body, fetched.content_type, fetched.url)
+    except FeedError as error:
+        if "web page" not in str(error):
+            return url, None  # a broken feed is still the feed: its polls say what is wrong
+        announced = feed_links(fetched.body, fetched.url)
+        if not announced:
+            raise FeedError(f"{printable_url(url)} is a web page (HTML) that announces no RSS or Atom feed") from None
+        return announced[0], f"{printable_url(url)} is a web page; following the feed it announces instead"
+    return url, None
+
+
+def _named(entry: FeedEntry) -> str:
+    name = entry.title or entry.guid or entry.url or "without a title"
+    return repr(name[:60])
+
+
+def _summarised(problems: list[str]) -> str:
+    shown = "; ".join(problems[:MAX_PROBLEMS_STORED])
+    more = len(problems) - MAX_PROBLEMS_STORED
+    return shown + (f"; and {more} more" if more > 0 else "")
+
+
+def _without_secrets(text: str, url: str) -> str:
+    """Take a feed URL's `user:password@` out of a message that may quote it."""
+    try:
+        parts = urlsplit(url)
+        secrets = [value for value in (parts.password, parts.username) if value]
+    except ValueError:
+        return text
+    text = text.replace(url, printable_url(url))
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
 
 
 class Ingestor:
     """Keeps the live corpus current: polls due feeds and watches the corpus folder, rebuilding when either adds.
 
     The folder is watched by comparing file times and sizes every half minute (no platform file-watch API, so it
-    works on network drives and in containers alike).
+    works on network drives and in containers alike). Polls run without a lock (a slow feed never holds up a
+    `/source add`); only rebuilding the corpus is one at a time.
     """
 
     def __init__(self, live: LiveCorpus, folder: Path, max_bytes: int, store: SourceStore, fetcher: Fetcher,
                  retention: timedelta, clock: Callable[[], datetime] = lambda: datetime.now(UTC), *,
                  max_files: int = DEFAULT_MAX_FOLDER_FILES,
-                 max_front_matter_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYTES) -> None:
+                 max_front_matter_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYTES,
+                 limits: PollLimits | None = None) -> None:
         self.live = live
         self.folder = folder
         self.max_bytes = max_bytes
@@ -146,25 +385,33 @@ class Ingestor:
         self.max_front_matter_bytes = max_front_matter_bytes
         self.store = store
         held = store.articles()
-        self.poller = SourcePoller(store, fetcher, clock, held)
+        self.poller = SourcePoller(store, fetcher, clock, held, limits)
         self.retention = retention
         self._snapshot = folder_snapshot(folder)
         from_feeds = {item.id for item in held}
         self._folder_articles = tuple(article for article in live.current if article.id not in from_feeds)
-        self._busy = asyncio.Lock()
+        self._rebuilding = asyncio.Lock()
 
     async def tick(self) -> bool:
         """Poll due feeds and look at the folder; rebuild the corpus if anything arrived. Return whether it did."""
-        async with self._busy:
-            snapshot = folder_snapshot(self.folder)
-            folder_changed = snapshot != self._snapshot
+        snapshot = folder_snapshot(self.folder)
+        folder_changed = snapshot != self._snapshot
+        try:
             results = await self.poller.poll_due()
-            arrived = sum(len(result.new_articles) for result in results)
+        except Exception:  # noqa: BLE001 - a fault in polling must not stop the folder and the rebuild
+            log.exception("polling the feeds failed; the corpus is rebuilt from what is held")
+            results = []
+        arrived = sum(len(result.new_articles) for result in results)
+        try:
             forgotten = self.store.forget_before(self.poller.clock() - self.retention)
-            if forgotten:
-                log.info("forgot %d feed articles older than the %s retention window", forgotten, self.retention)
-            if not folder_changed and not arrived and not forgotten:
-                return False
+        except Exception:  # noqa: BLE001 - a full disk: forgetting waits for the next tick
+            log.exception("old feed articles could not be forgotten now")
+            forgotten = 0
+        if forgotten:
+            log.info("forgot %d feed articles older than the %s retention window", forgotten, self.retention)
+        if not folder_changed and not arrived and not forgotten:
+            return False
+        async with self._rebuilding:
             if folder_changed:
                 try:
                     corpus, problems = await asyncio.to_thread(
@@ -180,18 +427,23 @@ class Ingestor:
                 self._snapshot = snapshot
             rebuilt = await asyncio.to_thread(self._rebuild)
             self.live.replace(rebuilt)
-            log.info("corpus now %d articles (%d from feeds this time%s)", len(rebuilt), arrived,
-                     ", folder changed" if folder_changed else "")
-            return True
+        log.info("corpus now %d articles (%d from feeds this time%s)", len(rebuilt), arrived,
+                 ", folder changed" if folder_changed else "")
+        return True
 
     async def add_and_poll(self, url: str, interval: timedelta, guild_id: int = 0) -> PollResult:
-        """Follow a new source and poll it at once (its first poll is background, not news)."""
-        source = self.store.add(url, canonical_url(url), interval, guild_id)
-        async with self._busy:
-            result = await self.poller.poll(source)
-            if result.new_articles:
+        """Follow a new source (for a web page, the feed it announces) and poll it at once.
+
+        The first poll's articles are background, not news; its `note` says when the feed followed is not the
+        address given. Raises FeedError for a web page that announces no feed: nothing is saved.
+        """
+        followed, note = await find_feed(self.poller.fetcher, url)
+        source = self.store.add(followed, canonical_url(followed), interval, guild_id)
+        result = await self.poller.poll(source)
+        if result.new_articles:
+            async with self._rebuilding:
                 self.live.replace(await asyncio.to_thread(self._rebuild))
-        return result
+        return replace(result, note=f"{note}: {followed}") if followed != url else result
 
     def _rebuild(self) -> Corpus:
         return ready(assemble(self._folder_articles, self.store.held_articles, self.retention))

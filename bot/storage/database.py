@@ -578,13 +578,16 @@ class SourceStore:
 
     def polled(self, source_id: int, *, ok: bool, next_poll: datetime, error: str | None = None,
                etag: str | None = None, last_modified: str | None = None, title: str | None = None,
-               pause_after: int = 8) -> None:
-        """Record a poll: success resets the failures; failure counts one and pauses after `pause_after`."""
+               pause_after: int = 8, note: str | None = None) -> None:
+        """Record a poll: success resets the failures; failure counts one and pauses after `pause_after`.
+
+        A success may carry a `note` (entries skipped, XML slips recovered from), kept as the last error.
+        """
         now = self.storage.clock().isoformat()
         values: dict[str, object] = {"last_polled": now, "next_poll": next_poll.isoformat()}
         with self.engine.begin() as connection:
             if ok:
-                values.update(last_success=now, last_error=None, failures=0)
+                values.update(last_success=now, last_error=note, failures=0)
                 if etag is not None or last_modified is not None:
                     values.update(etag=etag, last_modified=last_modified)
                 if title:

@@ -359,16 +359,29 @@ def _run_console(args: argparse.Namespace, settings: Settings) -> int:
 def _source(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio  # noqa: PLC0415
 
-    from bot.ingestion.fetch import Fetcher  # noqa: PLC0415
-    from bot.ingestion.sources import SourcePoller  # noqa: PLC0415
+    from bot.ingestion.fetch import Fetcher, printable_url  # noqa: PLC0415
+    from bot.ingestion.sources import SourcePoller, find_feed  # noqa: PLC0415
     from bot.storage.database import SourceStore  # noqa: PLC0415
-    from briefings.feeds import canonical_url  # noqa: PLC0415
+    from briefings.feeds import FeedError, canonical_url  # noqa: PLC0415
 
     store = SourceStore(_log(settings))
     if args.source_command == "add":
-        added = store.add(args.url, canonical_url(args.url), timedelta(minutes=args.interval))
-        print(f"Following source {added.id}: {printable_name(added.url)}, every {args.interval} minutes. "
-              "`briefbot source poll` fetches it now.")
+        async def discover() -> tuple[str, str | None]:
+            async with Fetcher(settings.allowed_hosts) as fetcher:
+                return await find_feed(fetcher, args.url)
+
+        try:
+            url, note = asyncio.run(discover())  # a web page gives the feed it announces
+        except FeedError as error:
+            raise UsageError(f"{error}; give the address of its RSS or Atom feed. Nothing was saved") from None
+        try:
+            added = store.add(url, canonical_url(url), timedelta(minutes=args.interval))
+        except StorageError as error:
+            raise StorageError(printable_url(str(error))) from None
+        if note:
+            print(printable_name(f"Note: {note}."))
+        print(f"Following source {added.id}: {printable_name(printable_url(added.url))}, every {args.interval} "
+              "minutes. `briefbot source poll` fetches it now.")
         return DONE
     if args.source_command == "remove":
         if not store.remove(args.id):
@@ -383,7 +396,8 @@ def _source(args: argparse.Namespace, settings: Settings) -> int:
         for item in sources:
             state = "paused" if item.paused else f"next poll {item.next_poll:%d %b %H:%M} UTC"
             success = f"{item.last_success:%d %b %H:%M} UTC" if item.last_success else "never"
-            print(printable_name(f"{item.id}: {item.title or item.url} <{item.url}> every "
+            address = printable_url(item.url)  # a user:password@ in it is not shown
+            print(printable_name(f"{item.id}: {item.title or address} <{address}> every "
                                  f"{int(item.interval.total_seconds() // 60)} min; {store.article_count(item.id)} "
                                  f"articles; last success {success}; {state}"
                                  + (f"; last error: {item.last_error}" if item.last_error else "")))
@@ -391,11 +405,16 @@ def _source(args: argparse.Namespace, settings: Settings) -> int:
 
     async def poll() -> int:
         async with Fetcher(settings.allowed_hosts) as fetcher:
-            results = await SourcePoller(store, fetcher).poll_due()
+            results = await SourcePoller(store, fetcher, limits=settings.poll_limits).poll_due()
         for result in results:
             outcome = result.error or ("not modified" if result.not_modified else
                                        f"{len(result.new_articles)} new, {result.duplicates} already held")
-            print(printable_name(f"source {result.source_id}: {outcome}"))
+            problems = f" ({'; '.join(result.problems[:3])}{'; …' if len(result.problems) > 3 else ''})"
+            print(printable_name(f"source {result.source_id}: {outcome}{problems if result.problems else ''}"))
+        fault = next((result.fault for result in results if result.fault), None)
+        if fault:  # a full disk: the sources are marked failed, and the command says so and fails
+            print(f"briefbot: {printable_name(fault)}. Free some space and poll again", file=sys.stderr)
+            return BAD_INPUT
         return DONE if results else NOTHING_TO_REPORT
 
     return asyncio.run(poll())

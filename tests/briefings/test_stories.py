@@ -144,3 +144,19 @@ def test_twenty_thousand_look_alike_items_group_in_seconds_not_minutes():
     assert elapsed < 15, elapsed
     assert sum(len(story.article_ids) for story in stories) == 20_000
     assert max(len(story.article_ids) for story in stories) > 200  # look-alikes do join one another
+
+
+def test_undated_pages_rank_as_the_oldest_never_ahead_of_the_four_source_story(seeds):
+    texts = ("Bergen voted to rebuild its library near the fish market. Readers had waited two years for it.",
+             "Porto opened a tramline across the river. Commuters said the trip now takes ten minutes.",
+             "A storm closed the Lyon ring road overnight. Crews cleared fallen trees by the morning.",
+             "Graz chose a new conductor for its opera. She will lead her first season in the autumn.",
+             "Turku students won a robotics contest. Their machine sorted recycling faster than any rival.",
+             "Split harbour welcomed its largest ferry. The vessel carries two thousand passengers.")
+    undated = tuple(Article.from_text(f"undated-{n}", f"---\nsource: Gazette {n}\n---\n{text}\n")
+                    for n, text in enumerate(texts))
+    corpus = Corpus(seeds.articles + undated)
+    march = datetime(2025, 3, 1, tzinfo=UTC)  # a week after the call: its four sources count for less by now
+    ranked = ranked_stories(corpus, as_of=march)
+    assert ranked[0].article_ids[0] == AGGREGATOR and ranked[0].sources == 4
+    assert {story.article_ids[0] for story in ranked[1:]} == {article.id for article in undated}

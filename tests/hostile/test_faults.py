@@ -1,6 +1,7 @@
-"""Faults of the machine: a database another process holds locked, a disk that fills up, a state folder that is
-not a folder. Each ends the command with exit 2 and one line saying what happened, never a traceback or exit 1
-("nothing to report"); nothing stored is lost, and a briefing is shown only once it is recorded.
+"""Faults of the machine: a database another process holds locked, a disk that fills up (mid-poll, the source is
+marked failed with the reason), a state folder that is not a folder. Each ends the command with exit 2 and one
+line saying what happened, never a traceback or exit 1 ("nothing to report"); nothing stored is lost, and a
+briefing is shown only once it is recorded.
 """
 
 from __future__ import annotations
@@ -83,6 +84,8 @@ def test_a_disk_that_fills_up_mid_poll_is_one_line_and_the_database_survives(tmp
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     [source] = SourceStore(Storage.open(f"sqlite:///{database(tmp_path)}")).all()
     assert source.url.endswith("/feed.xml")
+    assert source.failures == 1 and "could not be written" in str(source.last_error)  # marked failed, with why
+    assert "marked failed" in polled.stderr
 
 
 @pytest.mark.parametrize("where", ["a file", "under a file", "/proc"])

@@ -13,9 +13,11 @@ from bot.discord import render
 from bot.discord.exts._admin import AdminGroupCog
 from bot.discord.exts._replies import reply_privately
 from bot.errors import StorageError
+from bot.ingestion.fetch import printable_url
 from bot.ingestion.sources import Ingestor
 from bot.storage import MAX_ID
 from briefings.addresses import AddressError, check_feed_url
+from briefings.feeds import FeedError
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +49,15 @@ class SourcesCog(AdminGroupCog, group_name="source", group_description="Feeds to
         try:
             result = await self.ingestor.add_and_poll(url, timedelta(minutes=interval), interaction.guild_id or 0)
         except StorageError as error:
-            await reply_privately(interaction, f"{render.safe(str(error))}.")
+            await reply_privately(interaction, f"{render.safe(printable_url(str(error)))}.")
             return
+        except FeedError as error:  # a web page that announces no feed: not followed
+            await reply_privately(interaction, f"Not followed: {render.safe(str(error))}. Give the address of its "
+                                  "RSS or Atom feed. Nothing was saved.")
+            return
+        if result.note:
+            await interaction.followup.send(f"{render.safe(printable_url(result.note))}.", ephemeral=True,
+                                            allowed_mentions=discord.AllowedMentions.none())
         if result.error:
             text = (f"Following it, but the first poll failed: {render.safe(result.error)}. It will be retried with "
                     "growing pauses; `/source list` shows how it goes.")
@@ -65,7 +74,8 @@ class SourcesCog(AdminGroupCog, group_name="source", group_description="Feeds to
         blocks = []
         for source in store.all(interaction.guild_id):
             success = render.timestamp(source.last_success, "R") if source.last_success else "never"
-            address = render.link(source.url, source.url)  # escaped: a ">" in the address cannot end it
+            shown = printable_url(source.url)  # a user:password@ in it is not shown
+            address = render.link(shown, shown)  # escaped: a ">" in the address cannot end it
             name = f"{render.safe(source.title)}\n{address}" if source.title else address
             held = render.count(store.article_count(source.id), "article")
             line = (f"**#{source.id}** {name} · every {int(source.interval.total_seconds() // 60)} min · {held} "
@@ -89,13 +99,14 @@ class SourcesCog(AdminGroupCog, group_name="source", group_description="Feeds to
             await reply_privately(interaction, "No such source on this server: pick one from the list as you type.")
             return
         self.ingestor.store.remove(chosen.id)
-        await reply_privately(interaction, f"Stopped following {render.safe(chosen.title or chosen.url)}.")
+        await reply_privately(interaction,
+                              f"Stopped following {render.safe(chosen.title or printable_url(chosen.url))}.")
 
     @remove.autocomplete("source")
     async def _sources(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         choices = []
         for source in self.ingestor.store.all(interaction.guild_id):
-            name = f"#{source.id} {source.title or source.url}"
+            name = f"#{source.id} {source.title or printable_url(source.url)}"
             if current.lower() in name.lower():
                 choices.append(app_commands.Choice(name=name[:100], value=str(source.id)))
         return choices[:25]

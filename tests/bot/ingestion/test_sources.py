@@ -191,7 +191,6 @@ def test_conditional_get_and_a_restart_keep_the_corpus(capsys, server):
 @pytest.mark.parametrize(
     ("path", "reason"),
     [
-        ("/page", "web page (HTML)"),
         ("/broken.xml", "malformed XML"),
         ("/big", "byte limit"),
         ("/loop", "redirect"),
@@ -252,14 +251,9 @@ async def test_source_add_through_discord_then_summary_and_a_new_folder_file_joi
     from bot.settings import load_settings
     from briefings.corpus import Corpus
     from tests.bot.fakediscord import running_client
+    from tests.bot.ingestion.conftest import bot_folder
 
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    shutil.copy(SEEDS / f"{FT}.txt", folder)
-    for name, value in {"DISCORD_TOKEN": fake_discord.token, "DISCORD_API_BASE_URL": fake_discord.rest_base,
-                        "DISCORD_GATEWAY_URL": fake_discord.gateway_url, "BRIEFBOT_CORPUS_DIR": str(folder),
-                        "BRIEFBOT_STATE_DIR": str(tmp_path / "state")}.items():
-        monkeypatch.setenv(name, value)
+    folder = bot_folder(fake_discord, tmp_path, monkeypatch, FT)
     settings = load_settings()
     corpus, _ = Corpus.from_folder(folder)
     bot = build_bot(settings, corpus, defer_after=5.0, guild_ready_timeout=0.05, run_background_jobs=False)

@@ -1,0 +1,98 @@
+"""The article on a web page a feed's teaser links to: its text as the page says it, and its published time.
+
+trafilatura does the extraction, with the settings `bench/realweb.py` measured best on trafilatura's own
+evaluation pages (fidelity of kept text against boilerplate let in; bench/README.md has the figures): its
+defaults, not `favor_precision`, which drops a link's words from the middle of a sentence ("had a lead in the
+state, but , notably") and, on some long pages, the whole article.
+
+Bytes are decoded with the charset the HTTP response declares, when it declares one: a page whose charset is
+only in the header would otherwise be guessed wrong ("iOS 13�s"). Cookie banners and advertising disclosures
+that extraction lets through are dropped as whole paragraphs; every other line is kept as extracted, so
+sentences stay verbatim.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+MIN_PAGE_WORDS = 40  # a page with fewer words of article text keeps the feed's teaser
+# trafilatura's settings, as measured (bench/realweb.py --extraction compares them).
+EXTRACTION: dict[str, Any] = {"include_comments": False, "include_tables": False, "favor_precision": False,
+                              "favor_recall": False}
+_BANNER_WORDS = 80  # a banner is short; a paragraph of an article about cookies is not dropped
+_COOKIES = re.compile(r"\bcookies?\b", re.IGNORECASE)
+_CONSENT = re.compile(
+    r"\b(?:we use|uses|use of|using|accept|consent|agree|settings|preferences|privacy|browsing|"
+    r"wir verwenden|verwendet|nutzt|nutzen|speichert|akzeptier\w*|zustimm\w*|einverstanden|datenschutz\w*|"
+    r"einstellungen|utilise|utilisons|accepte\w*|paramètres|utiliza\w*|usamos|aceptar|aceitar|política|"
+    r"utilizziamo|accetta|używa|akceptuj\w*)\b",
+    re.IGNORECASE,
+)
+_DISCLOSURE = re.compile(
+    r"^\W*(?:advertising disclosure|disclosure|affiliate disclosure|transparenzhinweis|werbehinweis)\s*:|"
+    r"\baffiliate[- ]links?\b|\bwe (?:may )?(?:earn|receive|get) (?:a )?(?:small )?(?:commission|compensation)\b|"
+    r"\bprovisionslinks?\b|\bpartnerlinks?\b|\*\s*(?:werbe|affiliate)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page's article text, one paragraph a line, and when the page says it was published."""
+
+    text: str
+    published: datetime | None
+
+
+def extract_page(body: bytes, content_type: str | None, url: str | None = None) -> Page | None:
+    """Extract a page's article; None when it holds too little article text to be worth more than a teaser."""
+    import trafilatura  # noqa: PLC0415 - loaded only when a feed gives teasers
+
+    found = trafilatura.extract(decoded(body, content_type), url=url, output_format="json", with_metadata=True,
+                                date_extraction_params={"extensive_search": False, "original_date": True},
+                                **EXTRACTION)
+    if not found:
+        return None
+    extracted = json.loads(found)
+    text = without_banners(str(extracted.get("text") or ""))
+    if len(text.split()) < MIN_PAGE_WORDS:
+        return None
+    return Page(text, _date(extracted.get("date")))
+
+
+def decoded(body: bytes, content_type: str | None) -> bytes | str:
+    """Decode a page with the charset its response declares; without one, trafilatura reads the page's own."""
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.IGNORECASE)
+    if match is None:
+        return body
+    try:
+        codecs.lookup(match[1])
+    except LookupError:
+        return body
+    return body.decode(match[1], errors="replace")
+
+
+def without_banners(text: str) -> str:
+    """Drop the paragraphs that are cookie banners or advertising disclosures; keep every other line as it is."""
+    kept = []
+    for line in text.splitlines():
+        short = len(line.split()) <= _BANNER_WORDS
+        if short and ((_COOKIES.search(line) and _CONSENT.search(line)) or _DISCLOSURE.search(line)):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _date(written: object) -> datetime | None:
+    if not isinstance(written, str) or not written:
+        return None
+    try:
+        moment = datetime.fromisoformat(written)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
