@@ -63,8 +63,10 @@ _CREDIT = re.compile(r"^\(.*\)$|^(?:©|\(c\)|copyright\b|courtesy\b|credits?\b|p
                      r"source\s*:|quelle\s*:|image\s*:)|\b(?:photo|foto|picture|image|credit)s?\s*:\s*\S+(?:\s+\S+)?$",
                      re.IGNORECASE)
 _SEE_ALSO = re.compile(r"^(?:read also|also read|see also|read more|related|more on|lire aussi|à lire aussi|voir aussi|"
-                       r"lesen sie auch|mehr zum thema|auch interessant|leia também|veja também|lea también|"
-                       r"lee también|ver también|leggi anche|czytaj też|czytaj także)\b", re.IGNORECASE)
+                       r"à lire également|lire la suite|lesen sie auch|mehr zum thema|auch interessant|zum weiterlesen|"
+                       r"weitere beiträge|weiterlesen|leia também|leia mais|saiba mais|veja também|lea también|"
+                       r"lea más|lea:|le puede interesar|te puede interesar|notas relacionadas|noticias relacionadas|"
+                       r"lee también|ver también|leggi anche|czytaj też|czytaj także)(?:\b|(?<=:))", re.IGNORECASE)
 _MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
            "september|october|november|december|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|"
            "février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|"
@@ -99,6 +101,19 @@ def is_furniture(line: str) -> bool:
     if _DATE_OR_TIME.search(text) and len(text.split()) <= FURNITURE_WORDS:
         return True
     return bool(_DANGLING.search(text))
+
+
+def is_link_furniture(line: str) -> bool:
+    """Tell whether a short line is furniture in any reading: a "read also" link, a credit, or a date alone.
+
+    Narrower than `is_furniture` (which also refuses, as a headline, any line that stops on a connective): what
+    this says is never a line of the article, so a page's text can lose it.
+    """
+    text = line.strip()
+    if _SEE_ALSO.match(text) or _CREDIT.search(text):
+        return True
+    dates = _DATE_OR_TIME.findall(text)
+    return bool(dates) and len(re.sub(r"\W+", "", "".join(dates))) >= len(re.sub(r"\W+", "", text)) * 0.6
 
 
 @dataclass(frozen=True, slots=True)

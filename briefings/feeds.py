@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import yaml
 
 from briefings.corpus import Article
+from briefings.text import word_count
 
 # Query parameters that say how a reader arrived, not what they read.
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ocid|cmpid|ref|ref_src|"
@@ -286,7 +287,7 @@ def _entry(item: Any, feed_url: str | None, dates: _DateReader) -> FeedEntry:  #
         title=html_to_text(str(item.get("title"))) if item.get("title") else None,
         published=dates(item),
         text=text,
-        is_summary_only=len(text.split()) < TEASER_WORDS,  # a one-sentence teaser in <content> is one too
+        is_summary_only=word_count(text) < TEASER_WORDS,  # a one-sentence teaser in <content> is one too
         source=credit or None,
     )
 

@@ -20,11 +20,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from briefings.cleaning import is_link_furniture
+from briefings.text import ends_like_sentence, word_count
+
 MIN_PAGE_WORDS = 40  # a page with fewer words of article text keeps the feed's teaser
 # trafilatura's settings, as measured (bench/realweb.py --extraction compares them).
 EXTRACTION: dict[str, Any] = {"include_comments": False, "include_tables": False, "favor_precision": False,
                               "favor_recall": False}
 _BANNER_WORDS = 80  # a banner is short; a paragraph of an article about cookies is not dropped
+_FURNITURE_WORDS = 16  # "Lea también: <a headline>" is furniture; a longer line is left to the sentence tests
 _COOKIES = re.compile(r"\bcookies?\b", re.IGNORECASE)
 _CONSENT = re.compile(
     r"\b(?:we use|uses|use of|using|accept|consent|agree|settings|preferences|privacy|browsing|"
@@ -60,7 +64,7 @@ def extract_page(body: bytes, content_type: str | None, url: str | None = None) 
         return None
     extracted = json.loads(found)
     text = without_banners(str(extracted.get("text") or ""))
-    if len(text.split()) < MIN_PAGE_WORDS:
+    if word_count(text) < MIN_PAGE_WORDS:  # words as Chinese and Japanese count them too
         return None
     return Page(text, _date(extracted.get("date")))
 
@@ -78,11 +82,17 @@ def decoded(body: bytes, content_type: str | None) -> bytes | str:
 
 
 def without_banners(text: str) -> str:
-    """Drop the paragraphs that are cookie banners or advertising disclosures; keep every other line as it is."""
+    """Drop cookie banners, advertising disclosures and page furniture; keep every other line as it is.
+
+    Furniture is a "read also" link, a credit or a date alone (briefings.cleaning), in a short line that is not a
+    sentence: a sentence is never dropped for the words it holds, nor a subheading.
+    """
     kept = []
     for line in text.splitlines():
-        short = len(line.split()) <= _BANNER_WORDS
-        if short and ((_COOKIES.search(line) and _CONSENT.search(line)) or _DISCLOSURE.search(line)):
+        size = len(line.split())
+        if size <= _BANNER_WORDS and ((_COOKIES.search(line) and _CONSENT.search(line)) or _DISCLOSURE.search(line)):
+            continue
+        if size <= _FURNITURE_WORDS and not ends_like_sentence(line) and is_link_furniture(line):
             continue
         kept.append(line)
     return "\n".join(kept)

@@ -37,6 +37,7 @@ from briefings.corpus import (
 )
 from briefings.dedup import Deduplicator
 from briefings.feeds import FeedEntry, FeedError, canonical_url, entry_document, entry_id, feed_links, parse_feed
+from briefings.text import word_count
 
 log = logging.getLogger(__name__)
 
@@ -263,7 +264,7 @@ class SourcePoller:
                 skipped.append(f"the source holds its {self.limits.articles_per_source:,} articles "
                                "(BRIEFBOT_MAX_ARTICLES_PER_SOURCE): newer entries wait until old ones age out")
                 break
-            text = page.text if page is not None and len(page.text.split()) > len(entry.text.split()) else None
+            text = page.text if page is not None and word_count(page.text) > word_count(entry.text) else None
             # The rankable date: the feed's, else the page's, else when Briefbot first saw it, but only for an
             # entry that arrived since the feed is followed; an undated back-catalogue entry ranks as the oldest.
             published = entry.published or (page.published if page is not None else None) or (

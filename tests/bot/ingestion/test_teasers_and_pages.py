@@ -147,12 +147,13 @@ def test_pages_not_in_within_the_polls_time_budget_keep_their_teaser(capsys, loc
     assert TEASER in document and FAKE_NEWS not in document
 
 
-def test_a_page_is_read_in_the_charset_its_response_declares_without_banners_or_disclosures(capsys, local):
+def test_a_page_is_read_in_the_charset_its_response_declares_without_banners_or_furniture(capsys, local):
     banner = ("<div class='consent'><p>Wir verwenden Cookies, um Inhalte zu personalisieren. Mit der Nutzung "
               "stimmen Sie der Datenschutzerklärung zu.</p></div>")
     disclosure = "<p>Advertising disclosure: We may receive compensation for some links on this page.</p>"
     quote = "<p>Apple said iOS 13’s new privacy prompts would reach every iPhone user this autumn.</p>"
-    html = page(FT, extra=quote + disclosure + banner).replace("<title>News</title>", "<title>News</title>")
+    furniture = "<p>Lea también: Ministros chinos viajan a Washington</p><p>Crédits photos : Bestimage</p>"
+    html = page(FT, extra=quote + furniture + disclosure + banner)
     local.routes.update({
         "/feed.xml": Answer(rss([teaser_item("cp", local.url("/cp1252"))])),
         "/cp1252": Answer(html.encode("cp1252"), "text/html; charset=windows-1252"),  # no <meta charset> in it
@@ -162,6 +163,7 @@ def test_a_page_is_read_in_the_charset_its_response_declares_without_banners_or_
     [document] = stored_documents()
     assert "iOS 13’s new privacy prompts" in document and "\ufffd" not in document
     assert "Cookies" not in document and "compensation" not in document
+    assert "Lea también" not in document and "Bestimage" not in document
     assert FAKE_NEWS in document
 
 
