@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.discord.client import BriefBot
+    from bot.discord.shards import Shards
     from bot.settings import Settings
     from briefings.corpus import Corpus
 
@@ -25,9 +26,18 @@ def main() -> None:
 
 
 def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 0.25,
-              guild_ready_timeout: float = 2.0, run_background_jobs: bool = True) -> BriefBot:
-    """Build the Discord bot over a loaded corpus, pointed at the configured Discord endpoints."""
-    from bot.discord.client import BriefBot, SourceSettings, point_discord_py_at  # noqa: PLC0415 - discord.py loads only for the bot
+              guild_ready_timeout: float = 2.0, run_background_jobs: bool = True,
+              shards: Shards | None = None) -> BriefBot:
+    """Build the Discord bot over a loaded corpus, pointed at the configured Discord endpoints.
+
+    With `shards`, it runs only those Discord shards (discord.py's AutoShardedBot), and their servers' schedules.
+    """
+    from bot.discord.client import (  # noqa: PLC0415 - discord.py loads only for the bot
+        BriefBot,
+        ShardedBriefBot,
+        SourceSettings,
+        point_discord_py_at,
+    )
     from bot.discord.exts.briefings import Services  # noqa: PLC0415
     from bot.ingestion.live import LiveCorpus  # noqa: PLC0415
     from bot.storage.database import Storage  # noqa: PLC0415
@@ -42,9 +52,10 @@ def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 0.25,
                              max_files=settings.max_folder_files,
                              max_front_matter_bytes=settings.max_front_matter_bytes,
                              limits=settings.poll_limits)
-    return BriefBot(services, storage, guild_id=settings.discord_guild_id, state_dir=settings.state_dir,
-                    grace=timedelta(minutes=settings.schedule_grace_minutes), guild_ready_timeout=guild_ready_timeout,
-                    run_background_jobs=run_background_jobs, sources=sources)
+    bot_class = BriefBot if shards is None else ShardedBriefBot
+    return bot_class(services, storage, guild_id=settings.discord_guild_id, state_dir=settings.state_dir,
+                     grace=timedelta(minutes=settings.schedule_grace_minutes), guild_ready_timeout=guild_ready_timeout,
+                     run_background_jobs=run_background_jobs, sources=sources, shards=shards)
 
 
 async def serve(bot: BriefBot, token: str) -> None:
@@ -60,7 +71,7 @@ async def serve(bot: BriefBot, token: str) -> None:
     log.info("disconnected cleanly")
 
 
-def run_discord(settings: Settings, corpus: Corpus) -> int:
+def run_discord(settings: Settings, corpus: Corpus, shards: Shards | None = None) -> int:
     """Run the bot until it is stopped; return the exit code."""
     import discord  # noqa: PLC0415
 
@@ -68,7 +79,7 @@ def run_discord(settings: Settings, corpus: Corpus) -> int:
 
     assert settings.discord_token is not None  # noqa: S101 - the caller checked
     try:
-        bot = build_bot(settings, corpus)
+        bot = build_bot(settings, corpus, shards=shards)
     except StorageError as error:
         print(f"briefbot: {error}", file=sys.stderr)
         return 2

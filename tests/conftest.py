@@ -118,17 +118,22 @@ def fresh_postgresql_database() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> Iterator[str]:
-    """A database URL for an empty database: SQLite in tmp_path, or a fresh database on the PostgreSQL server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'state' / 'briefbot.db'}"
-        return
+@pytest.fixture
+def postgresql_url() -> Iterator[str]:
+    """The URL of a fresh, empty database on the PostgreSQL server (the test is skipped if no server answers)."""
     reason = _postgresql_down()
     if reason is not None:
         pytest.skip(reason)
     with fresh_postgresql_database() as url:
         yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """A database URL for an empty database: SQLite in tmp_path, or a fresh database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state' / 'briefbot.db'}"
+    return str(request.getfixturevalue("postgresql_url"))
 
 
 def pytest_runtest_logreport(report) -> None:

@@ -78,8 +78,11 @@ class ScheduleRunner:
     """Arms a timer per schedule and posts each run exactly once."""
 
     def __init__(self, storage: Storage, poster: Poster, live: LiveCorpus, grace: timedelta, engine: Executor,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 owns: Callable[[int], bool] | None = None) -> None:
         self.storage = storage
+        # Which servers' schedules this process runs (with --shards: its shards' servers; otherwise all).
+        self.owns = owns or (lambda guild_id: True)
         self.poster = poster
         self.live = live
         self.grace = grace
@@ -101,7 +104,7 @@ class ScheduleRunner:
                                replace_existing=True, coalesce=True, max_instances=1,
                                misfire_grace_time=self._misfire_grace,
                                next_run_time=self.clock())
-        for schedule in self.storage.schedules():
+        for schedule in self._own(self.storage.schedules()):
             self.arm(schedule)
 
     def stop(self) -> None:
@@ -112,7 +115,7 @@ class ScheduleRunner:
     def arm(self, schedule: DigestSchedule) -> Run | None:
         """Set (or reset) the timer for a schedule's next run."""
         job_id = f"schedule-{schedule.id}"
-        if schedule.paused:
+        if schedule.paused or not self.owns(schedule.guild_id):
             self.disarm(schedule.id)
             return None
         run = next_digest_at(schedule, self.clock())
@@ -131,14 +134,14 @@ class ScheduleRunner:
     async def fire(self, schedule_id: int) -> None:
         """Timer callback: post what the schedule owes now, then arm its next run."""
         schedule = self.storage.schedule(schedule_id)
-        if schedule is None:
+        if schedule is None or not self.owns(schedule.guild_id):
             return
         await self.catch_up(schedule)
         self.arm(self.storage.schedule(schedule_id) or schedule)
 
     async def sweep(self) -> None:
-        """Catch up every schedule (late posts inside the grace, skips beyond it)."""
-        schedules = self.storage.schedules()
+        """Catch up every schedule of this process's servers (late posts inside the grace, skips beyond it)."""
+        schedules = self._own(self.storage.schedules())
         for schedule in schedules:
             try:
                 await self.catch_up(schedule)
@@ -147,6 +150,9 @@ class ScheduleRunner:
         if not self._swept:
             self._swept = True
             log.info("caught up %d schedule%s after start-up", len(schedules), "" if len(schedules) == 1 else "s")
+
+    def _own(self, schedules: list[DigestSchedule]) -> list[DigestSchedule]:
+        return [schedule for schedule in schedules if self.owns(schedule.guild_id)]
 
     async def catch_up(self, schedule: DigestSchedule) -> None:
         """Post the schedule's latest run if it is due and not done; record runs missed beyond the grace."""

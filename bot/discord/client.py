@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import discord
 import discord.gateway
@@ -23,6 +24,7 @@ from bot.discord.exts.briefings import BriefingsCog, Services
 from bot.discord.exts.schedules import SchedulesCog
 from bot.discord.exts.sources import SourcesCog
 from bot.discord.poster import DiscordPoster
+from bot.discord.shards import Shards
 from bot.ingestion.fetch import Fetcher
 from bot.ingestion.live import ready
 from bot.ingestion.sources import Ingestor, PollLimits
@@ -64,19 +66,26 @@ class BriefBot(commands.Bot):
 
     def __init__(self, services: Services, storage: Storage, *, guild_id: int | None, state_dir: Path,
                  grace: timedelta = timedelta(hours=2), guild_ready_timeout: float = 2.0,
-                 run_background_jobs: bool = True, sources: SourceSettings | None = None) -> None:
+                 run_background_jobs: bool = True, sources: SourceSettings | None = None,
+                 shards: Shards | None = None) -> None:
+        sharding: dict[str, Any] = {} if shards is None else {"shard_ids": list(shards.ids),
+                                                               "shard_count": shards.count}
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents(guilds=True),
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             guild_ready_timeout=guild_ready_timeout,
+            **sharding,
         )
+        self.shards_run = shards
         self.services = services
         self.storage = storage
         self.live = services.live
+        # A schedule is run by the process whose shards hold its server; the run's claim in the database stays
+        # the guarantee that it is posted once (e.g. while a restarted process and its predecessor overlap).
         self.runner = ScheduleRunner(storage, DiscordPoster(self, services.live), services.live, grace,
-                                     services.engine)
+                                     services.engine, owns=shards.owns if shards else None)
         self.run_background_jobs = run_background_jobs
         self.source_settings = sources
         self.ingestor: Ingestor | None = None
@@ -106,7 +115,8 @@ class BriefBot(commands.Bot):
         guild = discord.Object(self.guild_id) if self.guild_id else None
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
-        await self.sync_if_changed(guild)
+        if self.shards_run is None or 0 in self.shards_run.ids:  # one process registers the commands for all
+            await self.sync_if_changed(guild)
 
     async def sync_if_changed(self, guild: discord.abc.Snowflake | None) -> bool:
         """Sync the command tree when its definition differs from what was last synced (sync is rate limited)."""
@@ -157,3 +167,10 @@ class BriefBot(commands.Bot):
         except (OSError, ValueError):
             return {}
 
+
+
+class ShardedBriefBot(BriefBot, commands.AutoShardedBot):
+    """Briefbot running some of the bot's shards (`briefbot run --shards 0-1/4`), one gateway connection each.
+
+    discord.py's AutoShardedBot connects the shards; BriefBot's behaviour comes first in the method order.
+    """

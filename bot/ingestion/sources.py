@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from bot.ingestion.fetch import Fetcher, FetchError, printable_url
 from bot.ingestion.live import LiveCorpus, assemble, folder_snapshot, ready
 from bot.ingestion.pages import Page, extract_page
-from bot.storage.database import Source, SourceStore, StoredArticle
+from bot.storage.database import PollLocks, Source, SourceStore, StoredArticle
 from briefings.corpus import (
     DEFAULT_MAX_FOLDER_FILES,
     DEFAULT_MAX_FRONT_MATTER_BYTES,
@@ -46,6 +46,9 @@ PAUSE_AFTER_FAILURES = 8
 FEEDS_AT_ONCE = 8  # feeds fetched at the same time in one poll
 _T = TypeVar("_T")
 MAX_PROBLEMS_STORED = 5  # the stored reason names this many problems, then counts the rest
+# Articles another process stored are looked for this far back from the last look: an article is stamped when it
+# is fetched and committed a moment later, so a look in between must not miss it for good.
+STORED_ELSEWHERE_MARGIN = timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +136,8 @@ class SourcePoller:
         copy of a story shared by two feeds is kept does not depend on which answered first.
         """
         now = self.clock()
-        due = [source for source in self.store.all()
-               if not source.paused and source.next_poll <= now and source.id not in self._polling]
+        listed = [source for source in self.store.all()
+                  if not source.paused and source.next_poll <= now and source.id not in self._polling]
         budget = _PageBudget.start(self.limits)
         feeds = asyncio.Semaphore(FEEDS_AT_ONCE)
 
@@ -142,22 +145,46 @@ class SourcePoller:
             async with feeds:
                 return await self._guarded(source, self._fetch(source, budget))
 
-        self._polling.update(source.id for source in due)
-        try:
-            fetched = await asyncio.gather(*(fetch(source) for source in due))
-            return [item if isinstance(item, PollResult) else await self._guarded(item.source, self._store(item))
-                    for item in fetched]
-        finally:
-            self._polling.difference_update(source.id for source in due)
+        with self.store.poll_locks() as locks:  # other processes over the same database leave these feeds alone
+            due = self._ours(listed, locks)
+            self._polling.update(source.id for source in due)
+            try:
+                fetched = await asyncio.gather(*(fetch(source) for source in due))
+                return [item if isinstance(item, PollResult) else await self._guarded(item.source, self._store(item))
+                        for item in fetched]
+            finally:
+                self._polling.difference_update(source.id for source in due)
+
+    def _ours(self, listed: list[Source], locks: PollLocks) -> list[Source]:
+        """Take the due sources no other process is polling, each read again under its lock (one may just have)."""
+        due = []
+        for source in listed:
+            if not locks.take(source):
+                log.info("source %s: another process is polling it", source.id)
+                continue
+            current = self.store.get(source.id)
+            if current is not None and not current.paused and current.next_poll <= self.clock():
+                due.append(current)
+        return due
 
     async def poll(self, source: Source, budget: _PageBudget | None = None) -> PollResult:
         """Poll one source: fetch (conditionally), parse, keep new entries; record how it went."""
-        self._polling.add(source.id)
-        try:
-            fetched = await self._guarded(source, self._fetch(source, budget or _PageBudget.start(self.limits)))
-            return fetched if isinstance(fetched, PollResult) else await self._guarded(source, self._store(fetched))
-        finally:
-            self._polling.discard(source.id)
+        with self.store.poll_locks() as locks:
+            if not locks.take(source):  # another process's tick is polling it already
+                return PollResult(source.id)
+            self._polling.add(source.id)
+            try:
+                fetched = await self._guarded(source, self._fetch(source, budget or _PageBudget.start(self.limits)))
+                return fetched if isinstance(fetched, PollResult) else await self._guarded(source,
+                                                                                            self._store(fetched))
+            finally:
+                self._polling.discard(source.id)
+
+    async def take_in(self, items: list[StoredArticle]) -> None:
+        """Remember articles other processes stored, so that their duplicates are found here too."""
+        async with self._storing:
+            for item in items:
+                self.seen.remember(item.id, item.guid, item.canonical_url, item.document, item.outlet)
 
     async def _guarded(self, source: Source, step: Awaitable[_T]) -> _T | PollResult:
         try:
@@ -392,6 +419,8 @@ class Ingestor:
         from_feeds = {item.id for item in held}
         self._folder_articles = tuple(article for article in live.current if article.id not in from_feeds)
         self._rebuilding = asyncio.Lock()
+        self._known = from_feeds  # the stored articles this process has taken in
+        self._looked = clock()
 
     async def tick(self) -> bool:
         """Poll due feeds and look at the folder; rebuild the corpus if anything arrived. Return whether it did."""
@@ -403,6 +432,11 @@ class Ingestor:
             log.exception("polling the feeds failed; the corpus is rebuilt from what is held")
             results = []
         arrived = sum(len(result.new_articles) for result in results)
+        self._known.update(article.id for result in results for article in result.new_articles)
+        try:
+            arrived += await self._take_in_stored_elsewhere()
+        except Exception:  # noqa: BLE001 - the database unreachable for a moment: the next tick looks again
+            log.exception("the articles other processes stored could not be read now")
         try:
             forgotten = self.store.forget_before(self.poller.clock() - self.retention)
         except Exception:  # noqa: BLE001 - a full disk: forgetting waits for the next tick
@@ -441,10 +475,24 @@ class Ingestor:
         followed, note = await find_feed(self.poller.fetcher, url)
         source = self.store.add(followed, canonical_url(followed), interval, guild_id)
         result = await self.poller.poll(source)
+        self._known.update(article.id for article in result.new_articles)
         if result.new_articles:
             async with self._rebuilding:
                 self.live.replace(await asyncio.to_thread(self._rebuild))
         return replace(result, note=f"{note}: {followed}") if followed != url else result
+
+    async def _take_in_stored_elsewhere(self) -> int:
+        """Take in the articles other processes stored (they polled those feeds); return how many.
+
+        Several processes over one database each poll some of the feeds; every process answers from all of them,
+        and finds duplicates among all of them.
+        """
+        since, self._looked = self._looked - STORED_ELSEWHERE_MARGIN, self.poller.clock()
+        stored = await asyncio.to_thread(self.store.articles, since)
+        fresh = [item for item in stored if item.id not in self._known]
+        await self.poller.take_in(fresh)
+        self._known.update(item.id for item in fresh)
+        return len(fresh)
 
     def _rebuild(self) -> Corpus:
         return ready(assemble(self._folder_articles, self.store.held_articles, self.retention))

@@ -534,6 +534,22 @@ class StoredArticle:
     document: str
 
 
+class PollLocks:
+    """The feeds this process holds the right to poll (see `SourceStore.poll_locks`)."""
+
+    def __init__(self, connection: Connection | None) -> None:
+        self._connection = connection
+
+    def take(self, source: Source) -> bool:
+        """Take the right to poll a feed now; False if another process is polling it."""
+        if self._connection is None:
+            return True
+        taken = self._connection.execute(sql_text("SELECT pg_try_advisory_lock(hashtextextended(:key, 0))"),
+                                         {"key": f"briefbot poll {source.url}"}).scalar()
+        self._connection.commit()
+        return bool(taken)
+
+
 class SourceStore:
     """Feeds and the articles they brought, in the same database."""
 
@@ -570,6 +586,26 @@ class SourceStore:
             query = query.where(sources.c.guild_id == guild_id)
         with self.engine.connect() as connection:
             return [self._source(connection, row._mapping) for row in connection.execute(query)]
+
+    @contextmanager
+    def poll_locks(self) -> Iterator[PollLocks]:
+        """Hold, for as long as the block runs, the right to poll the feeds taken with `PollLocks.take`.
+
+        Several `briefbot run` processes over one PostgreSQL database share the feeds: a poll takes a
+        session-level advisory lock on each feed's address (pg_try_advisory_lock, which never waits), all on one
+        connection. The locks end when the block does, or the moment the server sees that connection close: a
+        process killed mid-poll leaves no lock behind, and the next process due to poll the feed takes it. SQLite
+        serves one process, which takes every feed.
+        """
+        if self.engine.dialect.name != "postgresql":
+            yield PollLocks(None)
+            return
+        with self.engine.connect() as connection:
+            try:
+                yield PollLocks(connection)
+            finally:
+                connection.execute(sql_text("SELECT pg_advisory_unlock_all()"))
+                connection.commit()
 
     def remove(self, source_id: int) -> bool:
         """Stop following a source (its articles stay until they age out)."""

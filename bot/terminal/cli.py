@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.discord.shards import ShardError, Shards
 from bot.errors import StorageError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage import MAX_ID
@@ -114,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "to one server instantly. With --console: no Discord, the schedules post here.")
     run.add_argument("--console", action="store_true",
                      help="run the schedules with this terminal as the channel (no token needed)")
+    run.add_argument("--shards", type=_shards, metavar="IDS/COUNT",
+                     help="run only these Discord shards, e.g. 0-1/4 (shards 0 and 1 of 4): one process per part, "
+                     "over one PostgreSQL database; each runs its shards' servers' schedules")
 
     source = commands.add_parser("source", help="feeds to follow (RSS or Atom)",
                                  description="Feeds Briefbot follows; their articles join the corpus (kept "
@@ -318,7 +322,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.ingestion.live import ready  # noqa: PLC0415
 
     ready(corpus)  # index, stories and topics before connecting, not during the first command
-    return run_discord(settings, corpus)
+    return run_discord(settings, corpus, shards=args.shards)
 
 
 def _run_console(args: argparse.Namespace, settings: Settings) -> int:
@@ -555,6 +559,13 @@ def _poll_minutes(text: str) -> int:
     if not low <= value <= high:
         raise argparse.ArgumentTypeError(f"must be {low} to {high} minutes (a day), not {value}")
     return value
+
+
+def _shards(text: str) -> Shards:
+    try:
+        return Shards.parse(text)
+    except ShardError as error:
+        raise argparse.ArgumentTypeError(printable_name(str(error))) from None
 
 
 def _feed_url(text: str) -> str:

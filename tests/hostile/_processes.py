@@ -35,10 +35,10 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int = 
     return result.stderr
 
 
-async def start_bot(env: Mapping[str, str], cwd: Path, log: Path) -> asyncio.subprocess.Process:
-    """Start `briefbot run`, its stderr going to a file (a pipe nobody reads would fill and block it)."""
+async def start_bot(env: Mapping[str, str], cwd: Path, log: Path, *args: str) -> asyncio.subprocess.Process:
+    """Start `briefbot run [ARGS]`, its stderr going to a file (a pipe nobody reads would fill and block it)."""
     with log.open("ab") as handle:
-        return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=dict(env), cwd=cwd,
+        return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", *args, env=dict(env), cwd=cwd,
                                                     stdout=subprocess.DEVNULL, stderr=handle)
 
 

@@ -152,12 +152,17 @@ def guild_create(guild: FakeGuild) -> JSON:
     }
 
 
-def ready(world: World, *, session_id: str, resume_gateway_url: str, shard: Sequence[int] | None) -> JSON:
-    """The READY payload.  ``resume_gateway_url`` must point back at the fake, or RESUME goes to discord.gg."""
+def ready(world: World, *, session_id: str, resume_gateway_url: str, shard: Sequence[int] | None,
+          guilds: Sequence[FakeGuild] | None = None) -> JSON:
+    """The READY payload.  ``resume_gateway_url`` must point back at the fake, or RESUME goes to discord.gg.
+
+    ``guilds`` are the shard's guilds (by default every guild: an unsharded client).
+    """
+    shown = guilds if guilds is not None else [world.guild]
     data: JSON = {
         "v": 10,
         "user": bot_user(world.bot),
-        "guilds": [{"id": world.guild.id, "unavailable": True}],
+        "guilds": [{"id": guild.id, "unavailable": True} for guild in shown],
         "session_id": session_id,
         "resume_gateway_url": resume_gateway_url,
         "application": {"id": world.application_id, "flags": 0},
@@ -194,11 +199,11 @@ def application_info(world: World) -> JSON:
     }
 
 
-def gateway_bot(url: str) -> JSON:
-    """``GET /gateway/bot``."""
+def gateway_bot(url: str, shards: int = 1) -> JSON:
+    """``GET /gateway/bot``: the recommended shard count with the URL."""
     return {
         "url": url,
-        "shards": 1,
+        "shards": shards,
         "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1},
     }
 

@@ -111,7 +111,7 @@ class RestApi:
 
     async def get_gateway_bot(self, request: web.Request) -> web.Response:
         """``GET /gateway/bot``."""
-        return json_response(payloads.gateway_bot(self._gateway_url()))
+        return json_response(payloads.gateway_bot(self._gateway_url(), self._gateway.recommended_shards))
 
     async def get_application(self, request: web.Request) -> web.Response:
         """``GET /oauth2/applications/@me`` (called by ``Client.login``) and ``GET /applications/@me``."""
