@@ -1,4 +1,5 @@
 import threading
+import time as clock_time
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -167,3 +168,44 @@ def test_two_processes_recording_the_same_destination_at_once_keep_one_record_wi
         thread.join()
     assert errors == []
     assert first.last("20").sentences == frozenset({"One.", "Two."})
+
+
+def test_a_feed_polled_by_one_process_is_left_alone_by_another_until_the_poll_ends(url, clock):
+    from bot.storage.database import SourceStore
+
+    first, second = SourceStore(Storage.open(url, clock)), SourceStore(Storage.open(url, clock))
+    feed = first.add("https://feed.example/rss", "https://feed.example/rss", timedelta(minutes=30))
+    other = first.add("https://other.example/rss", "https://other.example/rss", timedelta(minutes=30))
+    sqlite = first.engine.dialect.name == "sqlite"  # SQLite serves one process: it always takes the feed
+    with first.poll_locks() as polling:
+        assert polling.take(feed)
+        with second.poll_locks() as elsewhere:
+            assert elsewhere.take(feed) is sqlite
+            assert elsewhere.take(other)  # only the feed being polled is taken
+    with second.poll_locks() as elsewhere:
+        assert elsewhere.take(feed)  # the first poll ended
+
+
+def test_a_feed_lock_dies_with_the_connection_of_the_process_that_held_it(postgresql_url, clock):
+    from sqlalchemy import create_engine, text
+
+    from bot.storage.database import SourceStore
+
+    store = SourceStore(Storage.open(postgresql_url, clock))
+    feed = store.add("https://feed.example/rss", "https://feed.example/rss", timedelta(minutes=30))
+    crashed = create_engine(postgresql_url)
+    connection = crashed.connect()  # a process mid-poll, as `poll_locks` holds the lock
+    connection.execute(text("SELECT pg_try_advisory_lock(hashtextextended(:key, 0))"),
+                       {"key": f"briefbot poll {feed.url}"})
+    connection.commit()
+    with store.poll_locks() as polling:
+        assert not polling.take(feed)
+    connection.invalidate()  # the process is killed: its connection closes, the server releases its locks
+    crashed.dispose()
+    for _ in range(50):
+        with store.poll_locks() as polling:
+            if polling.take(feed):
+                break
+        clock_time.sleep(0.1)
+    else:
+        raise AssertionError("the dead process's lock was never released")
