@@ -70,18 +70,18 @@ def environment(fake, tmp_path, url, name):
 
 
 class Process:
-    """A `briefbot run --shards N/2` process and its log."""
+    """A `briefbot run --shards N/2` process (every shard with None) and its log."""
 
-    def __init__(self, fake, tmp_path, url, shard: int, name: str) -> None:
+    def __init__(self, fake, tmp_path, url, shard: int | None, name: str) -> None:
         (tmp_path / name).mkdir(exist_ok=True)
         self.env = environment(fake, tmp_path, url, name)
         self.cwd = tmp_path / name
         self.log = tmp_path / name / "bot.log"
-        self.shard = shard
+        self.args = () if shard is None else ("--shards", f"{shard}/{SHARDS}")
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> Process:
-        self.process = await start_bot(self.env, self.cwd, self.log, "--shards", f"{self.shard}/{SHARDS}")
+        self.process = await start_bot(self.env, self.cwd, self.log, *self.args)
         return self
 
     def said(self, words: str) -> bool:
@@ -179,3 +179,22 @@ async def test_a_briefing_whose_poster_was_killed_mid_post_goes_out_once_from_it
                            d=str(schedule.channel_id))
     assert sentences != "[]"  # what the post said is recorded: the next briefing will not repeat it
     assert not other.said("posted the")
+
+
+async def test_two_processes_that_both_run_a_servers_schedules_still_post_its_briefing_once(
+        fake_discord, postgresql_url, tmp_path):  # noqa: F811
+    # Two processes running every shard (a restart overlapping its predecessor, or a misconfiguration): both
+    # sweep the same due run at start-up, and the claim in the database lets one of them post it.
+    schedule = due_a_minute_ago(postgresql_url, fake_discord)
+    first = await Process(fake_discord, tmp_path, postgresql_url, None, "first").start()
+    second = await Process(fake_discord, tmp_path, postgresql_url, None, "second").start()
+    try:
+        for process in (first, second):
+            await process.wait_for("caught up 1 schedule after start-up", "both processes' first sweep")
+    finally:
+        await first.stop()
+        await second.stop()
+    assert len(briefings_posted(fake_discord, schedule)) == 1
+    assert len(fake_discord.events(EventKind.CHANNEL_MESSAGE)) == 1
+    assert query(postgresql_url, "SELECT status FROM runs WHERE schedule_id = :id", id=schedule.id) == [("posted",)]
+    assert first.said("posted the") != second.said("posted the")
