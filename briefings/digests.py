@@ -18,11 +18,20 @@ from scipy import sparse
 
 from briefings.corpus import Corpus, Sentence
 from briefings.figures import FigureChange, changed_figures
-from briefings.index import CorpusIndex, IntArray
+from briefings.index import CorpusIndex, IntArray, normalised_rows
 from briefings.summaries import CitedSentence, NothingToReport, matching_sentences, summarize_sentences
 from briefings.summarizers import LengthBudget
 from briefings.topics import suggest_topics
 
+# What the reader knows is a redundancy penalty, never a filter (MMR, Carbonell and Goldstein, 1998): a window
+# sentence's gain is scaled by 1 - REDUNDANCY x how much of it the reader has read (see _novelty); a sentence of
+# the last briefing counts as read. On Timeline17 (bench/timeline.py) a softer penalty, or zeroing the word pairs
+# read before as Gillick and Favre's update system did, both let marginal sentences lead because they were new.
+REDUNDANCY = 0.5
+SUPPORT = 2  # in a window of several articles, what one article alone says earns nothing (Gillick and Favre)
+# Terms in more than this share of the earlier sentences (and in more than COMMON_FLOOR of them) say too little to
+# compare by and cost the most: a month of one story has "oil" in a third of its sentences.
+COMMON_TERMS, COMMON_FLOOR = 0.02, 100
 # A new sentence that shares this share of its terms with one earlier sentence restates it.
 RESTATES = 0.6
 KNOWN_WORDS = 0.75  # ... or whose terms the earlier articles hold this share of
@@ -88,9 +97,12 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
             raise NothingToReport(f"nothing in the corpus mentions {topic!r}", suggest_topics(index, topic))
         new_ids = np.intersect1d(new_ids, about)
     known = _Known.of(index, known_ids)
-    fresh = [int(i) for i in new_ids[~known.restated(index, new_ids)]
-             if index.sentences[int(i)].text not in already_said]
-    summary = summarize_sentences(index, fresh, budget, known=known.concepts(index, fresh))
+    unsaid = np.asarray([int(i) for i in new_ids if index.sentences[int(i)].text not in already_said], dtype=np.int64)
+    fresh = [int(i) for i in unsaid[~known.restated(index, unsaid)]]  # what reversals are sought among
+    said_ids = _sentences_with_texts(index, known_ids, new_ids, already_said)
+    summary = summarize_sentences(index, unsaid, budget, known=known.concepts(index, unsaid.tolist()),
+                                  min_documents=SUPPORT,
+                                  novelty=lambda ids: _novelty(index, ids, known, known_ids, said_ids))
     new_articles = [index.articles[n] for n in np.flatnonzero(new_mask)]
     known_articles = [index.articles[n] for n in np.flatnonzero(known_mask)]
     figures = changed_figures(known_articles, new_articles)
@@ -111,6 +123,43 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
         new_article_ids=tuple(a.id for a in new_articles),
         known_article_ids=tuple(a.id for a in known_articles),
     )
+
+
+def _sentences_with_texts(index: CorpusIndex, known_ids: IntArray, new_ids: IntArray, texts: frozenset[str]
+                          ) -> IntArray:
+    """Return the corpus sentences whose text a previous briefing posted (the reader has read them there)."""
+    if not texts:
+        return np.zeros(0, dtype=np.int64)
+    pool = np.union1d(known_ids, new_ids)
+    return np.asarray([int(i) for i in pool if index.sentences[int(i)].text in texts], dtype=np.int64)
+
+
+def _novelty(index: CorpusIndex, ids: IntArray, known: _Known, known_ids: IntArray, said_ids: IntArray
+             ) -> npt.NDArray[np.float64]:
+    """Return 1 - REDUNDANCY x how much of each sentence the reader has read.
+
+    How much is read is the largest of three measures: the TF-IDF cosine with the closest sentence read (the same
+    claim, reworded), the share of its word pairs read anywhere before (the same words, spread over several), and
+    the share of its words read before (a paraphrase). A long story's history holds most words, which lowers every
+    sentence alike; what the measures set apart is a sentence that brings words, pairs or a claim of its own.
+    """
+    read = np.union1d(known_ids, said_ids)
+    if ids.size == 0 or read.size == 0:
+        return np.ones(ids.size)
+    pairs_read, words_read = known.shares(index, ids)
+    terms = index.sentence_terms
+    frequency = np.bincount(terms[read].indices, minlength=terms.shape[1])
+    weights = np.where(frequency > max(COMMON_TERMS * read.size, COMMON_FLOOR), 0.0, index.idf)
+    scale = sparse.diags(weights)
+    candidates = normalised_rows((terms[ids] @ scale).tocsr())
+    history = normalised_rows((terms[read] @ scale).tocsr()).T.tocsc()
+    closest = np.zeros(ids.size)
+    for start in range(0, ids.size, 512):  # blocks bound the memory of the similarity matrix
+        block = (candidates[start:start + 512] @ history).tocsr()
+        if block.nnz:
+            closest[start:start + 512] = block.max(axis=1).toarray().ravel()
+    read_share = np.maximum(np.maximum(closest, pairs_read), words_read)
+    return np.asarray(1.0 - REDUNDANCY * np.clip(read_share, 0.0, 1.0), dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +190,14 @@ class _Known:
         """
         if ids.size == 0:
             return np.zeros(0, dtype=bool)
+        repeated_share, familiar_share = self.shares(index, ids)
+        denial = np.asarray([_DENIAL.search(index.sentences[i].text) is not None for i in ids.tolist()])
+        return np.asarray((repeated_share >= RESTATES) | ((familiar_share >= KNOWN_WORDS) & ~denial), dtype=bool)
+
+    def shares(self, index: CorpusIndex, ids: IntArray) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Return, for each sentence, the share of its word pairs and the share of its words already read."""
+        if ids.size == 0:
+            return np.zeros(0), np.zeros(0)
         chosen = np.zeros(len(index.sentences), dtype=bool)
         chosen[ids] = True
         tokens = np.flatnonzero(chosen[index.token_sentence])
@@ -157,8 +214,7 @@ class _Known:
         with np.errstate(invalid="ignore", divide="ignore"):
             familiar_share = np.where(words > 0, familiar / words, 1.0)
             repeated_share = np.where(pairs > 0, repeated / pairs, familiar_share)
-        denial = np.asarray([_DENIAL.search(index.sentences[i].text) is not None for i in ids.tolist()])
-        return np.asarray((repeated_share >= RESTATES) | ((familiar_share >= KNOWN_WORDS) & ~denial), dtype=bool)
+        return repeated_share, familiar_share
 
     def concepts(self, index: CorpusIndex, ids: list[int]) -> frozenset[tuple[int, ...]]:
         """Return the word pairs of these sentences that the reader has already read."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,9 +14,10 @@ from scipy import sparse
 from briefings.corpus import Article, Corpus
 from briefings.duplicates import group_duplicates
 from briefings.index import CorpusIndex, IntArray, normalised_rows
+from briefings.prose import prose_weights
 from briefings.summarizers import COVERAGE, SumySummarizer
 from briefings.summarizers._base import LengthBudget, take_within
-from briefings.summarizers.coverage import Candidate, select
+from briefings.summarizers.coverage import MIN_DOCUMENTS, Candidate, select
 from briefings.text import first_words, word_count
 from briefings.topics import suggest_topics, topic_sentences
 
@@ -67,12 +68,18 @@ class Summary:
 
 
 def summarize_sentences(index: CorpusIndex, sentence_ids: Sequence[int] | IntArray, budget: LengthBudget,
-                        known: frozenset[tuple[int, ...]] = frozenset()) -> Summary:
-    """Summarise a set of corpus sentences: group copies, choose by concept coverage, order for reading."""
+                        known: frozenset[tuple[int, ...]] = frozenset(),
+                        novelty: Callable[[IntArray], npt.NDArray[np.float64]] | None = None,
+                        min_documents: int = MIN_DOCUMENTS) -> Summary:
+    """Summarise a set of corpus sentences: group copies, choose by concept coverage, order for reading.
+
+    `novelty` scales each sentence's gain (1: all new to the reader); with several documents, concepts found in
+    fewer than `min_documents` of them earn nothing.
+    """
     ids = _usable(index, np.asarray(sentence_ids, dtype=np.int64))
     groups = group_duplicates(index, ids)
-    candidates = _candidates(index, groups)
-    selection = select(candidates, budget, known)
+    candidates = _candidates(index, groups, novelty)
+    selection = select(candidates, budget, known, min_documents)
     picked = list(selection.chosen)
     if selection.cut is not None:
         picked.append(selection.cut[0])
@@ -179,11 +186,15 @@ def _usable(index: CorpusIndex, ids: IntArray) -> IntArray:
     return np.sort(ids[order[:MAX_CANDIDATES]])
 
 
-def _candidates(index: CorpusIndex, groups: list[list[int]]) -> list[Candidate]:
+def _candidates(index: CorpusIndex, groups: list[list[int]],
+                novelty: Callable[[IntArray], npt.NDArray[np.float64]] | None = None) -> list[Candidate]:
     stamps = [_timestamp(index.articles[int(index.sentence_article[group[0]])].published) for group in groups]
     oldest, newest = (min(stamps), max(stamps)) if stamps else (0.0, 0.0)
     span = newest - oldest
-    centrality = _centrality(index, [group[0] for group in groups])
+    leaders = [group[0] for group in groups]
+    centrality = _centrality(index, leaders)
+    prose = prose_weights([index.sentences[sentence].text for sentence in leaders])
+    new = novelty(np.asarray(leaders, dtype=np.int64)) if novelty is not None else np.ones(len(groups))
     return [
         Candidate(
             terms=tuple(index.terms_of(group[0]).tolist()),
@@ -192,8 +203,10 @@ def _candidates(index: CorpusIndex, groups: list[list[int]]) -> list[Candidate]:
             words=index.sentences[group[0]].word_count,
             recency=(stamp - oldest) / span if span > 0 else 0.0,
             centrality=float(central),
+            prose=form,
+            novelty=float(fresh),
         )
-        for group, stamp, central in zip(groups, stamps, centrality, strict=True)
+        for group, stamp, central, form, fresh in zip(groups, stamps, centrality, prose, new, strict=True)
     ]
 
 

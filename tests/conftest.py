@@ -12,6 +12,15 @@ from briefings.corpus import Corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+# Timeline17 (seven long-running stories with human timelines), read in place beside the clone as CI has it.
+TIMELINE17 = ROOT.parent / "shared" / "data" / "timeline17"
+
+
+def timeline17_story(name: str) -> Path:
+    """Return a Timeline17 story folder, failing with where it was looked for when the shared data is absent."""
+    folder = TIMELINE17 / name
+    assert folder.is_dir(), f"the Timeline17 data is expected at {folder} (shared/ beside the project)"
+    return folder
 
 AGGREGATOR, STRAITS_TIMES, AFP, CNA, FT = (
     "000_7684b3e5862f0080",

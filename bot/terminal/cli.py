@@ -272,16 +272,25 @@ def _summarize(args: argparse.Namespace, settings: Settings) -> int:
     from briefings.summaries import summarize_articles  # noqa: PLC0415
 
     budget = _budget(args)
-    articles: list[Article] = []
+    stems: set[str] = set()
     for path in args.files:
-        if path.stem in {article.id for article in articles}:
+        if path.stem in stems:
             raise UsageError(f"two files are named {path.stem!r}: article ids come from file names and must differ")
+        stems.add(path.stem)
+    articles: list[Article] = []
+    unusable: list[str] = []
+    for path in args.files:
         try:
             articles.append(Article.from_path(path, settings.max_article_bytes,
                                               max_front_matter_bytes=settings.max_front_matter_bytes,
                                               now=datetime.now(UTC)))
         except ArticleError as error:
-            raise UsageError(f"{path}: {error}") from error
+            unusable.append(f"{path}: {error}")
+    if not articles:  # one line, as every fault is: each file named with its reason
+        raise UsageError(unusable[0] if len(unusable) == 1 else
+                         f"no file holds a usable sentence: {'; '.join(unusable)}")
+    for problem in unusable:  # as the corpus loader does: one bad file never stops the others
+        print(f"briefbot: warning: skipped {printable_name(problem)}", file=sys.stderr)
     algorithm = args.algorithm or (DEFAULT_SINGLE_ALGORITHM if len(articles) == 1 else DEFAULT_MULTI_ALGORITHM)
     summary = summarize_articles(articles, budget, algorithm)
     corpus = Corpus(tuple(articles))

@@ -32,6 +32,9 @@ UNIGRAM_WEIGHT = 0.5  # single words matter too, less than pairs: they keep smal
 # keeping every concept scored better on held-out clusters (README, "Benchmarks"), and stories are often
 # told by one outlet.
 MIN_DOCUMENTS = 1
+# A concept the reader already knows counts again when this many of the input's documents report it: several
+# outlets repeating a toll or a deal on the day are evidence that it is that day's news, not background.
+REREPORTED = 2
 REDUNDANT = 0.4  # Jaccard overlap of terms at which a sentence mostly repeats a chosen one
 
 
@@ -46,6 +49,8 @@ class Candidate:
     recency: float = 0.0  # 1.0 for the newest input, 0.0 for the oldest
     centrality: float = 0.0  # cosine similarity to the input's centroid (Radev et al.'s centroid score)
     penalty: frozenset[tuple[int, ...]] = frozenset()  # concepts the reader already knows
+    prose: float = 1.0  # how much it reads as news prose (briefings.prose): line-ups, promos, captions rank below
+    novelty: float = 1.0  # 1 - redundancy with what the reader has read (an update summary's MMR penalty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +67,8 @@ def concepts_of(terms: Sequence[int]) -> set[tuple[int, ...]]:
     return pairs | {(term,) for term in terms}
 
 
-def concept_weights(candidates: Sequence[Candidate], known: frozenset[tuple[int, ...]] = frozenset()
-                    ) -> dict[tuple[int, ...], float]:
+def concept_weights(candidates: Sequence[Candidate], known: frozenset[tuple[int, ...]] = frozenset(),
+                    min_documents: int = MIN_DOCUMENTS) -> dict[tuple[int, ...], float]:
     """Weigh each concept by how many documents carry it (single document: how often it occurs)."""
     documents = set().union(*(candidate.documents for candidate in candidates)) if candidates else set()
     spread: Counter[tuple[int, ...]] = Counter()
@@ -75,15 +80,15 @@ def concept_weights(candidates: Sequence[Candidate], known: frozenset[tuple[int,
                     if (concept, document) not in seen:
                         seen.add((concept, document))
                         spread[concept] += 1
-        floor = MIN_DOCUMENTS
+        floor = min_documents if len(documents) > min_documents else 1
     else:
         for candidate in candidates:
             spread.update(concepts_of(candidate.terms))
         floor = 1
     weights: dict[tuple[int, ...], float] = {}
     for concept, count in spread.items():
-        if concept in known:
-            continue  # what the reader already knows earns nothing (the update-summary idea)
+        if concept in known and count < REREPORTED:
+            continue  # what the reader already knows earns nothing (the update-summary idea) unless re-reported
         scale = UNIGRAM_WEIGHT if len(concept) == 1 else 1.0
         if count >= floor:
             weights[concept] = scale * count
@@ -91,11 +96,11 @@ def concept_weights(candidates: Sequence[Candidate], known: frozenset[tuple[int,
 
 
 def select(candidates: Sequence[Candidate], budget: LengthBudget,
-           known: frozenset[tuple[int, ...]] = frozenset()) -> Selection:
+           known: frozenset[tuple[int, ...]] = frozenset(), min_documents: int = MIN_DOCUMENTS) -> Selection:
     """Greedily choose the candidates that cover the most concept weight within the budget."""
-    table = _ConceptTable(candidates, known)
+    table = _ConceptTable(candidates, known, min_documents)
     factors = np.asarray([(1.0 + POSITION_WEIGHT / (1.0 + candidate.position) + RECENCY_WEIGHT * candidate.recency
-                           + CENTRALITY_WEIGHT * candidate.centrality)
+                           + CENTRALITY_WEIGHT * candidate.centrality) * candidate.prose * candidate.novelty
                           / math.pow(max(candidate.words, 1), LENGTH_EXPONENT) for candidate in candidates])
     term_sets: dict[int, set[int]] = {}
 
@@ -137,7 +142,8 @@ class _ConceptTable:
     Arrays rather than sets of tuples: the weights and every gain come from a few NumPy operations.
     """
 
-    def __init__(self, candidates: Sequence[Candidate], known: frozenset[tuple[int, ...]]) -> None:
+    def __init__(self, candidates: Sequence[Candidate], known: frozenset[tuple[int, ...]],
+                 min_documents: int = MIN_DOCUMENTS) -> None:
         width = 1 + max((max(c.terms, default=-1) for c in candidates), default=-1)
         width = max(width, 1 + max((max(concept) for concept in known if concept), default=-1)) + 1
         # Term t is t + 1; a single term's key is (t + 1) * width, a pair's (a + 1) * width + b + 1.
@@ -168,10 +174,13 @@ class _ConceptTable:
             spread = np.bincount(self.concept, minlength=unique.size).astype(np.float64)
         scale = np.where(unique % width == 0, UNIGRAM_WEIGHT, 1.0)
         self.weights = scale * spread
+        if len(documents) > min_documents:
+            self.weights[spread < min_documents] = 0.0
         if known:
             known_keys = np.asarray([(c[0] + 1) * width + (c[1] + 1 if len(c) > 1 else 0) for c in known if c],
                                     dtype=np.int64)
-            self.weights[np.isin(unique, known_keys)] = 0.0  # what the reader already knows earns nothing
+            # What the reader already knows earns nothing, unless several documents report it again.
+            self.weights[np.isin(unique, known_keys) & (spread < REREPORTED)] = 0.0
         self.uncovered = self.weights.copy()
 
     def gains(self) -> npt.NDArray[np.float64]:

@@ -50,7 +50,9 @@ def test_the_digest_says_what_the_court_action_report_adds(yukos):
     assert len(texts) == 4
     assert {s.article_id for s in digest.sentences} == {"yukos-324"}
     assert len(judged_new(texts)) >= 3, texts
-    assert judged_restated(texts) == [], texts
+    # What the reader knows is a penalty, not a filter (issue 10): at most one sentence of background, the $27bn
+    # bill that explains the court action, ranks among four.
+    assert len(judged_restated(texts)) <= 1, texts
 
 
 def test_the_digest_beats_summarising_the_new_article_alone(yukos):

@@ -111,6 +111,21 @@ async def test_changes_since_a_date_reports_moved_figures(fake_discord, settings
     assert "Reversal" in text
 
 
+async def test_changes_about_a_topic_leads_with_news_on_real_coverage(fake_discord, settings):  # noqa: F811
+    from datetime import UTC, datetime
+
+    from tests.conftest import timeline17_story
+
+    loaded, _ = Corpus.from_folder(timeline17_story("haitian_earthquake") / "articles")
+    day_end = datetime(2010, 1, 21, tzinfo=UTC)
+    haiti = Corpus(tuple(article for article in loaded if article.published and article.published < day_end))
+    async with running_bot(settings, haiti):
+        reply = await (await fake_discord.invoke("changes", {"since": "2010-01-20", "topic": "troops"})).callback()
+    text = description(reply)
+    assert "troops" in text
+    assert not any(colour in text for colour in ("Trinny", "0370", "U2 ", "donate"))
+
+
 async def test_help_is_one_private_embed(fake_discord, settings, seeds):  # noqa: F811
     async with running_bot(settings, seeds):
         reply = await (await fake_discord.invoke("help")).callback()

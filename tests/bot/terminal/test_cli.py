@@ -319,3 +319,56 @@ def test_summary_json_gains_each_sentences_story_and_the_stories(capsys):
     data = json.loads(out)
     stories = {story["id"] for story in data["stories"]}
     assert code == 0 and stories and all(sentence["story_id"] in stories for sentence in data["sentences"])
+
+
+def test_summarize_skips_a_file_without_sentences_and_summarises_the_rest(capsys):
+    from tests.conftest import timeline17_story
+
+    articles = timeline17_story("bp_oil_spill") / "articles"
+    caption_only = articles / "2010-05-30_bpoil_2022.txt"  # a graphic's caption: "holds no sentences"
+    readable = sorted(articles.glob("2010-05-30_*.txt"))[:4]
+    code, out, err = run(capsys, "summarize", *map(str, [caption_only, *readable]), "--json", "--sentences", "3")
+    assert code == 0
+    assert f"warning: skipped {caption_only}: holds no sentences" in err
+    data = json.loads(out)
+    assert len(data["sentences"]) == 3
+    assert {s["article_id"] for s in data["sentences"]} <= {path.stem for path in readable}
+    assert caption_only.stem not in data["articles"]
+
+
+def test_summarize_fails_only_when_no_file_is_usable(capsys, tmp_path):
+    from tests.conftest import timeline17_story
+
+    articles = timeline17_story("swine_flu") / "articles"
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    code, out, err = run(capsys, "summarize", str(articles / "2009-05-07_h1n1_327.txt"), str(empty))
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1  # one line naming each file with its reason
+    assert "no file holds a usable sentence" in err
+    assert "2009-05-07_h1n1_327.txt: holds no sentences" in err and "empty.txt: is empty" in err
+
+
+PAGE_COLOUR = ("Trinny", "0370", "U2", "invention", "donate", "social networks")  # on 20 January 2010, in Haiti
+
+
+def test_changes_on_a_topic_and_the_briefing_lead_with_the_days_news(capsys):
+    from tests.conftest import timeline17_story
+
+    haiti = str(timeline17_story("haitian_earthquake") / "articles")
+    window = ("--since", "2010-01-20", "--until", "2010-01-20")
+    code, out, _ = run(capsys, "changes", "--corpus", haiti, *window, "--json")
+    assert code == 0
+    day = [s["text"] for s in json.loads(out)["sentences"]]
+    assert any("200,000" in text for text in day) and any("troops" in text for text in day), day
+    code, out, _ = run(capsys, "changes", "troops", "--corpus", haiti, *window, "--json", "--sentences", "3")
+    assert code == 0
+    troops = [s["text"] for s in json.loads(out)["sentences"]]
+    assert troops and all("troops" in text.lower() for text in troops), troops
+    code, out, _ = run(capsys, "brief", "--corpus", haiti, "--as-of", "2010-01-20", "--no-record", "--json")
+    assert code == 0
+    changed = [s["text"] for s in json.loads(out)["changes"]["sentences"]]
+    assert any("200,000" in text for text in changed), changed
+    for texts in (day, troops, changed):
+        assert not [text for text in texts if any(mark in text for mark in PAGE_COLOUR)], texts

@@ -1,0 +1,296 @@
+"""'What changed', replayed day by day on Timeline17 against people's timelines and update summaries (issue 10).
+
+    .venv/bin/python bench/timeline.py [--stories a,b] [--days N] [--baseline DIR] [--words 100]
+
+For each story of ../shared/data/timeline17/ and each replayed day d (a day with articles and with a human
+reference: an outlet's timeline entries for d, or the annotators' "what's new that day" summaries):
+- corpus = every article of the story published up to day d;
+- digest = what `briefbot changes --since d --until d` computes (`build_digest`, called in-process);
+- window alone = the same engine's summary of day d's articles only, with no history (`summarize_articles`);
+- LexRank = sumy's LexRank on day d's articles (fed Briefbot's sentences and words: NLTK's tokenizer never runs).
+Each is held to the same word budget and scored by ROUGE-2 recall with the Porter stemmer (rouge_score), averaged
+over the day's references (each timeline's entries for d as one reference, each annotator's summary as one).
+Prints per story and overall means, and the ratios digest/window-alone and digest/LexRank, in one run; with
+--baseline DIR (a checkout of the code before a change, e.g. `git worktree add /tmp/base main`) the baseline's
+digest and window-alone beside them. Also times a day's digest over the largest story's whole corpus, and, when
+bench/gold.py is present, prints its moved-figure and reversal precision and recall.
+
+Days are sampled evenly over each story's replayable days (--days 0: every day). The stories are development
+data: the held-out benchmarks of the issue are other stories from other years.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rouge_score import rouge_scorer
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "timeline17"
+ENGINES = ("digest", "window")
+LEXRANK_CACHE = ROOT / "bench" / "_data" / "timeline-lexrank.json"
+
+
+def references(story: Path) -> dict[str, list[str]]:
+    """Return each day's human references: one text per timeline that covers the day, one per annotator."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for path in sorted((story / "timelines").glob("*.json")):
+        for day, entries in json.loads(path.read_text(encoding="utf-8"))["dates"].items():
+            if entries:
+                found[day].append(" ".join(entries))
+    for path in sorted((story / "updates").glob("*.json")):
+        for day, text in json.loads(path.read_text(encoding="utf-8")).items():
+            if text.strip():
+                found[day].append(text)
+    return dict(found)
+
+
+def article_days(story: Path) -> dict[str, list[Path]]:
+    """Return the story's article files by publication day (the day leads each file name)."""
+    days: dict[str, list[Path]] = defaultdict(list)
+    for path in sorted((story / "articles").glob("*.txt")):
+        days[path.name[:10]].append(path)
+    return dict(days)
+
+
+def plan(data: Path, stories: list[str] | None, days: int) -> dict[str, list[str]]:
+    """Choose the days to replay for each story: days with articles and references, sampled evenly."""
+    chosen: dict[str, list[str]] = {}
+    for story in sorted(path for path in data.iterdir() if path.is_dir()):
+        if stories and story.name not in stories:
+            continue
+        by_day = article_days(story)
+        refs = references(story)
+        replayable = sorted(day for day in by_day if day in refs)
+        if days and len(replayable) > days:
+            step = len(replayable) / days
+            replayable = [replayable[int(step * n + step / 2)] for n in range(days)]
+        if replayable:
+            chosen[story.name] = replayable
+    return chosen
+
+
+def run_engine(code: Path, data: Path, days: dict[str, list[str]], words: int) -> dict[str, Any]:
+    """With the briefings package of `code`, return the digest and window-alone sentences of each planned day."""
+    sys.path.insert(0, str(code))
+    from briefings.corpus import Article, ArticleError, Corpus
+    from briefings.digests import build_digest
+    from briefings.summaries import summarize_articles
+    from briefings.summarizers import LengthBudget
+
+    budget = LengthBudget(words=words)
+    out: dict[str, Any] = {"days": {}, "timing": {}}
+    for story, wanted in days.items():
+        articles: list[Article] = []
+        for path in sorted((data / story / "articles").glob("*.txt")):
+            try:
+                articles.append(Article.from_path(path))
+            except ArticleError:
+                continue
+        for day in wanted:
+            since = datetime.fromisoformat(day).replace(tzinfo=UTC)
+            until = since + timedelta(days=1, microseconds=-1)
+            known = [a for a in articles if a.published is not None and a.published <= until]
+            window = [a for a in known if a.published is not None and a.published >= since]
+            corpus = Corpus(tuple(known))
+            corpus.index  # noqa: B018 - built here, as a running bot holds it, so the timing is the digest's
+            started = time.perf_counter()
+            digest = build_digest(corpus, since, until, budget=budget)
+            elapsed = time.perf_counter() - started
+            alone = summarize_articles(window, budget) if window else None
+            out["days"][f"{story}/{day}"] = {
+                "digest": [cited.text for cited in digest.sentences],
+                "window": [cited.text for cited in alone.sentences] if alone else [],
+                "seconds": elapsed,
+                "articles": len(known),
+                "window_articles": len(window),
+            }
+            print(f"\r{code.name}: {story} {day}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    out["timing"] = time_largest(data, words)
+    return out
+
+
+def time_largest(data: Path, words: int) -> dict[str, Any]:
+    """Time a day's digest over the whole of the largest story (its busiest day), the index built once."""
+    from briefings.corpus import Article, ArticleError, Corpus  # the code run_engine put first on the path
+    from briefings.digests import build_digest
+    from briefings.summarizers import LengthBudget
+
+    story = max((path for path in data.iterdir() if path.is_dir()), key=lambda p: len(list(p.glob("articles/*"))))
+    by_day = article_days(story)
+    busiest = max(sorted(by_day), key=lambda day: len(by_day[day]))
+    articles = []
+    for path in sorted((story / "articles").glob("*.txt")):
+        try:
+            articles.append(Article.from_path(path))
+        except ArticleError:
+            continue
+    started = time.perf_counter()
+    corpus = Corpus(tuple(articles))
+    corpus.index  # noqa: B018
+    indexed = time.perf_counter() - started
+    since = datetime.fromisoformat(busiest).replace(tzinfo=UTC)
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        build_digest(corpus, since, since + timedelta(days=1, microseconds=-1), budget=LengthBudget(words=words))
+        runs.append(time.perf_counter() - started)
+    return {"story": story.name, "articles": len(articles), "day": busiest, "day_articles": len(by_day[busiest]),
+            "index_seconds": indexed, "digest_seconds": min(runs)}
+
+
+def engine_in_subprocess(code: Path, data: Path, days: dict[str, list[str]], words: int) -> dict[str, Any]:
+    """Run run_engine in a fresh interpreter, so two versions of briefings never share a process."""
+    command = [sys.executable, __file__, "--engine", str(code), "--data", str(data), "--words", str(words),
+               "--plan", json.dumps(days)]
+    result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)  # noqa: S603 - our own script
+    return json.loads(result.stdout)
+
+
+def lexrank(data: Path, days: dict[str, list[str]], words: int) -> dict[str, list[str]]:
+    """Return sumy LexRank's sentences for each planned day's articles alone."""
+    sys.path.insert(0, str(ROOT))
+    from briefings.corpus import Article, ArticleError
+    from briefings.summaries import summarize_articles
+    from briefings.summarizers import LengthBudget
+
+    cached: dict[str, list[str]] = {}
+    if LEXRANK_CACHE.exists():
+        cached = json.loads(LEXRANK_CACHE.read_text(encoding="utf-8"))
+    chosen: dict[str, list[str]] = {}
+    for story, wanted in days.items():
+        by_day = article_days(data / story)
+        for day in wanted:
+            window = []
+            for path in by_day[day]:
+                try:
+                    window.append(Article.from_path(path))
+                except ArticleError:
+                    continue
+            # sumy's LexRank compares every pair of sentences in Python (a minute for a 1,000-sentence day), and its
+            # answer depends only on the day's sentences: it is computed once for them and kept in bench/_data.
+            digest = hashlib.sha256("\n".join(s.text for a in window for s in a.sentences).encode()).hexdigest()[:16]
+            key = f"{story}/{day}/{words}/{digest}"
+            if key not in cached:
+                cached[key] = [cited.text for cited in
+                               summarize_articles(window, LengthBudget(words=words), "lexrank").sentences]
+                LEXRANK_CACHE.parent.mkdir(parents=True, exist_ok=True)
+                LEXRANK_CACHE.write_text(json.dumps(cached), encoding="utf-8")
+            chosen[f"{story}/{day}"] = cached[key]
+            print(f"\rlexrank: {story} {day}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    return chosen
+
+
+def rouge2_recall(scorer: rouge_scorer.RougeScorer, refs: list[str], sentences: list[str]) -> float:
+    """Return ROUGE-2 recall (x100) of the sentences, averaged over the references."""
+    text = " ".join(sentences)
+    return 100 * statistics.fmean(scorer.score(ref, text)["rouge2"].recall for ref in refs)
+
+
+def report(data: Path, days: dict[str, list[str]], systems: dict[str, dict[str, list[str]]]) -> None:
+    """Print per-story and overall ROUGE-2 recall of every system, and the ratios the issue names."""
+    scorer = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)
+    names = list(systems)
+    overall: dict[str, list[float]] = defaultdict(list)
+    header = f"{'story':<20} {'days':>4} " + " ".join(f"{name:>15}" for name in names)
+    print("ROUGE-2 recall (x100, Porter stemmer), mean over replayed days")
+    print(header)
+    print("-" * len(header))
+    for story, wanted in days.items():
+        refs = references(data / story)
+        scores: dict[str, list[float]] = defaultdict(list)
+        for day in wanted:
+            for name in names:
+                value = rouge2_recall(scorer, refs[day], systems[name][f"{story}/{day}"])
+                scores[name].append(value)
+                overall[name].append(value)
+        print(f"{story:<20} {len(wanted):>4} " + " ".join(f"{statistics.fmean(scores[n]):15.2f}" for n in names))
+    print("-" * len(header))
+    total = sum(len(wanted) for wanted in days.values())
+    means = {name: statistics.fmean(overall[name]) for name in names}
+    print(f"{'all (mean of days)':<20} {total:>4} " + " ".join(f"{means[n]:15.2f}" for n in names))
+    for prefix in ("", "baseline "):
+        digest, window = means.get(f"{prefix}digest"), means.get(f"{prefix}window")
+        if digest is None or window is None:
+            continue
+        print(f"{prefix}digest / window-alone: {digest / window:.2f}; {prefix}digest / LexRank: "
+              f"{digest / means['lexrank']:.2f}")
+        weak = sum(d < 1.0 for d in overall[f"{prefix}digest"])
+        print(f"  {prefix}digest days under 1.0: {weak} of {total}")
+    if "baseline digest" in means:
+        print(f"digest now / baseline digest: {means['digest'] / means['baseline digest']:.2f}")
+
+
+def print_timing(label: str, timing: dict[str, Any], per_day: list[float]) -> None:
+    """Print the digest's speed: over the replayed days and over the largest story's busiest day."""
+    per_day = sorted(per_day)
+    print(f"{label}: digest time over replayed days: median {1000 * statistics.median(per_day):.0f} ms, "
+          f"max {1000 * per_day[-1]:.0f} ms; {timing['story']} ({timing['articles']:,} articles, index built in "
+          f"{timing['index_seconds']:.2f} s): the digest of {timing['day']} ({timing['day_articles']} articles that "
+          f"day) in {timing['digest_seconds']:.2f} s (target < 2 s)")
+
+
+def print_gold() -> None:
+    """Print the moved-figure and reversal precision and recall of bench/gold.py, when it is there."""
+    path = ROOT / "bench" / "gold.py"
+    if not path.exists():
+        print("bench/gold.py is not there yet: no figure or reversal precision and recall in this run")
+        return
+    spec = importlib.util.spec_from_file_location("bench_gold", path)
+    assert spec is not None and spec.loader is not None  # noqa: S101 - a file that exists has a loader
+    gold = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gold)
+    gold.print_gold_scores()
+
+
+def main() -> None:
+    """Replay the stories and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DATA, help=f"the Timeline17 folder ({DATA})")
+    parser.add_argument("--stories", help="comma-separated story folders (default: all)")
+    parser.add_argument("--days", type=int, default=5, help="days replayed per story, evenly spaced (0: all; 5)")
+    parser.add_argument("--words", type=int, default=100, help="word budget of every system (100)")
+    parser.add_argument("--baseline", type=Path, help="a checkout of the code to compare with")
+    parser.add_argument("--no-gold", action="store_true", help="skip bench/gold.py's figures and reversals")
+    parser.add_argument("--engine", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--plan", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        sys.exit(f"{args.data} is missing: the shared data is expected beside the project")
+    if args.engine is not None:
+        json.dump(run_engine(args.engine, args.data, json.loads(args.plan), args.words), sys.stdout)
+        return
+    days = plan(args.data, args.stories.split(",") if args.stories else None, args.days)
+    started = time.perf_counter()
+    now = engine_in_subprocess(ROOT, args.data, days, args.words)
+    systems = {name: {key: day[name] for key, day in now["days"].items()} for name in ENGINES}
+    before = engine_in_subprocess(args.baseline, args.data, days, args.words) if args.baseline else None
+    if before is not None:
+        for name in ENGINES:
+            systems[f"baseline {name}"] = {key: day[name] for key, day in before["days"].items()}
+    systems["lexrank"] = lexrank(args.data, days, args.words)
+    print(f"{sum(map(len, days.values()))} days of {len(days)} stories replayed in "
+          f"{time.perf_counter() - started:.0f} s ({args.words}-word budget)")
+    report(args.data, days, systems)
+    print_timing("now", now["timing"], [day["seconds"] for day in now["days"].values()])
+    if before is not None:
+        print_timing("baseline", before["timing"], [day["seconds"] for day in before["days"].values()])
+    if not args.no_gold:
+        print_gold()
+
+
+if __name__ == "__main__":
+    main()

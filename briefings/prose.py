@@ -1,0 +1,110 @@
+"""How much a candidate sentence reads as news prose rather than page text that slipped through as a sentence.
+
+Web news keeps things that split like sentences but are not the story: line-ups and tables ("J Robinson (capt);
+M Cueto, J Noon..."), bylines and credits, programme and page promotions ("join Adrian and Christine in the
+studio"), and captions or headlines run into the sentence that follows them ("U2 and Jay-Z record song for Haiti
+U2 and Jay-Z duetted..."). Summaries never drop a sentence for its form (citations stay verbatim and a short
+text may have nothing better); they rank such sentences below news by a weight in (0, 1].
+
+Each test is a property of form, in any story: how many of the words are lowercase (prose is mostly lowercase
+words; names, line-ups and title-case headlines are not), digits and list separators, a phrase said twice in one
+sentence, a clause that starts with a capital mid-sentence where no punctuation ends the previous one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+PROSE = 1.0
+RUN_IN = 0.3  # a caption or headline run into a sentence: part of it is news, but it reads badly
+PROMOTION = 0.2  # a programme or page promotion, a byline or a credit
+LIST = 0.1  # a line-up, a table or a list of names: no news sentence at all
+MIN_WORDS_FOR_SHARES = 6  # shorter texts are judged by their words, not by shares of them
+HEADLINE_WORDS = 12  # a run-in headline or caption is this long at most
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,:%]*")
+_SEPARATORS = re.compile(r"[;|•·*\t]|\s[-–—]\s")
+_SLUG = re.compile(r"^\s*(?:UPDATE|WRAPUP|FACTBOX|TIMELINE|SNAP|FLASH|RPT|CORRECTED)\b[ \d-]*")  # wire slugs
+_BYLINE = re.compile(r"^\s*(?:by|reporting by|written by|edited by|additional reporting by|compiled by)\s+[A-Z]"
+                     r"|\b(?:contributed to this report|all rights reserved|copyright\s+(?:©\s*)?\d{4}|"
+                     r"image caption|media playback|photo(?:graph)?\s*:|picture\s*:|video\s*:)", re.IGNORECASE)
+_PROMOTION = re.compile(
+    r"\b(?:in the studio|tune in|catch up|on iplayer|iplayer|podcast|click (?:here|on)|follow us|on twitter|"
+    r"on facebook|sign up|subscribe|share this|e-?mail (?:this|a friend)|watch (?:live|now|the video|online)|"
+    r"listen (?:live|now|again|online)|live coverage|send us your|your (?:comments|views|pictures)|"
+    r"have your say|calls? (?:cost|charged|from)|charged at|premium rate|terms and conditions|"
+    r"is on (?:bbc|itv|channel|radio|sky)|will be (?:shown|broadcast) on|presented by|you can (?:also )?donate|"
+    r"make a donation|donate (?:via|to|online|at|by|now)|by telephoning|payable to|text \w+ to \d+)\b",
+    re.IGNORECASE,
+)
+# Literal pieces of the two patterns above: a text with none of them is neither, and most texts have none (a
+# substring test is far cheaper than the patterns' alternations).
+_CUES = ("by ", "contributed", "rights reserved", "copyright", "caption", "playback", "photo", "picture", "video",
+         "studio", "tune in", "catch up", "iplayer", "podcast", "click", "follow us", "twitter", "facebook",
+         "sign up", "subscribe", "share this", "mail", "watch", "listen", "live coverage", "send us", "your ",
+         "have your say", "call", "charged", "premium rate", "terms and", "is on ", "will be ", "presented by",
+         "donat", "payable", "telephoning", "text ")
+# "the web Minutes after", "to survive Doctors treating", "orphaned Haitians A Cambridge-based charity": a clause
+# that starts with a capital where no punctuation ended the one before.
+_LOWER_RUN = re.compile(r"\b([a-z][a-z'’-]{2,}) ([A-Z][a-z'’-]+)(?= [a-z])|\b([A-Za-z][a-z'’-]{2,}) (A)(?= \w)")
+# Words after which a capitalised word is a name or a title, not a new clause.
+_NAMING = frozenset(
+    "the a an of in on at to for from by with and or as said says told say near into about than like against "
+    "over after before during under via per between among president minister secretary governor senator mayor "
+    "chairman chief director spokesman spokeswoman spokesperson general judge king queen prince princess pope "
+    "ambassador commander captain sir lord lady dr mr mrs ms professor rev saint st called named".split()
+)
+
+
+def prose_weights(texts: Sequence[str]) -> list[float]:
+    """Weigh each text: 1.0 for news prose, less for line-ups, promotions, bylines and run-in captions.
+
+    The texts are read together: a capitalised word mid-sentence starts a run-in clause when the same word is
+    written in lowercase elsewhere in them ("the web Minutes after the earthquake", where "minutes" is a word).
+    """
+    tokens = [_WORD.findall(text) for text in texts]
+    lowercase = {word for words in tokens for word in words if word[:1].islower()}
+    return [_weight(text, words, lowercase) for text, words in zip(texts, tokens, strict=True)]
+
+
+def prose_weight(text: str, lowercase: set[str] | frozenset[str] = frozenset()) -> float:
+    """Weigh one text (see `prose_weights`); `lowercase` holds words seen in lowercase nearby."""
+    return _weight(text, _WORD.findall(text), lowercase)
+
+
+def _weight(text: str, words: list[str], lowercase: set[str] | frozenset[str]) -> float:
+    if not words:
+        return LIST
+    if len(words) >= MIN_WORDS_FOR_SHARES:
+        alphabetic = [word for word in words if not word[0].isdigit()]
+        lower = sum(word[:1].islower() for word in alphabetic)
+        digits = len(words) - len(alphabetic)
+        separators = len(_SEPARATORS.findall(text)) + text.count(",")
+        if lower < 0.3 * len(words) or digits > 0.4 * len(words) or separators > 0.3 * len(words):
+            return LIST
+    folded = text.lower()
+    if (any(cue in folded for cue in _CUES) and (_BYLINE.search(text) or _PROMOTION.search(text))) or \
+            _SLUG.match(text):
+        return PROMOTION
+    if _repeats_a_phrase(words) or _starts_a_clause_mid_sentence(text, lowercase) or text[:1].islower():
+        return RUN_IN
+    return PROSE
+
+
+def _repeats_a_phrase(words: Sequence[str]) -> bool:
+    """Tell whether two of the opening words come again: a headline or caption said again by what it leads."""
+    folded = [word.lower() for word in words]
+    pairs = Counter(zip(folded, folded[1:], strict=False))
+    opening = zip(folded[:HEADLINE_WORDS], folded[1:HEADLINE_WORDS], strict=False)
+    return any(pairs[pair] > 1 and (len(pair[0]) > 3 or len(pair[1]) > 3) for pair in opening)
+
+
+def _starts_a_clause_mid_sentence(text: str, lowercase: set[str] | frozenset[str]) -> bool:
+    """Tell whether a capitalised common word follows a lowercase word with no punctuation between them."""
+    for match in _LOWER_RUN.finditer(text):
+        before, capital = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        if before.lower() not in _NAMING and capital.lower() in lowercase | {"a"}:
+            return True
+    return False

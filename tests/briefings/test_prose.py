@@ -1,0 +1,47 @@
+"""What reads as news prose: real sentences from Timeline17 pages and the issue 13 line-up."""
+
+from briefings.prose import LIST, PROMOTION, PROSE, RUN_IN, prose_weight, prose_weights
+
+
+def test_news_sentences_read_as_prose():
+    assert prose_weights([
+        "An estimated 200,000 people died in last Tuesday's quake and another 1.5 million were made homeless.",
+        "UN officials said aid distribution points were being set up in the capital and UN security forces would "
+        "accompany US troops as they delivered supplies.",
+        "The explosion on the rig Deepwater Horizon killed 11 workers, and oil giant BP said it would pay.",
+    ]) == [PROSE, PROSE, PROSE]
+
+
+def test_a_line_up_or_a_table_is_a_list():
+    assert prose_weight("J Robinson (capt); M Cueto, J Noon, M Tindall, O Lewsey; C Hodgson, H Ellis; A Sheridan, "
+                        "S Thompson, J White") == LIST
+    assert prose_weight("Mexico 1,626 44; United States 2,254 2; Canada 280 1; Spain 93 0; UK 39 0") == LIST
+
+
+def test_promotions_and_bylines_rank_below_news():
+    assert prose_weight("Fashion gurus Trinny and Susannah join Adrian and Christine in the studio.") == PROMOTION
+    assert prose_weight("International access to 0370 numbers should be charged at international rates - i.e. there "
+                        "should not be a premium in calling a UK 0370 number.") == PROMOTION
+    assert prose_weight("You can send a cheque, charitable cheque or voucher made payable to DEC HAITI EARTHQUAKE "
+                        "APPEAL and send it to: You can also donate at any Post Office") == PROMOTION
+    assert prose_weight("Reporting by Tom Bergin; Editing by Dan Lalor") < PROSE
+    assert prose_weight("WRAPUP 11-BP says test shuts off oil leak from Gulf well \\* Obama calls the development a "
+                        '"positive sign" \\* BP likely to move back to oil siphoning') < PROSE
+
+
+def test_a_caption_or_headline_run_into_a_sentence_is_marked():
+    assert prose_weight("US troops land at Haiti's presidential palace US troops are stepping up aid operations "
+                        "across Haiti, a week after the devastating earthquake.") == RUN_IN
+    captioned = ("Haiti medics braced for wave of amputations A lack of sterile facilities and antibiotics mean "
+                 "amputees may struggle to survive Doctors treating seriously injured survivors say they operate.")
+    assert prose_weights([captioned, "The doctors said a lack of beds was the worst problem."])[0] == RUN_IN
+    # The same capitalised word after a word that names ("the", a title) is a name, not a new clause.
+    assert prose_weights(["Officials at the White House said aid would follow.", "white tents"])[0] == PROSE
+
+
+def test_an_appeal_with_a_phone_number_is_a_promotion_and_a_caption_before_a_is_run_in():
+    appeal = ("The Disasters Emergency Committee is co-ordinating an appeal to help the people of Haiti There are 13 "
+              "charities involved Donate via the DEC website or by telephoning 0370 60 60 900")
+    assert prose_weight(appeal) == PROMOTION
+    assert prose_weight("SOS Children's Villages runs a community for 1000 orphaned Haitians A Cambridge-based charity "
+                        "is helping to re-home children orphaned by the earthquake in Haiti.") == RUN_IN
