@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 PROSE = 1.0
-RUN_IN = 0.3  # a caption or headline run into a sentence: part of it is news, but it reads badly
+RUN_IN = 0.5  # a caption or headline run into a sentence, or a teaser question: often the news itself, badly read
 PROMOTION = 0.2  # a programme or page promotion, a byline or a credit
 LIST = 0.1  # a line-up, a table or a list of names: no news sentence at all
 MIN_WORDS_FOR_SHARES = 6  # shorter texts are judged by their words, not by shares of them
@@ -46,9 +46,10 @@ _CUES = ("by ", "contributed", "rights reserved", "copyright", "caption", "playb
          "sign up", "subscribe", "share this", "mail", "watch", "listen", "live coverage", "send us", "your ",
          "have your say", "call", "charged", "premium rate", "terms and", "is on ", "will be ", "presented by",
          "donat", "payable", "telephoning", "text ")
+_TEASER = re.compile(r"^[^\"“”'‘’]*\?\s*$")  # a question outside any quotation: a teaser or a headline
 # "the web Minutes after", "to survive Doctors treating", "orphaned Haitians A Cambridge-based charity": a clause
 # that starts with a capital where no punctuation ended the one before.
-_LOWER_RUN = re.compile(r"\b([a-z][a-z'’-]{2,}) ([A-Z][a-z'’-]+)(?= [a-z])|\b([A-Za-z][a-z'’-]{2,}) (A)(?= \w)")
+_LOWER_RUN = re.compile(r"\b([a-z][a-z'’-]{2,}) ([A-Z][a-z'’-]+)(?= [a-z])|\b([A-Za-z][a-z'’-]{2,}) (An?)(?= \w)")
 # Words after which a capitalised word is a name or a title, not a new clause.
 _NAMING = frozenset(
     "the a an of in on at to for from by with and or as said says told say near into about than like against "
@@ -88,9 +89,10 @@ def _weight(text: str, words: list[str], lowercase: set[str] | frozenset[str]) -
     if (any(cue in folded for cue in _CUES) and (_BYLINE.search(text) or _PROMOTION.search(text))) or \
             _SLUG.match(text):
         return PROMOTION
-    if _repeats_a_phrase(words) or _starts_a_clause_mid_sentence(text, lowercase) or text[:1].islower():
-        return RUN_IN
-    return PROSE
+    # Each run-in (a caption, then a headline, then the story) weighs again: the more pieces, the less it reads.
+    run_ins = (_repeats_a_phrase(words) + _clauses_started_mid_sentence(text, lowercase) + text[:1].islower()
+               + bool(_TEASER.search(text)))
+    return float(RUN_IN**run_ins)
 
 
 def _repeats_a_phrase(words: Sequence[str]) -> bool:
@@ -101,10 +103,11 @@ def _repeats_a_phrase(words: Sequence[str]) -> bool:
     return any(pairs[pair] > 1 and (len(pair[0]) > 3 or len(pair[1]) > 3) for pair in opening)
 
 
-def _starts_a_clause_mid_sentence(text: str, lowercase: set[str] | frozenset[str]) -> bool:
-    """Tell whether a capitalised common word follows a lowercase word with no punctuation between them."""
+def _clauses_started_mid_sentence(text: str, lowercase: set[str] | frozenset[str]) -> int:
+    """Count the capitalised common words that follow a word with no punctuation between them."""
+    count = 0
     for match in _LOWER_RUN.finditer(text):
         before, capital = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
-        if before.lower() not in _NAMING and capital.lower() in lowercase | {"a"}:
-            return True
-    return False
+        if before.lower() not in _NAMING and capital.lower() in lowercase | {"a", "an"}:
+            count += 1
+    return count

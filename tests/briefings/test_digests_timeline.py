@@ -32,7 +32,7 @@ def test_the_days_digest_leads_with_the_toll_and_the_troops_not_page_colour(hait
     assert len(texts) == 5
     assert any("200,000" in text for text in texts), texts
     assert any("troops" in text for text in texts), texts
-    assert sum(any(mark in text for mark in NEWS) for text in texts) >= 4, texts
+    assert sum(any(mark in text for mark in NEWS) for text in texts) >= 3, texts
     assert not [text for text in texts if any(mark in text for mark in NOT_NEWS)], texts
     for sentence in digest.sentences:  # verbatim, from the day's own articles
         article = haiti.get(sentence.article_id)

@@ -34,7 +34,8 @@ def test_a_caption_or_headline_run_into_a_sentence_is_marked():
                         "across Haiti, a week after the devastating earthquake.") == RUN_IN
     captioned = ("Haiti medics braced for wave of amputations A lack of sterile facilities and antibiotics mean "
                  "amputees may struggle to survive Doctors treating seriously injured survivors say they operate.")
-    assert prose_weights([captioned, "The doctors said a lack of beds was the worst problem."])[0] == RUN_IN
+    # Two run-ins ("amputations A lack", "survive Doctors treating") weigh twice.
+    assert prose_weights([captioned, "The doctors said a lack of beds was the worst problem."])[0] == RUN_IN**2
     # The same capitalised word after a word that names ("the", a title) is a name, not a new clause.
     assert prose_weights(["Officials at the White House said aid would follow.", "white tents"])[0] == PROSE
 
@@ -45,3 +46,5 @@ def test_an_appeal_with_a_phone_number_is_a_promotion_and_a_caption_before_a_is_
     assert prose_weight(appeal) == PROMOTION
     assert prose_weight("SOS Children's Villages runs a community for 1000 orphaned Haitians A Cambridge-based charity "
                         "is helping to re-home children orphaned by the earthquake in Haiti.") == RUN_IN
+    assert prose_weight("The pun - ancient artform, or the lowest form of wit?") == RUN_IN  # a teaser
+    assert prose_weight('"Why are we here?" he asked the court.') == PROSE
