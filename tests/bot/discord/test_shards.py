@@ -62,6 +62,13 @@ async def test_each_shard_identifies_and_only_the_guilds_shard_hears_of_it(fake_
         assert client.get_guild(int(fake_discord.guild.id)).shard_id == owner
         reply = await (await fake_discord.invoke("help")).callback()  # the interaction arrives on the owner shard
         assert reply.ephemeral and reply.embeds
+        # The owner shard is told to reconnect: it resumes its own session, and what came meanwhile is replayed.
+        await fake_discord.request_reconnect(owner)
+        sent = await fake_discord.invoke("help")
+        resume = await fake_discord.wait_for(EventKind.RESUME, timeout=15)
+        assert resume.extra["replayed"] == ["INTERACTION_CREATE"]
+        assert (await sent.callback()).embeds
+        assert fake_discord.recorder.count(EventKind.IDENTIFY) == len(held.ids)  # resumed, not identified again
 
 
 async def test_a_process_without_the_guilds_shard_sees_no_guild_and_runs_none_of_its_schedules(

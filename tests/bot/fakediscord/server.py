@@ -200,9 +200,9 @@ class FakeDiscord:
         """Send any gateway DISPATCH (e.g. a MESSAGE_CREATE from a user); returns its sequence number."""
         return await self.gateway.dispatch(event, data)
 
-    async def request_reconnect(self) -> None:
-        """Send gateway op 7 RECONNECT: the client must reconnect and RESUME (await ``EventKind.RESUME``)."""
-        await self.gateway.request_reconnect()
+    async def request_reconnect(self, shard_id: int = 0) -> None:
+        """Send gateway op 7 RECONNECT on a shard: its client must reconnect and RESUME (await ``EventKind.RESUME``)."""
+        await self.gateway.request_reconnect(shard_id)
 
     def inject_rate_limit(
         self, method: str, path: str, *, retry_after: float = 0.25, times: int = 1, is_global: bool = False
