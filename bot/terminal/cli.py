@@ -318,6 +318,10 @@ def _stories(args: argparse.Namespace, settings: Settings) -> int:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     if getattr(args, "console", False):
+        if args.shards is not None:
+            print("briefbot: --shards splits the Discord bot across processes; --console runs without Discord. "
+                  "Use one or the other.", file=sys.stderr)
+            return BAD_INPUT
         return _run_console(args, settings)
     if settings.discord_token is None:
         print("briefbot: no Discord token. Set DISCORD_TOKEN in the environment or in .env (see .env.example). "

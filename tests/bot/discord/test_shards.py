@@ -101,3 +101,35 @@ async def test_only_the_process_running_shard_0_registers_the_commands(fake_disc
     async with running_client(bot, settings.discord_token.get_secret_value(), ready_timeout=30):
         pass
     assert len(fake_discord.sync_calls) == 1
+
+
+async def test_briefbot_alone_with_a_token_runs_the_bot_on_every_shard(fake_discord, tmp_path):  # noqa: F811
+    import asyncio
+    import subprocess
+    import sys
+
+    from tests.conftest import SEEDS
+    from tests.hostile._processes import cli_env, stop, wait_until
+
+    env = cli_env(tmp_path, DISCORD_TOKEN=fake_discord.token, DISCORD_API_BASE_URL=fake_discord.rest_base,
+                  DISCORD_GATEWAY_URL=fake_discord.gateway_url, BRIEFBOT_CORPUS_DIR=str(SEEDS),
+                  BRIEFBOT_LOG_LEVEL="INFO")
+    log = tmp_path / "bot.log"
+    with log.open("ab") as handle:  # `python3 tasks.py start` with DISCORD_TOKEN set: no command given
+        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", env=env, cwd=tmp_path,
+                                                       stdout=subprocess.DEVNULL, stderr=handle)
+    try:
+        await wait_until(lambda: "connected as" in log.read_text(), "the bot to connect")
+    finally:
+        await stop(process)
+    assert process.returncode == 0, log.read_text()[-2000:]
+    assert [event.body.get("shard") for event in fake_discord.events(EventKind.IDENTIFY)] == [None]
+
+
+def test_run_refuses_shards_with_the_console(tmp_path, monkeypatch, capsys):
+    from bot.terminal.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BRIEFBOT_STATE_DIR", str(tmp_path / "state"))
+    assert main(["run", "--console", "--shards", "0/2"]) == 2
+    assert "--console runs without Discord" in capsys.readouterr().err
