@@ -426,17 +426,18 @@ class Ingestor:
         """Poll due feeds and look at the folder; rebuild the corpus if anything arrived. Return whether it did."""
         snapshot = folder_snapshot(self.folder)
         folder_changed = snapshot != self._snapshot
+        arrived = 0
+        try:  # first, so that a feed another process died polling is polled against what that process stored
+            arrived += await self._take_in_stored_elsewhere()
+        except Exception:  # noqa: BLE001 - the database unreachable for a moment: the next tick looks again
+            log.exception("the articles other processes stored could not be read now")
         try:
             results = await self.poller.poll_due()
         except Exception:  # noqa: BLE001 - a fault in polling must not stop the folder and the rebuild
             log.exception("polling the feeds failed; the corpus is rebuilt from what is held")
             results = []
-        arrived = sum(len(result.new_articles) for result in results)
+        arrived += sum(len(result.new_articles) for result in results)
         self._known.update(article.id for result in results for article in result.new_articles)
-        try:
-            arrived += await self._take_in_stored_elsewhere()
-        except Exception:  # noqa: BLE001 - the database unreachable for a moment: the next tick looks again
-            log.exception("the articles other processes stored could not be read now")
         try:
             forgotten = self.store.forget_before(self.poller.clock() - self.retention)
         except Exception:  # noqa: BLE001 - a full disk: forgetting waits for the next tick
