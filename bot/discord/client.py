@@ -153,8 +153,8 @@ class BriefBot(commands.Bot):
             self._ingest.add_job(self.ingestor.tick, IntervalTrigger(seconds=INGEST_EVERY.total_seconds()),
                                  id="ingest", coalesce=True, max_instances=1, misfire_grace_time=300,
                                  next_run_time=datetime.now(UTC))
-        log.info("connected as %s (%s) to %d servers", self.user, self.user.id if self.user else "?",
-                 len(self.guilds))
+        log.info("connected as %s (%s) to %d servers%s", self.user, self.user.id if self.user else "?",
+                 len(self.guilds), f" on shards {self.shards_run}" if self.shards_run else "")
 
     async def on_error(self, event_method: str, /, *args: object, **kwargs: object) -> None:
         """Log errors in event handlers with their context; never let one take the bot down."""

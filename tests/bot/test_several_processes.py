@@ -117,6 +117,7 @@ async def test_a_feed_whose_poller_was_killed_mid_poll_is_polled_by_the_survivor
     try:
         await wait_until(held_feed.reached.is_set, "the first process to start polling the feed")
         await second.start()
+        await second.wait_for("servers on shards 1/2", "the second process to connect its shard")
         # The second process comes up while the first is mid-poll: it leaves the feed alone.
         await second.wait_for(f"source {source.id}: another process is polling it", "the second process's tick")
         assert held_feed.requests == 1
