@@ -133,3 +133,15 @@ def test_run_refuses_shards_with_the_console(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("BRIEFBOT_STATE_DIR", str(tmp_path / "state"))
     assert main(["run", "--console", "--shards", "0/2"]) == 2
     assert "--console runs without Discord" in capsys.readouterr().err
+
+
+async def test_a_bot_that_asks_how_many_shards_to_run_gets_the_fakes_recommendation(fake_discord):  # noqa: F811
+    import discord
+    from discord.ext import commands
+
+    fake_discord.gateway.recommended_shards = 2
+    bot = commands.AutoShardedBot(command_prefix="!", intents=discord.Intents(guilds=True), guild_ready_timeout=0.05)
+    async with running_client(bot, fake_discord.token, ready_timeout=30) as client:
+        assert client.shard_count == 2
+        assert sorted(event.body["shard"] for event in fake_discord.events(EventKind.IDENTIFY)) == [[0, 2], [1, 2]]
+        assert [guild.shard_id for guild in client.guilds] == [shard_of(fake_discord.guild.id, 2)]
