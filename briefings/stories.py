@@ -12,6 +12,7 @@ import logging
 import math
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -96,10 +97,12 @@ def grow_stories(table: StoryTable, previous: tuple[Article, ...], corpus: Corpu
     languages = [article.language for article in articles]
     grouping = StoryGrouping.resume(table.members, vectors[:known], published[:known], languages[:known])
     grouping.add(vectors[known:], published[known:], languages[known:])
-    return _finish(corpus.index, vectors, [tuple(group) for group in grouping.members])
+    return _finish(corpus.index, vectors, [tuple(group) for group in grouping.members],
+                   {story.article_ids: story for story in table.stories})
 
 
-def _finish(index: CorpusIndex, vectors: sparse.csr_matrix, members: list[tuple[int, ...]]) -> StoryTable:
+def _finish(index: CorpusIndex, vectors: sparse.csr_matrix, members: list[tuple[int, ...]],
+            known: dict[tuple[str, ...], Story] | None = None) -> StoryTable:
     """Name, date and link the stories of a grouping."""
     count = vectors.shape[0]
     story_of = np.zeros(count, dtype=np.int64)
@@ -110,15 +113,54 @@ def _finish(index: CorpusIndex, vectors: sparse.csr_matrix, members: list[tuple[
     follows = _follows(centroids)
     # Each article's cosine to its story's centroid, all at once.
     centrality = np.asarray(vectors.multiply(centroids[story_of]).sum(axis=1)).ravel()
-    return _table(index, members, centrality, follows)
+    return _table(index, members, centrality, follows, known)
 
 
 def _table(index: CorpusIndex, members: list[tuple[int, ...]], centrality: npt.NDArray[np.float64],
-           follows: list[int | None]) -> StoryTable:
-    stories = [_story(index, list(group), centrality[list(group)]) for group in members]
-    linked = tuple(replace(story, follows=stories[earlier].id) if earlier is not None else story
-                   for story, earlier in zip(stories, follows, strict=True))
-    return StoryTable(linked, tuple(members), centrality, tuple(follows))
+           follows: list[int | None], known: dict[tuple[str, ...], Story] | None = None,
+           names: list[Naming] | None = None) -> StoryTable:
+    """Make the stories of a grouping; a story `known` by the same articles is kept as it was (not named again)."""
+    stories: list[Story] = []
+    for number, group in enumerate(members):
+        ids = tuple(index.articles[n].id for n in group)
+        same = known.get(ids) if known else None
+        stories.append(same if same is not None else _story(index, list(group), centrality[list(group)],
+                                                            names[number] if names else None))
+    linked = []
+    for story, earlier in zip(stories, follows, strict=True):
+        target = stories[earlier].id if earlier is not None else None
+        linked.append(story if story.follows == target else replace(story, follows=target))
+    return StoryTable(tuple(linked), tuple(members), centrality, tuple(follows))
+
+
+Naming = tuple[str, str, bool, str | None]  # headline, the article it is from, whether cut, the lead sentence
+
+
+def naming(story: Story) -> Naming:
+    """Return how a story is named, to keep with it (restored by restore_table without choosing again)."""
+    return story.headline, story.headline_article_id, story.headline_cut, story.headline_sentence
+
+
+def restore_table(index: CorpusIndex, members: npt.NDArray[np.int64], counts: npt.NDArray[np.int64],
+                  centrality: npt.NDArray[np.float64], follows: npt.NDArray[np.int64],
+                  names: list[Naming] | None = None) -> StoryTable:
+    """Rebuild a story table kept as arrays (every article in one story); ValueError when they do not agree."""
+    articles = len(index.articles)
+    if members.ndim != 1 or counts.ndim != 1 or int(counts.sum()) != members.size or members.size != articles \
+            or np.any(counts <= 0) or centrality.shape != (articles,) or follows.shape != counts.shape \
+            or not np.array_equal(np.sort(members), np.arange(articles)) \
+            or np.any((follows < -1) | (follows >= np.arange(counts.size))) \
+            or (names is not None and len(names) != counts.size):
+        raise ValueError("the story arrays do not agree with the index")
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    groups = [tuple(int(n) for n in members[bounds[i] : bounds[i + 1]]) for i in range(counts.size)]
+    if names is not None:
+        held = {article.id for article in index.articles}
+        names = [(str(h), str(a), bool(c), None if t is None else str(t)) for h, a, c, t in names]
+        if any(article not in held for _, article, _, _ in names):
+            raise ValueError("a story is named from an article the index does not hold")
+    return _table(index, groups, centrality.astype(np.float64),
+                  [None if int(f) < 0 else int(f) for f in follows], names=names)
 
 
 def restrict(table: StoryTable, numbers: npt.NDArray[np.int64], index: CorpusIndex) -> StoryTable:
@@ -139,7 +181,8 @@ def restrict(table: StoryTable, numbers: npt.NDArray[np.int64], index: CorpusInd
     for story, new in kept_as.items():
         earlier = table.follows[story]
         follows[new] = kept_as.get(earlier) if earlier is not None else None
-    return _table(index, members, table.centrality[numbers], follows)
+    return _table(index, members, table.centrality[numbers], follows,
+                  known={story.article_ids: story for story in table.stories})
 
 
 def ranked_stories(corpus: Corpus, as_of: datetime | None = None) -> list[Story]:
@@ -399,33 +442,43 @@ def _follows(centroids: sparse.csr_matrix) -> list[int | None]:
     return result
 
 
-def _story(index: CorpusIndex, group: list[int], centrality: npt.NDArray[np.float64]) -> Story:
+def _story(index: CorpusIndex, group: list[int], centrality: npt.NDArray[np.float64],
+           named: Naming | None = None) -> Story:
     articles = [index.articles[number] for number in group]
     outlets: list[str] = []
     for article in articles:
         if article.outlet not in outlets or article.source is None:
             outlets.append(article.outlet)
-    # The headline is a real one (never a sentence promoted to a title, never page furniture such as a byline)
-    # from the most typical article; a story without one is named by the start of its lead sentence.
-    titled = [article.has_headline and not is_furniture(article.title) for article in articles]
-    ranked = sorted(range(len(articles)), key=lambda i: (not titled[i], -centrality[i], i))
-    lead = articles[ranked[0]]
-    headline, cut, sentence = lead.title, False, None
-    if not titled[ranked[0]] and lead.sentences:
-        sentence = lead.sentences[0].text
-        headline, cut = shorten(sentence, HEADLINE_CHARACTERS)
+    if named is not None:
+        headline, lead_id, cut, sentence = named
+    else:
+        # The headline is a real one (never a sentence promoted to a title, never page furniture such as a
+        # byline) from the most typical article; a story without one is named by the start of its lead sentence.
+        titled = [article.has_headline and not _furniture(article.title) for article in articles]
+        ranked = sorted(range(len(articles)), key=lambda i: (not titled[i], -centrality[i], i))
+        lead = articles[ranked[0]]
+        headline, lead_id, cut, sentence = lead.title, lead.id, False, None
+        if not titled[ranked[0]] and lead.sentences:
+            sentence = lead.sentences[0].text
+            headline, cut = shorten(sentence, HEADLINE_CHARACTERS)
     dates = [article.published for article in articles if article.published is not None]
     return Story(
         id=articles[0].id,
         article_ids=tuple(article.id for article in articles),
         outlets=tuple(outlets),
         headline=headline,
-        headline_article_id=lead.id,
+        headline_article_id=lead_id,
         first_published=min(dates) if dates else None,
         last_published=max(dates) if dates else None,
         headline_cut=cut,
         headline_sentence=sentence,
     )
+
+
+@lru_cache(maxsize=1 << 17)
+def _furniture(title: str) -> bool:
+    """Tell whether a title is page furniture (remembered: each story's titles are looked at on every regrouping)."""
+    return is_furniture(title)
 
 
 def shorten(text: str, limit: int) -> tuple[str, bool]:

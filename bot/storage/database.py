@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -657,11 +657,16 @@ class SourceStore:
             return [StoredArticle(row.id, row.source_id, row.guid, row.canonical_url, row.outlet, bool(row.backfill),
                                   row.document) for row in connection.execute(query)]
 
-    def held_articles(self, since: datetime) -> list[tuple[Article, bool]]:
-        """Return the ingested articles fetched since a moment, each with whether it was back-catalogue."""
+    def held_articles(self, since: datetime, parsed: Mapping[str, Article] | None = None
+                      ) -> list[tuple[Article, bool]]:
+        """Return the ingested articles fetched since a moment, each with whether it was back-catalogue.
+
+        `parsed` holds articles read before by id (the corpus kept between commands): a stored article never
+        changes, so those are not parsed again.
+        """
         held = []
         for item in self.articles(since):
-            article = self._parsed.get(item.id)
+            article = self._parsed.get(item.id) or (parsed.get(item.id) if parsed else None)
             if article is None:
                 try:
                     # An article stored before future dates were refused (dated 2099) is left out, not loaded.

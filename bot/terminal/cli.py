@@ -485,7 +485,6 @@ def _schedule(args: argparse.Namespace, settings: Settings) -> int:
 def _load(args: argparse.Namespace, settings: Settings) -> Corpus | None:
     folder: Path = args.corpus or settings.corpus_dir
     corpus, problems = _load_with_progress(folder, settings)
-    corpus = _with_feed_articles(corpus, settings)
     for problem in problems[:PROBLEMS_SHOWN]:
         print(f"briefbot: warning: {problem}", file=sys.stderr)
     if len(problems) > PROBLEMS_SHOWN:
@@ -501,27 +500,35 @@ def _load(args: argparse.Namespace, settings: Settings) -> Corpus | None:
     return corpus
 
 
-def _with_feed_articles(corpus: Corpus, settings: Settings) -> Corpus:
-    """Add the articles ingested from feeds (within the retention window) to the folder's."""
+def _feed_articles(settings: Settings) -> Callable[[dict[str, Article]], list[tuple[Article, bool]]] | None:
+    """Return how to read the articles ingested from feeds (within the retention window), or None if none were."""
     database = settings.database_url or str(settings.state_dir / "briefbot.db")
     if settings.database_url is None and not Path(database).exists():
-        return corpus  # no database yet: nothing was ever ingested (and none is created just to look)
-    from bot.ingestion.live import assemble  # noqa: PLC0415
+        return None  # no database yet: nothing was ever ingested (and none is created just to look)
     from bot.storage.database import SourceStore  # noqa: PLC0415
 
-    combined = assemble(corpus.articles, SourceStore(_log(settings)).held_articles,
-                        timedelta(days=settings.retention_days))
-    log.info("added %d articles from feeds", len(combined) - len(corpus))
-    return combined
+    def stored(parsed: dict[str, Article]) -> list[tuple[Article, bool]]:
+        since = datetime.now(UTC) - timedelta(days=settings.retention_days)
+        held = SourceStore(_log(settings)).held_articles(since, parsed)
+        log.info("added %d articles from feeds", len(held))
+        return held
+
+    return stored
 
 
 def _load_with_progress(folder: Path, settings: Settings) -> tuple[Corpus, tuple[LoadProblem, ...]]:
-    def load(on_progress: Callable[[int, int], None] | None = None) -> tuple[Corpus, tuple[LoadProblem, ...]]:
-        return Corpus.from_folder(folder, settings.max_article_bytes, on_progress,
-                                  max_files=settings.max_folder_files,
-                                  max_front_matter_bytes=settings.max_front_matter_bytes, now=datetime.now(UTC))
+    """Load the folder and the feeds' articles, reusing the corpus kept in the state folder for what is unchanged."""
+    from bot.storage.corpus_cache import Limits, load_corpus  # noqa: PLC0415
 
-    if not sys.stderr.isatty() or not folder.is_dir() or sum(1 for _ in folder.glob("*.txt")) < PROGRESS_FROM:
+    if not folder.exists() or not folder.is_dir():
+        Corpus.from_folder(folder)  # raises the CorpusError that says what is wrong with it
+    limits = Limits(settings.max_article_bytes, settings.max_front_matter_bytes, settings.max_folder_files)
+
+    def load(on_progress: Callable[[int, int], None] | None = None) -> tuple[Corpus, tuple[LoadProblem, ...]]:
+        return load_corpus(folder, settings.state_dir, limits, datetime.now(UTC), _feed_articles(settings),
+                           on_progress)
+
+    if not sys.stderr.isatty() or sum(1 for _ in folder.glob("*.txt")) < PROGRESS_FROM:
         return load()
     from rich.progress import Progress  # noqa: PLC0415
 
@@ -531,10 +538,7 @@ def _load_with_progress(folder: Path, settings: Settings) -> tuple[Corpus, tuple
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        corpus, problems = load(advance)
-        progress.update(task, description="Indexing sentences")
-        corpus.index  # noqa: B018 - build the index under the progress bar, not after it
-    return corpus, problems
+        return load(advance)
 
 
 def _nothing_to_report(nothing: NothingToReport) -> int:

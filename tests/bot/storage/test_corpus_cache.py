@@ -1,0 +1,137 @@
+"""The built corpus kept between commands: reused when nothing changed, updated for what did, rebuilt if damaged."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from bot.storage import corpus_cache
+from bot.storage.corpus_cache import Limits, cache_path, load_corpus
+from briefings.corpus import Article, Corpus
+from tests.conftest import AFP, FT, SEEDS
+
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+LIMITS = Limits(1_048_576, 16_384, 10_000)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    copy = tmp_path / "corpus"
+    shutil.copytree(SEEDS, copy)
+    return copy
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Count the article files read (parsed), by name."""
+    real = Article.from_path
+    names: list[str] = []
+
+    def counted(path, *args, **kwargs):
+        names.append(path.name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(Article, "from_path", staticmethod(counted))
+    return names
+
+
+def summary_of(corpus: Corpus) -> list[object]:
+    """What a reader sees of a corpus: articles with their sentences, stories with headlines and links, and the
+    terms each sentence is indexed by."""
+    terms = list(corpus.index.vocabulary)
+    return [[(a.id, a.title, a.source, a.published, [s.text for s in a.sentences]) for a in corpus],
+            [(s.article_ids, s.headline, s.outlets, s.follows, s.headline_cut) for s in corpus.stories],
+            [[terms[t] for t in corpus.index.terms_of(number)] for number in range(len(corpus.index.sentences))]]
+
+
+def test_an_unchanged_folder_is_loaded_from_the_kept_corpus_without_reading_a_file(folder, tmp_path, reads):
+    state = tmp_path / "state"
+    first, problems = load_corpus(folder, state, LIMITS, NOW)
+    assert problems == () and len(reads) == 5 and cache_path(state, folder).is_file()
+    again, _ = load_corpus(folder, state, LIMITS, NOW)
+    assert len(reads) == 5  # not one file read again
+    assert summary_of(again) == summary_of(first) == summary_of(Corpus.from_folder(SEEDS)[0])
+    assert [again.index.terms_of(i).tolist() for i in range(len(again.index.sentences))] == \
+        [first.index.terms_of(i).tolist() for i in range(len(first.index.sentences))]
+
+
+def test_a_new_and_a_changed_file_are_the_only_ones_read(folder, tmp_path, reads):
+    state = tmp_path / "state"
+    (folder / f"{FT}.txt").unlink()
+    load_corpus(folder, state, LIMITS, NOW)
+    shutil.copy(SEEDS / f"{FT}.txt", folder)  # the newest article comes in
+    changed = folder / f"{AFP}.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Bessent", "Mr Bessent", 1), encoding="utf-8")
+    reads.clear()
+    updated, _ = load_corpus(folder, state, LIMITS, NOW)
+    assert sorted(reads) == sorted([f"{FT}.txt", f"{AFP}.txt"])
+    fresh, _ = Corpus.from_folder(folder)
+    assert summary_of(updated) == summary_of(fresh)
+    (folder / f"{FT}.txt").unlink()  # and one goes
+    reads.clear()
+    smaller, _ = load_corpus(folder, state, LIMITS, NOW)
+    assert reads == [] and FT not in smaller and summary_of(smaller) == summary_of(Corpus.from_folder(folder)[0])
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "lying arrays", "other version"])
+def test_a_damaged_or_stale_cache_is_rebuilt_silently(folder, tmp_path, reads, damage, caplog):
+    state = tmp_path / "state"
+    first, _ = load_corpus(folder, state, LIMITS, NOW)
+    path = cache_path(state, folder)
+    data = path.read_bytes()
+    if damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        path.write_bytes(bytes(range(256)) * 64)
+    elif damage == "empty":
+        path.write_bytes(b"")
+    else:
+        with np.load(path, allow_pickle=False) as stored:
+            arrays = {name: stored[name] for name in stored.files}
+        if damage == "lying arrays":
+            arrays["term_ids"] = arrays["term_ids"] + 10_000_000  # ids beyond the vocabulary
+        else:
+            meta = json.loads(arrays["meta"].tobytes())
+            meta["version"] = corpus_cache.CACHE_VERSION + 1
+            arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+        with path.open("wb") as out:
+            np.savez(out, **arrays)
+    reads.clear()
+    rebuilt, problems = load_corpus(folder, state, LIMITS, NOW)
+    assert len(reads) == 5 and problems == ()
+    assert summary_of(rebuilt) == summary_of(first)
+    reads.clear()
+    load_corpus(folder, state, LIMITS, NOW)
+    assert reads == []  # the rebuilt corpus was kept in place of the damaged one
+
+
+def test_other_reading_limits_read_the_files_again(folder, tmp_path, reads):
+    state = tmp_path / "state"
+    load_corpus(folder, state, LIMITS, NOW)
+    reads.clear()
+    _, problems = load_corpus(folder, state, Limits(2_000, 16_384, 10_000), NOW)
+    assert len(reads) == 5 and any("byte limit" in problem.reason for problem in problems)
+
+
+def test_a_skipped_file_is_reported_again_from_the_kept_corpus(folder, tmp_path, reads):
+    state = tmp_path / "state"
+    (folder / "broken.txt").write_bytes(b"\x00\x01binary")
+    _, problems = load_corpus(folder, state, LIMITS, NOW)
+    reads.clear()
+    _, again = load_corpus(folder, state, LIMITS, NOW)
+    assert reads == [] and [str(p) for p in again] == [str(p) for p in problems] and "binary" in str(again[0])
+
+
+def test_the_command_line_gives_the_same_answer_from_the_kept_corpus(folder, tmp_path):
+    from tests.hostile._processes import briefbot, cli_env
+
+    env = cli_env(tmp_path, BRIEFBOT_CORPUS_DIR=str(folder))
+    first = briefbot("summary", "tariffs", "--json", env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert cache_path(tmp_path / "state", folder).is_file()
+    again = briefbot("summary", "tariffs", "--json", env=env, cwd=tmp_path)
+    assert again.returncode == 0 and again.stdout == first.stdout and again.stderr == first.stderr
