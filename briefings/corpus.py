@@ -221,11 +221,32 @@ class Corpus:
         to the open stories (the rest keep theirs); otherwise the new corpus is grouped anew on first use.
         """
         added = tuple(article for article in articles if article.id not in self._by_id)
-        if not added:
+        more = frozenset(backfill)
+        if not added and more <= self.backfill:
             return self
-        grown = Corpus(self.articles + added, self.backfill | frozenset(backfill))
+        grown = Corpus(self.articles + added, self.backfill | more)
         grown._grown_from.append(self)
         return grown
+
+    def updated(self, articles: Iterable[Article], backfill: frozenset[str]) -> Corpus:
+        """Return the corpus of these articles, built incrementally from this one (itself if nothing changed).
+
+        Articles this corpus holds (the same, or equal: a file read again) keep their index entries and stories;
+        the rest are dropped (a view) and the new ones added (`with_articles`).
+        """
+        wanted = [self._same_or(article) for article in articles]
+        if len(wanted) == len(self.articles) and backfill == self.backfill and \
+                {id(a) for a in wanted} == {id(a) for a in self.articles}:
+            return self
+        current = {id(article) for article in wanted}
+        kept = self.view(article.id for article in self.articles if id(article) in current)
+        kept.stories  # noqa: B018 - sliced and restricted now, so that the next corpus grows from them
+        return kept.with_articles((a for a in wanted if a.id not in kept), backfill)
+
+    def _same_or(self, article: Article) -> Article:
+        """Return the article this corpus holds that equals `article`, or `article` itself."""
+        held = self._by_id.get(article.id)
+        return held if held is not None and (held is article or held == article) else article
 
     @classmethod
     def prebuilt(cls, articles: tuple[Article, ...], backfill: frozenset[str], index: CorpusIndex,

@@ -54,16 +54,19 @@ def folder_snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 def assemble(folder_articles: tuple[Article, ...], stored: Callable[[datetime], list[tuple[Article, bool]]],
-             retention: timedelta) -> Corpus:
+             retention: timedelta, previous: Corpus | None = None) -> Corpus:
     """Build the corpus from the folder's articles and the stored feed articles within the retention window.
 
-    `stored` returns each stored article with whether it came as a feed's back-catalogue.
+    `stored` returns each stored article with whether it came as a feed's back-catalogue. With `previous` (the
+    corpus now served), the new one is built from it incrementally: a few new feed articles are indexed and
+    assigned to stories alone, expired and removed ones are dropped from a view, nothing else is redone.
     """
     known = {article.id for article in folder_articles}
     extra = [(article, backfill) for article, backfill in stored(datetime.now(UTC) - retention)
              if article.id not in known]
-    return Corpus(folder_articles + tuple(article for article, _ in extra),
-                  frozenset(article.id for article, backfill in extra if backfill))
+    articles = folder_articles + tuple(article for article, _ in extra)
+    backfill = frozenset(article.id for article, flag in extra if flag)
+    return previous.updated(articles, backfill) if previous is not None else Corpus(articles, backfill)
 
 
 def ready(corpus: Corpus) -> Corpus:

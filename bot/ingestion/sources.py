@@ -496,4 +496,4 @@ class Ingestor:
         return len(fresh)
 
     def _rebuild(self) -> Corpus:
-        return ready(assemble(self._folder_articles, self.store.held_articles, self.retention))
+        return ready(assemble(self._folder_articles, self.store.held_articles, self.retention, self.live.current))

@@ -111,16 +111,7 @@ def load_corpus(folder: Path, state_dir: Path, limits: Limits, now: datetime,
 
 def _corpus(articles: tuple[Article, ...], backfill: frozenset[str], cached: _Cached | None) -> Corpus:
     """Return the cached corpus when nothing changed, else one built from it incrementally (or anew)."""
-    if cached is None:
-        return Corpus(articles, backfill)
-    before = cached.corpus
-    if len(articles) == len(before) and backfill == before.backfill and \
-            {id(a) for a in articles} == {id(a) for a in before.articles}:
-        return before
-    current = {id(article) for article in articles}
-    kept = before.view(article.id for article in before.articles if id(article) in current)
-    kept.stories  # noqa: B018 - sliced and restricted now, so that the next corpus grows from them
-    return kept.with_articles((a for a in articles if a.id not in kept), backfill)
+    return cached.corpus.updated(articles, backfill) if cached is not None else Corpus(articles, backfill)
 
 
 def _fingerprint() -> str:
