@@ -149,6 +149,11 @@ def _starts_a_word(text: str, typed: str) -> bool:
 _CACHE: weakref.WeakKeyDictionary[CorpusIndex, tuple[Topic, ...]] = weakref.WeakKeyDictionary()
 
 
+def topics_counted(index: CorpusIndex) -> bool:
+    """Tell whether an index's topics are counted already (reading them then costs nothing)."""
+    return index in _CACHE
+
+
 def _topics(index: CorpusIndex) -> tuple[Topic, ...]:
     cached = _CACHE.get(index)
     if cached is None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from briefings.corpus import Article, Corpus
+from briefings.index import CorpusIndex
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +21,22 @@ class LiveCorpus:
     def __init__(self, corpus: Corpus) -> None:
         self._current = corpus
         self._lock = threading.Lock()
+        self._counted: CorpusIndex | None = None  # the newest index whose topics are counted
+
+    @property
+    def topic_index(self) -> CorpusIndex:
+        """Return the index to read topics from (autocomplete, suggestions), never waiting for a count.
+
+        The current corpus's once its topics are counted, until then the last one whose are (one swap behind: a
+        swap never waits for the count). Call it on the engine thread: with no topics counted yet, the current
+        corpus's are counted now.
+        """
+        from briefings.topics import topics_counted  # noqa: PLC0415
+
+        corpus = self._current
+        if "index" in corpus.__dict__ and topics_counted(corpus.index):
+            self._counted = corpus.index
+        return self._counted if self._counted is not None else corpus.index
 
     @property
     def current(self) -> Corpus:
@@ -28,7 +45,12 @@ class LiveCorpus:
 
     def replace(self, corpus: Corpus) -> None:
         """Swap in a new corpus (already indexed and grouped, so the first command after is not slow)."""
+        from briefings.topics import topics_counted  # noqa: PLC0415
+
         with self._lock:
+            before = self._current
+            if "index" in before.__dict__ and topics_counted(before.index):
+                self._counted = before.index  # served until the new corpus's topics are counted
             self._current = corpus
 
 
@@ -69,14 +91,21 @@ def assemble(folder_articles: tuple[Article, ...], stored: Callable[[datetime], 
     return previous.updated(articles, backfill) if previous is not None else Corpus(articles, backfill)
 
 
-def ready(corpus: Corpus) -> Corpus:
-    """Build a corpus's index, stories and topic table now, not in the first command that needs them.
+def ready(corpus: Corpus, topics: bool = True) -> Corpus:
+    """Build a corpus's index, stories and (unless told not to) topic table now, not in the first command.
 
-    Called off the event loop, before the corpus is swapped in: counting topics takes seconds on a large corpus.
+    Called off the event loop: counting topics takes seconds on a large corpus. A swap builds the index and
+    stories first (incremental: fast), swaps, then counts the topics (`count_topics`).
     """
-    from briefings.topics import corpus_topics  # noqa: PLC0415
-
     corpus.index  # noqa: B018
     corpus.stories  # noqa: B018
-    corpus_topics(corpus.index)
+    if topics:
+        count_topics(corpus)
     return corpus
+
+
+def count_topics(corpus: Corpus) -> None:
+    """Count a corpus's topics (kept with its index; LiveCorpus.topic_index serves them once counted)."""
+    from briefings.topics import corpus_topics  # noqa: PLC0415
+
+    corpus_topics(corpus.index)

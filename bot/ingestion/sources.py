@@ -24,7 +24,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from bot.ingestion.fetch import Fetcher, FetchError, printable_url
-from bot.ingestion.live import LiveCorpus, assemble, folder_snapshot, ready
+from bot.ingestion.live import LiveCorpus, assemble, count_topics, folder_snapshot, ready
 from bot.ingestion.pages import Page, extract_page
 from bot.storage.database import PollLocks, Source, SourceStore, StoredArticle
 from briefings.corpus import (
@@ -462,7 +462,8 @@ class Ingestor:
                                 error, len(self._folder_articles))
                 self._snapshot = snapshot
             rebuilt = await asyncio.to_thread(self._rebuild)
-            self.live.replace(rebuilt)
+            self.live.replace(rebuilt)  # new articles answer now; their topics join autocomplete once counted
+            await asyncio.to_thread(count_topics, rebuilt)
         log.info("corpus now %d articles (%d from feeds this time%s)", len(rebuilt), arrived,
                  ", folder changed" if folder_changed else "")
         return True
@@ -479,7 +480,9 @@ class Ingestor:
         self._known.update(article.id for article in result.new_articles)
         if result.new_articles:
             async with self._rebuilding:
-                self.live.replace(await asyncio.to_thread(self._rebuild))
+                rebuilt = await asyncio.to_thread(self._rebuild)
+                self.live.replace(rebuilt)
+                await asyncio.to_thread(count_topics, rebuilt)
         return replace(result, note=f"{note}: {followed}") if followed != url else result
 
     async def _take_in_stored_elsewhere(self) -> int:
@@ -496,4 +499,5 @@ class Ingestor:
         return len(fresh)
 
     def _rebuild(self) -> Corpus:
-        return ready(assemble(self._folder_articles, self.store.held_articles, self.retention, self.live.current))
+        return ready(assemble(self._folder_articles, self.store.held_articles, self.retention, self.live.current),
+                     topics=False)

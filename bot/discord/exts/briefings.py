@@ -174,7 +174,9 @@ class BriefingsCog(commands.Cog, name="Briefings"):
             await reply_privately(interaction, str(cause))
             return
         if isinstance(cause, NothingToReport):
-            await reply_privately(interaction, self._unknown_topic(str(cause), cause.suggestions))
+            text = await on_engine(self.services.engine, lambda: self._unknown_topic(str(cause), cause.suggestions),
+                                   f"{cause}.")
+            await reply_privately(interaction, text)
             return
         if isinstance(cause, app_commands.TransformerError | app_commands.CheckFailure):
             await reply_privately(interaction, str(cause))
@@ -230,7 +232,8 @@ class BriefingsCog(commands.Cog, name="Briefings"):
         # On the engine thread: the first call after a swap may count the topics (seconds on a large corpus).
         none: tuple[str, ...] = ()
         names = await on_engine(self.services.engine,
-                                lambda: complete_topics(self.corpus.index, current, AUTOCOMPLETE_LIMIT), none)
+                                lambda: complete_topics(self.services.live.topic_index, current, AUTOCOMPLETE_LIMIT),
+                                none)
         return [app_commands.Choice(name=_choice_name(name), value=name[:CHOICE_NAME_LIMIT]) for name in names]
 
     def _require_topic(self, topic: str) -> None:
@@ -238,7 +241,7 @@ class BriefingsCog(commands.Cog, name="Briefings"):
             raise UserError(self._unknown_topic(f"No article mentions “{render.safe(topic)}”", ()))
 
     def _unknown_topic(self, message: str, suggestions: tuple[str, ...]) -> str:
-        index = self.corpus.index
+        index = self.services.live.topic_index
         topic = message.split("“")[-1].split("”")[0] if "“" in message else ""
         close = close_topics(index, topic) if topic else ()
         if close:

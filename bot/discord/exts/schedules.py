@@ -97,7 +97,7 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
     async def _topics(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         live = self.live
         none: tuple[str, ...] = ()
-        names = await on_engine(self.runner.engine, lambda: complete_topics(live.current.index, current), none)
+        names = await on_engine(self.runner.engine, lambda: complete_topics(live.topic_index, current), none)
         return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names]
 
     @app_commands.command(name="list")

@@ -1,0 +1,71 @@
+"""The corpus the bot serves, swapped incrementally: a new feed article is indexed and grouped alone."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from bot.ingestion.live import LiveCorpus, assemble, count_topics, ready
+from briefings.corpus import Corpus
+from briefings.summaries import summarize_topic
+from briefings.summarizers import LengthBudget
+from briefings.topics import topics_counted
+from tests.conftest import FT
+
+WEEK = timedelta(days=7)
+
+
+def recent(corpus: Corpus) -> tuple:
+    """The seeds dated this week (within the retention window), as feeds would have brought them."""
+    now = datetime.now(UTC)
+    return tuple(replace(article, published=now - timedelta(hours=len(corpus) - number))
+                 for number, article in enumerate(corpus.articles))
+
+
+def test_a_new_feed_article_is_added_to_the_served_corpus_without_rebuilding_it(seeds):
+    articles = recent(seeds)
+    folder, feed = articles[:3], [(a, False) for a in articles[3:]]
+    served = ready(assemble(folder, lambda since: feed[:1], WEEK))
+    grown = ready(assemble(folder, lambda since: feed, WEEK, previous=served))
+    assert [a.id for a in grown] == [a.id for a in Corpus(articles)]
+    assert grown.index.sentences[0] is served.index.sentences[0]  # the held articles were not indexed again
+    assert [s.article_ids for s in grown.stories] == [s.article_ids for s in Corpus(articles).stories]
+    cited = {s.article_id for s in summarize_topic(grown, "decoupling", LengthBudget(sentences=3)).sentences}
+    assert cited == {FT}  # the new article answers at once
+    same = ready(assemble(folder, lambda since: feed, WEEK, previous=grown))
+    assert same is grown  # nothing new: the same corpus, nothing rebuilt
+
+
+def test_expired_articles_leave_the_served_corpus_as_a_view(seeds):
+    articles = recent(seeds)
+    served = ready(assemble(articles[:2], lambda since: [(a, False) for a in articles[2:]], WEEK))
+    shrunk = ready(assemble(articles[:2], lambda since: [(a, False) for a in articles[3:]], WEEK, previous=served))
+    assert articles[2].id not in shrunk and len(shrunk) == len(seeds) - 1
+    assert shrunk.index.vocabulary is served.index.vocabulary  # sliced, not rebuilt
+    assert {a for s in shrunk.stories for a in s.article_ids} == {a.id for a in shrunk}
+
+
+def test_autocomplete_reads_the_last_counted_topics_until_the_new_ones_are(seeds):
+    first = ready(seeds.without([FT]))
+    live = LiveCorpus(first)
+    grown = ready(first.with_articles([seeds.get(FT)]), topics=False)
+    live.replace(grown)
+    assert not topics_counted(grown.index)
+    assert live.topic_index is first.index  # one swap behind: nothing counted while a user types
+    count_topics(grown)
+    assert live.topic_index is grown.index
+
+
+def test_one_new_article_joins_a_ten_thousand_article_corpus_in_seconds(big_corpus):
+    served = ready(Corpus.prebuilt(big_corpus.articles, big_corpus.backfill, big_corpus.index,
+                                   big_corpus.story_table), topics=False)
+    newest = max(a.published for a in served.articles if a.published)
+    latest = next(a for a in reversed(served.articles) if a.published == newest)
+    wire = replace(latest, id="wire-new", published=newest + timedelta(hours=1))  # another outlet's copy
+    started = time.perf_counter()
+    grown = ready(served.updated(served.articles + (wire,), served.backfill), topics=False)
+    elapsed = time.perf_counter() - started
+    assert "wire-new" in grown and elapsed < 5, elapsed
+    story = next(s for s in grown.stories if "wire-new" in s.article_ids)
+    assert latest.id in story.article_ids  # it joined the story of the article it copies
