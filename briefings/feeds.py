@@ -84,8 +84,8 @@ def canonical_url(url: str) -> str:
 def parse_feed(data: bytes, content_type: str | None = None, url: str | None = None) -> ParsedFeed:
     """Parse RSS or Atom bytes (relative links resolved against `url`); raise FeedError when it is not a feed.
 
-    A malformed feed from which feedparser recovers usable entries is read, and `problems` says what was wrong;
-    only one that yields nothing usable is refused.
+    A malformed feed from which feedparser recovers entries is read, and `problems` says what was wrong; only
+    one that yields no entry is refused.
     """
     import feedparser  # noqa: PLC0415 - loaded only where feeds are read
 
@@ -93,10 +93,11 @@ def parse_feed(data: bytes, content_type: str | None = None, url: str | None = N
     # where an entry with a broken link must be skipped with a reason).
     headers = {"content-type": content_type} if content_type else {}
     parsed: Any = feedparser.parse(data, response_headers=headers)
-    usable = [item for item in parsed.entries if item.get("link") or item.get("summary") or item.get("content")]
-    if not parsed.get("version") and not usable:
-        if data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")) or (
-                content_type or "").startswith("text/html"):
+    entries_found = len(parsed.entries)
+    page = data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")) or (
+        content_type or "").startswith("text/html")
+    if not parsed.get("version") and (page or not entries_found):
+        if page:
             raise FeedError("the address serves a web page (HTML), not an RSS or Atom feed")
         reason = parsed.get("bozo_exception")
         if not data.strip():
@@ -107,9 +108,9 @@ def parse_feed(data: bytes, content_type: str | None = None, url: str | None = N
     problems: list[str] = []
     if parsed.get("bozo") and isinstance(parsed.get("bozo_exception"), SAXException):
         slip = _xml_slip(parsed.get("bozo_exception"))
-        if not usable:
+        if not entries_found:
             raise FeedError(f"the feed is malformed XML ({slip}) and no entry could be recovered")
-        problems.append(f"malformed XML ({slip}); {len(usable)} entries recovered")
+        problems.append(f"malformed XML ({slip}); {entries_found} entries recovered")
     dates = _DateReader(parsed.feed.get("language"))
     entries = []
     for number, item in enumerate(parsed.entries, start=1):

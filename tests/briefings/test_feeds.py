@@ -47,7 +47,7 @@ def test_rss_and_atom_entries_become_articles_with_their_metadata():
     ("data", "content_type", "reason"),
     [
         (b"<!DOCTYPE html><html><body><p>Welcome</p></body></html>", "text/html", r"web page \(HTML\)"),
-        (b"<rss version='2.0'><channel><item><title>broken", "application/xml", "malformed XML"),
+        (b"<rss version='2.0'><channel><title>broken", "application/xml", "malformed XML"),
         (b"", None, "empty"),
         ("caf\xe9 not xml at all".encode("latin-1"), "text/plain", "not an RSS or Atom feed"),
     ],
@@ -55,6 +55,15 @@ def test_rss_and_atom_entries_become_articles_with_their_metadata():
 def test_responses_that_are_not_feeds_say_why(data, content_type, reason):
     with pytest.raises(FeedError, match=reason):
         parse_feed(data, content_type)
+
+
+def test_a_malformed_feed_keeps_the_entries_feedparser_recovers_and_says_what_was_wrong():
+    feed = parse_feed(b"<rss version='2.0'><channel><item><link>https://news.example/a</link><title>cut",
+                      "application/xml")
+    assert [entry.url for entry in feed.entries] == ["https://news.example/a"]
+    [problem] = feed.problems
+    assert problem.startswith("malformed XML (the feed ends early (a transfer cut short?): ")
+    assert problem.endswith("no element found); 1 entries recovered")
 
 
 def test_an_empty_feed_is_a_feed_with_no_entries():

@@ -91,8 +91,9 @@ def test_poison_entries_are_skipped_with_a_reason_and_the_sources_after_them_are
     assert "last error: entry 1 skipped: its date is in the year 0" in listing.splitlines()[1]
 
 
-async def test_in_the_bot_a_tick_with_a_poison_source_still_rebuilds_the_corpus(local, tmp_path, monkeypatch):
-    from bot.discord.client import BriefBot  # noqa: F401 - the bot's own wiring builds the ingestor
+async def test_in_the_bot_a_tick_with_a_poison_source_still_rebuilds_the_corpus(local, tmp_path):
+    from datetime import timedelta
+
     from bot.ingestion.fetch import Fetcher
     from bot.ingestion.live import LiveCorpus
     from bot.ingestion.sources import Ingestor
@@ -102,8 +103,6 @@ async def test_in_the_bot_a_tick_with_a_poison_source_still_rebuilds_the_corpus(
 
     local.routes.update({"/poison.xml": Answer(POISON), "/atom.xml": Answer(ATOM_YEAR_0)})
     store = SourceStore(Storage.open(f"sqlite:///{tmp_path / 'bot.db'}"))
-    from datetime import timedelta
-
     for path in ("/poison.xml", "/atom.xml"):
         store.add(local.url(path), canonical_url(local.url(path)), timedelta(minutes=30))
     live = LiveCorpus(Corpus(()))

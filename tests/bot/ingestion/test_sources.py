@@ -90,7 +90,7 @@ class FeedServer:
             return web.Response(text="<!DOCTYPE html><html><body><h1>Home</h1></body></html>", content_type="text/html")
 
         async def broken(request: web.Request) -> web.Response:
-            return web.Response(body=b"<rss version='2.0'><channel><item><title>cut", content_type="application/xml")
+            return web.Response(body=b"<rss version='2.0'><channel><title>cut", content_type="application/xml")
 
         async def big(request: web.Request) -> web.StreamResponse:
             response = web.StreamResponse(headers={"Content-Type": "application/rss+xml"})
