@@ -65,6 +65,8 @@ class SourcesCog(AdminGroupCog, group_name="source", group_description="Feeds to
             text = (f"Following it: {render.count(len(result.new_articles), 'article')} came in (its back-catalogue "
                     "is background, "
                     f"not news in the next briefing). Polled every {interval} minutes.")
+            if result.problems:  # entries recovered from a malformed feed, or skipped: the admin can tell its owner
+                text += f"\nWhat was wrong with the feed: {render.safe('; '.join(result.problems[:3]))[:1_000]}"
         await reply_privately(interaction, text)
 
     @app_commands.command(name="list")

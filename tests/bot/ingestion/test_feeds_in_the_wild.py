@@ -14,8 +14,9 @@ from xml.sax.saxutils import escape
 
 import pytest
 
+from tests.bot.fakediscord.fixtures import fake_discord  # noqa: F401 - the fixture
 from tests.bot.ingestion._server import Answer
-from tests.bot.ingestion.conftest import cli
+from tests.bot.ingestion.conftest import bot_folder, cli
 from tests.conftest import AFP, AGGREGATOR, CNA, FT, STRAITS_TIMES, raw_seed
 
 SECRET = "hunter2-feed-password"  # noqa: S105 - the secret the test looks for
@@ -140,3 +141,28 @@ def test_entries_per_poll_and_articles_per_source_are_capped(capsys, local, monk
                           "(BRIEFBOT_MAX_ENTRIES_PER_POLL); the source holds its 3 articles")
     _, listing, _ = cli(capsys, "source", "list")
     assert "3 articles" in listing and "BRIEFBOT_MAX_ARTICLES_PER_SOURCE" in listing
+
+
+async def test_on_discord_feed_credentials_are_never_shown_and_a_slip_is_said(fake_discord, local, tmp_path,  # noqa: F811
+                                                                           monkeypatch):
+    from bot.__main__ import build_bot
+    from bot.settings import load_settings
+    from briefings.corpus import Corpus
+    from tests.bot.fakediscord import running_client
+
+    folder = bot_folder(fake_discord, tmp_path, monkeypatch, FT)
+    local.routes["/feed.xml"] = Answer(SLIPS["&nbsp; outside CDATA"][0])
+    with_password = local.url("/feed.xml").replace("//", f"//reader:{SECRET}@")
+    bot = build_bot(load_settings(), Corpus.from_folder(folder)[0], defer_after=5.0, guild_ready_timeout=0.05,
+                    run_background_jobs=False)
+    async with running_client(bot, fake_discord.token):
+        added = await fake_discord.invoke("source add", {"url": with_password})
+        await added.callback()
+        first = (await added.followup()).content
+        again = await fake_discord.invoke("source add", {"url": with_password})
+        await again.callback()
+        refused = (await again.followup()).content
+        listing = (await (await fake_discord.invoke("source list")).callback()).embeds[0]["description"]
+    assert "2 articles came in" in first and "followed already" in refused
+    assert "What was wrong with the feed: malformed XML (an HTML entity such as" in first
+    assert SECRET not in first + refused + listing and "***@127.0.0.1" in listing
