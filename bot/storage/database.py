@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -637,16 +637,37 @@ class SourceStore:
 
     def add_article(self, article: StoredArticle, published: datetime | None) -> bool:
         """Keep an ingested article; False if it is held already."""
+        return self.add_articles([(article, published)])[0]
+
+    def add_articles(self, items: Sequence[tuple[StoredArticle, datetime | None]]) -> list[bool]:
+        """Keep ingested articles in one transaction (one commit, not one a row); False for each held already.
+
+        All rows go in one statement; if one is held already (another process stored it meanwhile), each row is
+        tried again on its own, under a savepoint, so that it fails alone.
+        """
+        if not items:
+            return []
+        fetched = self.storage.clock().isoformat()
+        rows = [{"id": article.id, "source_id": article.source_id, "guid": article.guid,
+                 "canonical_url": article.canonical_url, "outlet": article.outlet, "backfill": article.backfill,
+                 "document": article.document, "fetched_at": fetched,
+                 "published": published.isoformat() if published else None} for article, published in items]
         try:
             with self.engine.begin() as connection:
-                connection.execute(insert(articles).values(
-                    id=article.id, source_id=article.source_id, guid=article.guid,
-                    canonical_url=article.canonical_url, outlet=article.outlet, backfill=article.backfill,
-                    document=article.document, fetched_at=self.storage.clock().isoformat(),
-                    published=published.isoformat() if published else None))
-            return True
+                connection.execute(insert(articles), rows)
+            return [True] * len(rows)
         except IntegrityError:
-            return False
+            pass
+        kept: list[bool] = []
+        with self.engine.begin() as connection:
+            for row in rows:
+                try:
+                    with connection.begin_nested():
+                        connection.execute(insert(articles).values(**row))
+                    kept.append(True)
+                except IntegrityError:
+                    kept.append(False)
+        return kept
 
     def articles(self, since: datetime | None = None) -> list[StoredArticle]:
         """Return the ingested articles fetched since a moment (the retention window), oldest first."""

@@ -126,6 +126,21 @@ def test_feed_articles_age_out_after_the_retention_window(url, clock):
     assert [article.id for article in store.articles()] == ["new"]
 
 
+def test_a_poll_s_articles_are_kept_together_and_one_held_already_fails_alone(url, clock):
+    from bot.storage.database import SourceStore, StoredArticle
+
+    store = SourceStore(Storage.open(url, clock))
+    source = store.add("https://feed.example/rss", "https://feed.example/rss", timedelta(minutes=30))
+
+    def item(article_id):
+        return StoredArticle(article_id, source.id, f"guid-{article_id}", None, "Outlet", False, "Text."), None
+
+    assert store.add_articles([item(f"a{n}") for n in range(1_000)]) == [True] * 1_000
+    assert store.add_articles([item("a5"), item("b1"), item("a7"), item("b2")]) == [False, True, False, True]
+    assert store.article_count(source.id) == 1_002
+    assert store.add_articles([]) == []
+
+
 def test_several_processes_starting_at_once_on_an_empty_database_all_open_it(url, clock):
     # Several `briefbot run` processes over one PostgreSQL database start together: one creates the schema, the
     # others wait for it and find it made (not "relation already exists", nor two schema_version rows).

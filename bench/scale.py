@@ -1,0 +1,256 @@
+"""The scale targets of issue 15 in one run, through the real command line, with main's code as the baseline.
+
+    .venv/bin/python bench/build_corpus.py                  # once: bench/_data/corpus10k
+    .venv/bin/python bench/scale.py --baseline DIR [--large 100000] [--tiny 55000] [--skip-large]
+
+DIR is a checkout of the code before the change (`git archive main | tar -x -C DIR`); its runs use this venv.
+Each figure is one fresh process, as a user would run it, and prints its target:
+
+- 10,000 articles (a copy of bench/_data/corpus10k): `briefbot summary economy --json` from a cold state folder,
+  again with nothing changed, and after 10 new articles (newer than all); the baseline's same three runs.
+- A large corpus (`--large`, built by bench/build_corpus.py into bench/_data): the command line's first run
+  (building the kept corpus), its next run (loading it, with peak resident memory); in one process: `summary
+  TOPIC` p50/p95 over 60 topics, warm, and how long a new article takes to be answerable in a running bot's
+  corpus (the incremental swap: index and stories, before the topic count).
+- `--tiny` look-alike feed items in one RSS feed served on 127.0.0.1: `source add`, `source poll` and `summary
+  tariffs` in all (entry caps raised to let every item in; teaser pages not fetched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.server
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "_data"
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def cli(code: Path, args: list[str], env: dict[str, str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Run `briefbot ARGS` with the code at `code`; return wall seconds, peak RSS (MiB) and the result."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "bot", *args], cwd=code, env={**os.environ, **env},  # noqa: S603
+                          capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if done.returncode not in (0, 1):
+        print(f"  ! exit {done.returncode}: {done.stderr.strip()[-300:]}")
+    return elapsed, (peak if peak > before else 0) / 1024, done
+
+
+def newest_copies(folder: Path, count: int) -> list[tuple[str, str]]:
+    """Return `count` new article files: copies of the newest articles, dated an hour after the newest of all."""
+    import re
+
+    dated = []
+    for path in folder.glob("*.txt"):
+        head = path.read_text(encoding="utf-8")[:400]
+        match = re.search(r"^published: (\S+)", head, re.MULTILINE)
+        if match:
+            dated.append((match.group(1), path))
+    dated.sort()
+    newest = datetime.fromisoformat(dated[-1][0])
+    files = []
+    for number, (_, path) in enumerate(dated[-count:]):
+        text = path.read_text(encoding="utf-8")
+        when = (newest + timedelta(hours=1, minutes=number)).isoformat()
+        text = re.sub(r"^published: \S+", f"published: {when}", text, count=1, flags=re.MULTILINE)
+        text = re.sub(r'^source: "[^"]*"', 'source: "Late Wire"', text, count=1, flags=re.MULTILINE)
+        files.append((f"zz-new-{number:02d}.txt", text))
+    return files
+
+
+def ten_thousand(baseline: Path | None) -> None:
+    """Cold, unchanged and after-10-new runs of `summary economy` over 10,000 articles, this code and baseline."""
+    source = DATA / "corpus10k"
+    if not source.is_dir():
+        print(f"{source} is missing: run bench/build_corpus.py first")
+        return
+    print(f"10,000 articles ({source.name}), `briefbot summary economy --json`, each a fresh process:")
+    additions = newest_copies(source, 10)
+    results: dict[str, list[float]] = {}
+    outputs: dict[str, list[str]] = {}
+    for name, code in [("this code", ROOT)] + ([("baseline", baseline)] if baseline else []):
+        with tempfile.TemporaryDirectory() as work:
+            folder, state = Path(work) / "corpus", Path(work) / "state"
+            shutil.copytree(source, folder)
+            env = {"BRIEFBOT_STATE_DIR": str(state), "BRIEFBOT_CORPUS_DIR": str(folder)}
+            args = ["summary", "economy", "--json"]
+            cold, _, first = cli(code, args, env)
+            warm, _, second = cli(code, args, env)
+            for file_name, text in additions:
+                (folder / file_name).write_text(text, encoding="utf-8")
+            added, _, third = cli(code, args, env)
+            results[name] = [cold, warm, added]
+            outputs[name] = [first.stdout, second.stdout, third.stdout]
+        print(f"  {name:9}: cold {cold:5.1f} s, nothing changed {warm:5.1f} s, after 10 new articles {added:5.1f} s"
+              + (f"; the kept corpus answers as the cold run did: {outputs[name][0] == outputs[name][1]}"
+                 if name == "this code" else ""))
+    ours = results["this code"]
+    print(f"  targets: cold <= 5 s ({ours[0]:.1f}), unchanged <= 1 s ({ours[1]:.1f}), after 10 new <= 2 s "
+          f"({ours[2]:.1f})")
+    if "baseline" in results:
+        base = results["baseline"]
+        print("  ratios (baseline / this code): " + ", ".join(
+            f"{label} {b / o:.1f}x" for label, b, o in zip(("cold", "unchanged", "after 10 new"), base, ours,
+                                                            strict=True)))
+
+
+def large(count: int) -> None:
+    """The large corpus: first and next command-line runs, warm summary latency, a new article's delay."""
+    import build_corpus
+
+    folder = DATA / f"corpus{count // 1000}k"
+    if sum(1 for _ in folder.glob("*.txt")) < count if folder.is_dir() else True:
+        started = time.perf_counter()
+        build_corpus.build(count, folder)
+        print(f"built {count:,} articles in {folder.name} in {time.perf_counter() - started:.0f} s")
+    state = DATA / f"state{count // 1000}k"
+    env = {"BRIEFBOT_STATE_DIR": str(state), "BRIEFBOT_CORPUS_DIR": str(folder),
+           "BRIEFBOT_MAX_FOLDER_FILES": str(count)}
+    print(f"{count:,} articles ({folder.name}), `briefbot summary economy --json`, each a fresh process:")
+    first, first_peak, _ = cli(ROOT, ["summary", "economy", "--json"], env)
+    print(f"  first run (reads every file, builds and keeps the corpus): {first:.1f} s, peak RSS {first_peak:,.0f} "
+          "MiB")
+    loaded, peak, _ = cli(ROOT, ["summary", "economy", "--json"], env)
+    print(f"  next run (loads the kept corpus): {loaded:.1f} s (target <= 10 s), peak RSS {peak:,.0f} MiB "
+          "(target <= 2,048 MiB)")
+    in_process(folder, state, count)
+
+
+def in_process(folder: Path, state: Path, count: int) -> None:
+    """Warm `summary TOPIC` latency and the incremental swap of one new article, in one process."""
+    import psutil
+
+    sys.path.insert(0, str(ROOT))
+    from dataclasses import replace
+
+    from bot.ingestion.live import ready
+    from bot.storage.corpus_cache import Limits, load_corpus
+    from briefings.summaries import summarize_topic
+    from briefings.summarizers import LengthBudget
+    from briefings.topics import corpus_topics
+
+    started = time.perf_counter()
+    corpus, _ = load_corpus(folder, state, Limits(1_048_576, 16_384, count), datetime.now(UTC))
+    print(f"  in one process: kept corpus loaded in {time.perf_counter() - started:.1f} s, resident "
+          f"{psutil.Process().memory_info().rss / 2**20:,.0f} MiB")
+    started = time.perf_counter()
+    topics = [topic.name for topic in corpus_topics(corpus.index, 400)]
+    print(f"  topics counted in {time.perf_counter() - started:.1f} s (off the event loop in the bot)")
+    queries = random.Random(11).sample(topics, min(60, len(topics)))
+    summarize_topic(corpus, queries[0], LengthBudget(sentences=5))
+    latencies = []
+    for topic in queries:
+        start = time.perf_counter()
+        summarize_topic(corpus, topic, LengthBudget(sentences=5))
+        latencies.append((time.perf_counter() - start) * 1000)
+    latencies.sort()
+    p95 = latencies[min(len(latencies) - 1, round(0.95 * len(latencies)) - 1)]
+    print(f"  summary TOPIC warm, {len(queries)} topics: p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms "
+          f"(target p95 <= 250 ms); resident {psutil.Process().memory_info().rss / 2**20:,.0f} MiB")
+    newest = max(a.published for a in corpus.articles if a.published)
+    latest = next(a for a in reversed(corpus.articles) if a.published == newest)
+    wire = replace(latest, id="bench-new-wire", source="Late Wire", published=newest + timedelta(minutes=5))
+    started = time.perf_counter()
+    grown = ready(corpus.updated((*corpus.articles, wire), corpus.backfill), topics=False)
+    swap = time.perf_counter() - started
+    word = next(w for w in wire.title.split() if len(w) > 5)
+    started = time.perf_counter()
+    cited = summarize_topic(grown, word, LengthBudget(sentences=5))
+    answer = time.perf_counter() - started
+    joined = next(s for s in grown.stories if wire.id in s.article_ids)
+    print(f"  a new article in the running bot's corpus: swapped in after {swap:.1f} s (index and stories, "
+          f"incremental), `summary {word}` {answer * 1000:.0f} ms: answerable {swap + answer:.1f} s after its poll "
+          f"(target <= 5 s); it joined a story of {len(joined.article_ids)} articles; "
+          f"{len(cited.sentences)} sentences")
+
+
+class _Feed(http.server.BaseHTTPRequestHandler):
+    body = b""
+
+    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def tiny_feed(count: int, code: Path, label: str) -> float:
+    """Serve one feed of `count` tiny look-alike items; time source add + poll + summary with the code at `code`."""
+    from grouping import GOODS, PLACES
+
+    rng = random.Random(5)
+    now = datetime.now(UTC)
+    items = "".join(
+        f"<item><title>Shipper {n} on tariffs</title><link>https://wire.example/items/{n}</link><guid>wire-{n}"
+        f"</guid><pubDate>{format_datetime(now - timedelta(seconds=5 * (count - n)))}</pubDate><description>"
+        f"Shipper {n} says new tariffs on {rng.choice(GOODS)} from {rng.choice(PLACES)} raised its costs this "
+        "week.</description></item>" for n in range(count))
+    _Feed.body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>https://wire.example/'
+                  f"</link><description>Wire</description>{items}</channel></rss>").encode()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Feed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/feed.rss"
+    try:
+        with tempfile.TemporaryDirectory() as work:
+            empty = Path(work) / "corpus"
+            empty.mkdir()
+            env = {"BRIEFBOT_STATE_DIR": str(Path(work) / "state"), "BRIEFBOT_CORPUS_DIR": str(empty),
+                   "BRIEFBOT_FETCH_ALLOW_HOSTS": "127.0.0.1", "BRIEFBOT_MAX_ENTRIES_PER_POLL": str(count),
+                   "BRIEFBOT_MAX_ARTICLES_PER_SOURCE": str(count), "BRIEFBOT_PAGES_PER_FEED": "0",
+                   "BRIEFBOT_PAGES_PER_POLL": "0"}
+            added, _, _ = cli(code, ["source", "add", url], env)
+            polled, _, poll = cli(code, ["source", "poll"], env)
+            summary, _, done = cli(code, ["summary", "tariffs", "--json"], env)
+            again, _, _ = cli(code, ["summary", "tariffs", "--json"], env)
+    finally:
+        server.shutdown()
+    total = added + polled + summary
+    print(f"  {label}: source add {added:.1f} s, poll {polled:.1f} s ({poll.stdout.strip()[:60]}), summary "
+          f"{summary:.1f} s (exit {done.returncode}): {total:.1f} s in all (target < 60 s); the next summary "
+          f"{again:.1f} s")
+    return total
+
+
+def main() -> None:
+    """Run the three parts and print their figures."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--baseline", type=Path, help="a checkout of the code before the change")
+    parser.add_argument("--large", type=int, default=100_000, help="articles in the large corpus (default 100,000)")
+    parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument("--tiny", type=int, default=55_000, help="look-alike feed items (default 55,000)")
+    parser.add_argument("--tiny-baseline", action="store_true",
+                        help="run the tiny items with the baseline too (main before took 437 s for 55,000)")
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    ten_thousand(args.baseline)
+    print(f"{args.tiny:,} tiny look-alike items in one feed:")
+    ours = tiny_feed(args.tiny, ROOT, "this code")
+    if args.baseline and args.tiny_baseline:
+        base = tiny_feed(args.tiny, args.baseline, "baseline")
+        print(f"  ratio (baseline / this code): {base / ours:.1f}x")
+    if not args.skip_large:
+        large(args.large)
+
+
+if __name__ == "__main__":
+    main()
