@@ -75,8 +75,20 @@ def main() -> None:
     topics = [topic.name for topic in corpus_topics(index, 400)]
     print(f"topics listed in {time.perf_counter() - grouped:.2f} s (once per corpus)")
 
-    rng = random.Random(11)
-    queries = rng.sample(topics, min(args.queries, len(topics)))
+    queries, p50, p95, slowest = topic_latencies(corpus, topics, args.queries)
+    print(f"summary TOPIC over {len(corpus):,} articles, {queries} topics: "
+          f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {slowest:.0f} ms (target p95 <= 250 ms)")
+    rss = process.memory_info().rss
+    print(f"resident memory: {rss / 2**20:,.0f} MiB in all, {(rss - baseline) / 2**20:,.0f} MiB for the corpus "
+          f"(target <= 1,024 MiB)")
+
+    compare_speed(args.sentences)
+    compare_quality(args.clusters, args.cluster_seed)
+
+
+def topic_latencies(corpus: Corpus, topics: list[str], count: int) -> tuple[int, float, float, float]:
+    """Time `summary TOPIC` warm over `count` of the topics (a fixed sample); return count, p50, p95, max in ms."""
+    queries = random.Random(11).sample(topics, min(count, len(topics)))
     summarize_topic(corpus, queries[0], LengthBudget(sentences=5))  # warm caches
     latencies = []
     for topic in queries:
@@ -84,16 +96,8 @@ def main() -> None:
         summarize_topic(corpus, topic, LengthBudget(sentences=5))
         latencies.append((time.perf_counter() - start) * 1000)
     latencies.sort()
-    p95 = latencies[min(len(latencies) - 1, int(round(0.95 * len(latencies))) - 1)]
-    print(f"summary TOPIC over {len(corpus):,} articles, {len(queries)} topics: "
-          f"p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms "
-          "(target p95 <= 250 ms)")
-    rss = process.memory_info().rss
-    print(f"resident memory: {rss / 2**20:,.0f} MiB in all, {(rss - baseline) / 2**20:,.0f} MiB for the corpus "
-          f"(target <= 1,024 MiB)")
-
-    compare_speed(args.sentences)
-    compare_quality(args.clusters, args.cluster_seed)
+    p95 = latencies[min(len(latencies) - 1, round(0.95 * len(latencies)) - 1)]
+    return len(queries), statistics.median(latencies), p95, latencies[-1]
 
 
 def bbc_articles() -> list[tuple[Article, str]]:

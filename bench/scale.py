@@ -24,7 +24,6 @@ import os
 import random
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -152,16 +151,10 @@ def in_process(folder: Path, state: Path, count: int) -> None:
     started = time.perf_counter()
     topics = [topic.name for topic in corpus_topics(corpus.index, 400)]
     print(f"  topics counted in {time.perf_counter() - started:.1f} s (off the event loop in the bot)")
-    queries = random.Random(11).sample(topics, min(60, len(topics)))
-    summarize_topic(corpus, queries[0], LengthBudget(sentences=5))
-    latencies = []
-    for topic in queries:
-        start = time.perf_counter()
-        summarize_topic(corpus, topic, LengthBudget(sentences=5))
-        latencies.append((time.perf_counter() - start) * 1000)
-    latencies.sort()
-    p95 = latencies[min(len(latencies) - 1, round(0.95 * len(latencies)) - 1)]
-    print(f"  summary TOPIC warm, {len(queries)} topics: p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms "
+    from engine import topic_latencies
+
+    queries, p50, p95, _ = topic_latencies(corpus, topics, 60)
+    print(f"  summary TOPIC warm, {queries} topics: p50 {p50:.0f} ms, p95 {p95:.0f} ms "
           f"(target p95 <= 250 ms); resident {psutil.Process().memory_info().rss / 2**20:,.0f} MiB")
     newest = max(a.published for a in corpus.articles if a.published)
     latest = next(a for a in reversed(corpus.articles) if a.published == newest)
