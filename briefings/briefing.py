@@ -164,6 +164,11 @@ def build_briefing(corpus: Corpus, as_of: datetime | None = None, last: Briefing
         if not summary.sentences:
             continue
         length = _length_of_story(corpus, story, summary.sentences)
+        while used + length > room.text and changes is not None and changes.contrasts:
+            # a top story outranks a reversal: as in _within, reversals give way first
+            changes = replace(changes, contrasts=changes.contrasts[:-1])
+            used = _length_of_changes(corpus, changes) + sum(_length_of_story(corpus, b.story, b.summary.sentences)
+                                                             for b in briefs)
         if used + length > room.text:
             break  # it would not fit whole: "and N more" instead of cutting a sentence
         briefs.append(StoryBrief(story, summary))

@@ -17,8 +17,9 @@ import numpy.typing as npt
 from scipy import sparse
 
 from briefings.corpus import Corpus, Sentence
-from briefings.figures import FigureChange, changed_figures
+from briefings.figures import FigureChange, SameStory, changed_figures
 from briefings.index import CorpusIndex, IntArray, normalised_rows
+from briefings.reversals import find_reversals
 from briefings.summaries import CitedSentence, NothingToReport, matching_sentences, summarize_sentences
 from briefings.summarizers import LengthBudget
 from briefings.topics import suggest_topics
@@ -35,12 +36,8 @@ COMMON_TERMS, COMMON_FLOOR = 0.02, 100
 # A new sentence that shares this share of its terms with one earlier sentence restates it.
 RESTATES = 0.6
 KNOWN_WORDS = 0.75  # ... or whose terms the earlier articles hold this share of
-MAX_CONTRASTS = 3
-MAX_DENIALS = 200
-CONTRAST_OVERLAP = 0.2  # share of a denial's (IDF-weighted) words that an earlier statement must share
-_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
-# Words that deny, reverse or cancel: a new sentence with one of them, close to an earlier sentence
-# without it, is a reversal worth setting beside what was said before.
+# Words that deny, reverse or cancel: a new sentence with one of them, in familiar words, is not a restatement
+# (what is a reversal is decided by briefings.reversals, which never takes a bare negation for one).
 _DENIAL = re.compile(
     r"\b(?:no|not|never|none|nor|denied|denies|deny|denying|fake news|false|rejected|rejects|refused|refuses|"
     r"cancel(?:led|s)?|halted|suspended|reversed|scrapped|withdrew|abandoned|no longer|collapsed)\b",
@@ -105,7 +102,8 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
                                   novelty=lambda ids: _novelty(index, ids, known, known_ids, said_ids))
     new_articles = [index.articles[n] for n in np.flatnonzero(new_mask)]
     known_articles = [index.articles[n] for n in np.flatnonzero(known_mask)]
-    figures = changed_figures(known_articles, new_articles)
+    same_story = SameStory(index.article_vectors, {article.id: n for n, article in enumerate(index.articles)})
+    figures = changed_figures(known_articles, new_articles, same_story)
     if topic:
         figures = [f for f in figures if _mentions(index, topic, f.before_sentence, f.after_sentence)]
         # About a topic, the articles counted are those that mention it (issue 13: "3847 new articles" about oil).
@@ -119,7 +117,7 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
         topic=topic,
         sentences=summary.sentences,
         figures=tuple(figures),
-        contrasts=tuple(_contrasts(index, fresh, known_ids)),
+        contrasts=tuple(_contrasts(index, fresh, known_ids, same_story)),
         new_article_ids=tuple(a.id for a in new_articles),
         known_article_ids=tuple(a.id for a in known_articles),
     )
@@ -231,51 +229,9 @@ class _Known:
         return frozenset(found)
 
 
-def _contrasts(index: CorpusIndex, fresh: list[int], known_ids: IntArray) -> list[Contrast]:
-    """Pair each new denial with the earlier statement it most resembles, if it resembles one enough."""
-    denials = [sentence for sentence in fresh if _DENIAL.search(index.sentences[sentence].text)]
-    # Leading sentences carry the news; a month of wire copy holds thousands of incidental "not"s.
-    denials = sorted(denials, key=lambda sentence: (index.sentences[sentence].position, sentence))[:MAX_DENIALS]
-    if not denials or known_ids.size == 0:
-        return []
-    idf = index.idf
-    claims = [sorted(_claim_terms(index, sentence)) for sentence in denials]
-    rows = np.repeat(np.arange(len(denials)), [len(c) for c in claims])
-    columns = np.asarray([t for c in claims for t in c], dtype=np.int64)
-    weights = sparse.csr_matrix((idf[columns], (rows, columns)), shape=(len(denials), idf.size))
-    present = sparse.csr_matrix(index.sentence_terms[known_ids] > 0, dtype=np.float64)
-    shared_weight = (weights @ present.T).tocsr()  # IDF weight of each denial's claim words in each earlier sentence
-    shared_count = ((weights > 0).astype(np.float64) @ present.T).tocsr()
-    totals = np.asarray(weights.sum(axis=1)).ravel()
-    scored: list[tuple[float, int, int]] = []
-    for row, sentence in enumerate(denials):
-        lo, hi = shared_weight.indptr[row], shared_weight.indptr[row + 1]
-        columns = shared_weight.indices[lo:hi]
-        score = shared_weight.data[lo:hi] / (totals[row] or 1.0)
-        counts = np.asarray(shared_count[row, columns].todense()).ravel() if columns.size else np.zeros(0)
-        keep = (counts >= 3) & (score >= CONTRAST_OVERLAP)
-        columns, score = columns[keep], score[keep]
-        for rank in np.argsort(-score)[:20].tolist():
-            column = int(columns[rank])
-            earlier = int(known_ids[column])
-            if not _DENIAL.search(index.sentences[earlier].text):  # what was said before was an affirmation
-                scored.append((float(score[rank]), sentence, earlier))
-    contrasts: list[Contrast] = []
-    used: set[int] = set()
-    for _, sentence, earlier in sorted(scored, key=lambda item: -item[0]):
-        if sentence in used or earlier in used:
-            continue  # each statement appears in one pair at most
-        used.update((sentence, earlier))
-        contrasts.append(Contrast(_cite(index.sentences[earlier]), _cite(index.sentences[sentence])))
-        if len(contrasts) == MAX_CONTRASTS:
-            break
-    return contrasts
-
-
-def _claim_terms(index: CorpusIndex, sentence: int) -> set[int]:
-    """Return the terms of what a sentence claims, without its names: who speaks is not what is said."""
-    words = [w for w in _LOWER_WORD.findall(index.sentences[sentence].text)]
-    return {index.vocabulary[t] for t in index.normalizer.terms(" ".join(words)) if t in index.vocabulary}
+def _contrasts(index: CorpusIndex, fresh: list[int], known_ids: IntArray, same_story: SameStory) -> list[Contrast]:
+    """Set each new statement that undoes an earlier claim of its story beside that claim (briefings.reversals)."""
+    return [Contrast(_cite(r.before), _cite(r.after)) for r in find_reversals(index, fresh, known_ids, same_story)]
 
 
 def _cite(sentence: Sentence) -> CitedSentence:

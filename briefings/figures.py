@@ -1,13 +1,21 @@
-"""Figures that moved: the same measure, reported with one value before and another since.
+"""Figures that moved: the same measure of the same thing, given one value before and another since.
 
-A figure is a number with its unit (per cent, money, a count with a scale), what it measures (the nearest
-measurable noun: tariffs, deficit, growth) and who it belongs to (the first country or institution named in
-its clause). Two figures are compared only when all three agree, so a $295.4 billion deficit is never set
-against a 145 per cent tariff, and a tariff imposed by Washington never against one imposed by Beijing.
+A figure is a value as the sentence writes it (a number, a range such as "between 100,000 and 200,000", with its
+approximation kept: "more than 13,000"), its unit (per cent, a currency, barrels a day, or a plain count), the
+measure it counts (the noun phrase after the number, "troops", "confirmed cases", "bodies"; for "people" and the
+like, what happened to them: "dead", "homeless", "injured") and the subject it belongs to (a place or country named
+with it: "in Mexico", "Canada has", "US troops"). Two figures are compared only when measure, unit and subject all
+agree and their articles tell the same story, so a death toll is never set against a count of bodies buried, a
+GDP growth rate against a trade surplus, or a count in Canada against one in Mexico. Precision comes first: a figure
+whose measure cannot be told is left out.
+
+quantulum3 was tried for the number parsing and not kept: about 40 ms a sentence (a day of a long story holds
+thousands of sentences with digits), and it reads "between 20 and 40 billion" as two unrelated quantities.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -17,80 +25,166 @@ from functools import lru_cache
 
 from briefings.corpus import Article, Sentence
 
-_PERCENT = r"(?P<pct>\d+(?:\.\d+)?)\s?(?:%|per\s?cent\b|percent\b|percentage points?\b)"
-_MONEY = (r"(?P<cur>US\$|\$|£|€|¥)\s?(?P<amount>\d+(?:[.,]\d+)*)\s?"
-          r"(?P<scale>bn\b|billion\b|m\b|million\b|trillion\b|tn\b)?")
-_COUNT = r"(?P<count>\d+(?:\.\d+)?)\s(?P<count_scale>million|billion|trillion)\b"
-_FIGURE = re.compile(rf"(?P<qualifier>(?:up to|as much as|at least|more than|nearly|about|around) )?"
-                     rf"(?:{_PERCENT}|{_MONEY}|{_COUNT})")
-_CLAUSE_BREAK = re.compile(r";|—|–| - |:|, while |, but ")
-_AND = re.compile(r",? and ")
-_WORD = re.compile(r"[A-Za-z][\w.'’-]*")
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = r"(?:\s?(?:million|billion|trillion|bn|m|tn)\b)"
+# Approximations are kept as the sentence writes them: "more than 13,000" is not 13,000.
+_QUALIFIER = (r"(?:more than|less than|fewer than|at least|up to|as many as|as much as|as high as|nearly|almost|"
+              r"about|around|approximately|roughly|some|over|under|close to|just over|just under|an estimated|"
+              r"estimated|anywhere between|between)")
+_CURRENCY = r"(?:US\$|\$|£|€|¥)"
+_VALUE = re.compile(
+    rf"(?<![\w.,$£€¥-])(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<currency>{_CURRENCY})?\s?"
+    rf"(?P<low>{_NUM})(?P<low_scale>{_SCALE})?"
+    rf"(?:\s?(?P<joint>-|–|\bto\b|\band\b)\s?{_CURRENCY}?\s?(?P<high>{_NUM})(?P<high_scale>{_SCALE})?)?"
+    rf"(?![\w-]|\.\d|,\d)",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(r"\s?(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
+_RATE_UNITS = re.compile(
+    r"\s(?P<unit>barrels?|gallons?|litres?|liters?|tonnes?|tons?)(?:\s+of\s+(?:oil|crude|water|fuel|aid|food))?"
+    r"(?:\s+(?:\w+\s+)?(?P<per>a|per|each|every)\s+(?P<period>day|week|month|year)|\s+(?P<bpd>bpd))?\b",
+    re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r";|—|–\s| - |:|\(|\)|, (?:while|but|and|whereas|although|as)\b|\bwhile\b|\bbut\b")
+_WORD = re.compile(r"[A-Za-z][\w'’.-]*[\w]|[A-Za-z]")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_YEAR_IN_TEXT = re.compile(r"(?<![\d,.])((?:1[89]|20)\d\d)(?!\d|,\d)")
+_MONTHS = frozenset("january february march april may june july august september october november december "
+                    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_NOT_PLACES = _MONTHS | frozenset("monday tuesday wednesday thursday friday saturday sunday this that".split())
 
-# What a figure can measure, and the name it is reported under. Synonyms are the ones newswire uses.
-MEASURES: dict[str, str] = {
-    **dict.fromkeys(["tariff", "tariffs", "duty", "duties", "levy", "levies", "customs"], "tariffs"),
-    **dict.fromkeys(["deficit", "deficits"], "deficit"),
-    **dict.fromkeys(["surplus", "surpluses"], "surplus"),
-    **dict.fromkeys(["growth", "grew", "expanded", "gdp", "economy"], "growth"),
-    **dict.fromkeys(["inflation"], "inflation"),
-    **dict.fromkeys(["unemployment", "jobless"], "unemployment"),
-    **dict.fromkeys(["rate", "rates"], "rate"),
-    **dict.fromkeys(["profit", "profits", "earnings"], "profit"),
-    **dict.fromkeys(["sales", "revenue", "revenues", "turnover"], "sales"),
-    **dict.fromkeys(["price", "prices"], "price"),
-    **dict.fromkeys(["stake", "shares", "share"], "shares"),
-    **dict.fromkeys(["exports"], "exports"),
-    **dict.fromkeys(["imports"], "imports"),
-    **dict.fromkeys(["tax", "taxes"], "tax"),
-    **dict.fromkeys(["debt"], "debt"),
-    **dict.fromkeys(["budget", "spending"], "spending"),
+# Heads that count people in general: what they count is what happened to them ("200,000 people died").
+_PEOPLE = frozenset("people persons individuals residents others children men women adults citizens civilians "
+                    "americans britons haitians mexicans egyptians libyans iraqis survivors victims".split())
+# What happened to the people counted, in newswire's words, and the measure each stands for.
+_OUTCOMES: dict[str, str] = {
+    **dict.fromkeys("died dead killed deaths death fatalities perished toll".split(), "dead"),
+    **dict.fromkeys("injured wounded hurt injuries".split(), "injured"),
+    **dict.fromkeys("homeless displaced".split(), "homeless"),
+    **dict.fromkeys("missing unaccounted".split(), "missing"),
+    **dict.fromkeys("evacuated".split(), "evacuated"),
+    **dict.fromkeys("arrested detained".split(), "arrested"),
+    **dict.fromkeys("infected sickened".split(), "infected"),
 }
-# Who a figure belongs to: capitals and demonyms stand for their country.
-ACTORS: dict[str, str] = {
-    **dict.fromkeys(["US", "U.S.", "USA", "America", "American", "Americans", "Washington"], "US"),
-    **dict.fromkeys(["China", "Chinese", "Beijing", "PRC"], "China"),
-    **dict.fromkeys(["UK", "U.K.", "Britain", "British", "London"], "UK"),
-    **dict.fromkeys(["EU", "Brussels", "European"], "EU"),
+# Modifiers between a number and its head: these say the count is only part of a total ("4,000 more troops",
+# "40 other deaths", "59 new cases"), so it is never compared with a total.
+_PARTIAL = frozenset("more additional extra further other new fresh another".split())
+_KIND = frozenset("suspected probable possible".split())  # kept in the measure: suspected cases are not cases
+_DROPPED_MODIFIERS = frozenset("reported known recorded official total".split())
+# Confirmed counts are a measure of their own: "1,600 suspected cases" and "397 confirmed cases" are not one count.
+_CONFIRMED = frozenset("confirmed laboratory-confirmed lab-confirmed".split())
+_MODIFIERS = _PARTIAL | _KIND | _DROPPED_MODIFIERS | _CONFIRMED
+_CONFIRMED_BEFORE = re.compile(r"\bconfirm(?:ed|s)?\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+# Verbs that join a count to what happened to it: "300,000 made homeless", "more than 120 have died".
+_LINKS = frozenset("made left were was are is have has had been feared believed thought reported now".split())
+_SYNONYMS = {"soldiers": "troops", "marines": "troops"}
+# Names that report a figure rather than own it: "WHO had confirmed 44,287 cases".
+_REPORTER = re.compile(r"^[A-Z]{3,}$|\b(?:Organi[sz]ation|Agency|Ministry|Department|Centers?|Centres?|Council|"
+                       r"Commission|Office|Service|Group|Company|Institute|Survey|Administration|Secretary|"
+                       r"Officials?|Authorities)\b")
+_NOT_HEADS = frozenset(
+    "a an the of to in on at by for from with and or is was were are be been has have had will would could may "
+    "might can as that this these those which who per than its their his her our your it they we he she you i "
+    "times years year days day hours hour minutes weeks week months month seconds am pm p.m a.m km miles mph "
+    "feet metres meters kilometres kilometers degrees points magnitude percent cent".split())
+# Rate units measure a flow; what flows is told by the clause's verb.
+_FLOWS: dict[str, str] = {
+    **dict.fromkeys("leak leaks leaking leaked spill spills spilling spilled flow flows flowing flowed gush gushing "
+                    "gushed pour pouring poured escape escaping escaped spew spewing spewed coming".split(), "leaking"),
+    **dict.fromkeys("collect collects collecting collected capture captures capturing captured siphon siphons "
+                    "siphoning siphoned funnel funnels funnelling funneling funneled caught catch catching recover "
+                    "recovering recovered".split(), "collected"),
+    **dict.fromkeys("produce produces producing produced production output pump pumping pumps".split(), "produced"),
+}
+# Names a subject goes by: one name for a country whatever the outlet calls it.
+_SUBJECT_ALIASES: dict[str, str] = {
+    **dict.fromkeys(["US", "U.S.", "USA", "U.S.A.", "America", "American", "Americans", "United States",
+                     "Washington"], "US"),
+    **dict.fromkeys(["UK", "U.K.", "Britain", "British", "United Kingdom", "London"], "UK"),
+    **dict.fromkeys(["China", "Chinese", "Beijing"], "China"),
+    **dict.fromkeys(["EU", "European Union", "Brussels"], "EU"),
     **dict.fromkeys(["Japan", "Japanese", "Tokyo"], "Japan"),
-    **dict.fromkeys(["Canada", "Canadian", "Ottawa"], "Canada"),
     **dict.fromkeys(["Mexico", "Mexican"], "Mexico"),
+    **dict.fromkeys(["Canada", "Canadian", "Ottawa"], "Canada"),
     **dict.fromkeys(["India", "Indian", "Delhi"], "India"),
     **dict.fromkeys(["Russia", "Russian", "Moscow"], "Russia"),
     **dict.fromkeys(["Germany", "German", "Berlin"], "Germany"),
     **dict.fromkeys(["France", "French", "Paris"], "France"),
+    **dict.fromkeys(["world", "worldwide", "globally", "global"], "world"),
 }
-_DIGIT = re.compile(r"\d")
-_WINDOW = 6  # how many words from the number its measure may stand
+_SUBJECT_AFTER = re.compile(
+    r"^\s*(?:[\w,'’-]+\s+){0,2}?(?:in|across|throughout)\s+(?:the\s+)?(?P<name>(?:[A-Z][\w.'’-]*\s?){1,3})")
+_SUBJECT_BEFORE = re.compile(
+    r"(?P<name>(?:[A-Z][\w.'’-]*\s?){1,3})(?:'s|’s|,? which)?\s+(?:has|had|with|reported|recorded|confirmed|now has|"
+    r"has had|has reported|has recorded|has confirmed)\s+(?:\w+\s+){0,2}$")
+_SUBJECT_IN_BEFORE = re.compile(r"\b(?:[Ii]n|across|throughout)\s+(?:the\s+)?(?P<name>(?:[A-Z][\w.'’-]*\s?){1,3})")
+# A figure in a clause like these is a supposition, a capacity, a worst case or a yearly average, not a report of
+# where the story's measure stands ("seasonal flu kills up to 500,000 people a year").
+_HYPOTHETICAL = re.compile(r"\b(?:if|could|might|would|capacity|capable|worst[- ]case|scenario|predict\w*|"
+                           r"forecast\w*|hopes?|aims?|target|goal|a year|every year|each year|per year|annually|"
+                           r"last year|average year|typical year|can|able to|asked|plans?|planned|expect\w*)\b|\?",
+                           re.IGNORECASE)
+_TOTAL_OF_BEFORE = re.compile(r"\b(?:raising|bringing|taking|pushing|lifting)\s+(?:the|its|their)\s+"
+                              r"(?:number|total|toll|tally|count|figure)\s+to\s+$", re.IGNORECASE)
+_WORLDWIDE = re.compile(r"\b(?:worldwide|globally|around the world|across the world|in the world)\b", re.IGNORECASE)
+_TOLL = re.compile(r"\btoll\b[^\d]{0,60}$", re.IGNORECASE)
+_CHANGE_WORDS = re.compile(r"\b(?:rose|fell|grew|dropped|dropping|jumped|jumping|climbed|slipped|gained|gaining|lost|"
+                           r"losing|up|down|increase|decrease|rise|rising|fall|falling|drop|by|boost\w*|cut\w*|"
+                           r"plunged|plunging|slumped|soared|surged)\s+(?!to\b)(?:[\w.'’-]+\s+){0,3}$", re.IGNORECASE)
+_ARTICLES_AGREE = 0.08  # TF-IDF cosine of two articles at which they are taken to tell the same story
+MAX_CHANGES = 5
+# Measures that a running story reports again and again as it moves: tolls and casualties, cases, troops, people
+# displaced, votes and seats, flows. A count of anything else ("49 vessels", "26 parts", "3,000 followers") is
+# most often incidental, and two such counts in one story seldom count the same thing; they are left out.
+TRACKED = frozenset(set(_OUTCOMES.values()) | set(
+    "cases troops bodies refugees casualties votes seats prisoners hostages detainees migrants".split()))
+# What a money or percentage figure may be the level of: a level that outlets report and revise.
+TRACKED_LEVELS = frozenset(
+    "tariffs tariff duty duties deficit surplus debt budget fine fines compensation fund damages bill cost costs "
+    "profit profits revenue revenues sales loss losses growth inflation unemployment rate rates price "
+    "prices stake bailout package aid".split())
 
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """A number in a sentence, with what it measures and whose it is."""
+    """A value in a sentence, with its unit, the measure it counts and the subject it belongs to."""
 
-    measure: str
-    actor: str
-    unit: str
-    value: float
-    display: str  # "10%", "up to 15%", "$295.4bn"
+    measure: str  # "dead", "confirmed cases", "troops", "barrels a day leaking"
+    subject: str  # "Mexico", "US", "world", or "" when the sentence names none
+    unit: str  # "%", "$bn", "barrels a day", "" for a plain count
+    low: float
+    high: float  # == low unless the value is a range
+    display: str  # as written: "more than 13,000", "between 100,000 and 200,000", "$2.6bn"
     sentence: Sentence
 
     @property
     def key(self) -> tuple[str, str, str]:
-        """Return what makes two figures comparable: actor, measure and unit."""
-        return (self.actor, self.measure, self.unit)
+        """Return what makes two figures comparable: measure, unit and subject."""
+        return (self.measure, self.unit, self.subject)
+
+    @property
+    def value(self) -> float:
+        """Return the value a range stands for (its midpoint), to tell a rise from a fall."""
+        return (self.low + self.high) / 2
+
+    @property
+    def actor(self) -> str:
+        """Return the subject (the name this field had before figures had measures of their own)."""
+        return self.subject
 
 
 @dataclass(frozen=True, slots=True)
 class FigureChange:
     """A measure whose value moved between the known articles and the new ones."""
 
-    subject: str  # "US tariffs"
+    subject: str  # "Mexico dead", "US troops"
     before: str
     after: str
     before_sentence: Sentence
     after_sentence: Sentence
     before_also_in: tuple[str, ...] = ()  # other known articles that give the same old value
+    direction: str = "up"  # "up" or "down": the new value against the old
+    measure: str = ""
+    unit: str = ""
 
     @property
     def before_article_id(self) -> str:
@@ -102,65 +196,242 @@ class FigureChange:
         """Name the article that gives the new value."""
         return self.after_sentence.article_id
 
+    @property
+    def rose(self) -> bool:
+        """Tell whether the value went up."""
+        return self.direction == "up"
+
 
 def extract_figures(sentence: Sentence) -> list[Figure]:
-    """Return the figures of a sentence whose measure and owner can be told; the others are left out."""
+    """Return the figures of a sentence whose measure can be told; the others are left out."""
+    text = re.sub(r"(\d) ,(\d{3})\b", r"\1,\2", sentence.text)  # "50,000-100 ,000": a detokeniser's space
     figures = []
-    previous: re.Match[str] | None = None
-    previous_measure: str | None = None
-    for match in _FIGURE.finditer(sentence.text):
-        clause_start, clause_end = _clause_around(sentence.text, match.start(), match.end())
-        # "tariffs of 145 per cent and Beijing responded with 125 per cent": an "and" after a figure starts
-        # a new clause, whose figure measures the same thing unless it names its own measure.
-        coordinated = None
-        if previous is not None and previous.end() >= clause_start:
-            coordinated = next(iter(reversed(list(_AND.finditer(sentence.text, previous.end(), match.start())))), None)
-        if coordinated is not None:
-            clause_start = coordinated.end()
-        before = sentence.text[clause_start : match.start()]
-        after = sentence.text[match.end() : clause_end]
-        measure = _measure(before, after) or (previous_measure if coordinated is not None else None)
-        actor = _actor(before)
-        previous, previous_measure = match, measure
-        if measure is None or actor is None:
-            continue
-        unit, value, display = _unit_and_value(match)
-        figures.append(Figure(measure, actor, unit, value, display, sentence))
+    counted: str | None = None  # what the previous number of the sentence counted, even a part of a total
+    previous_end = 0
+    for match in _VALUE.finditer(text):
+        figure = _figure(text, match, sentence)
+        between = text[previous_end : match.start()]
+        # "tariffs of 145 per cent and Beijing responded with 125 per cent": a rate after "and" rates the same thing
+        coordinated = previous_end > 0 and re.search(r"\band\b", between) and not re.search(r"\d", between) \
+            and _PERCENT.match(text[match.end() :]) is not None
+        if figure is None and counted and (_TOTAL_OF_BEFORE.search(text[: match.start()]) or coordinated):
+            # "sending 4,000 more troops, raising the number to 16,000": the total is of what was just counted
+            figure = _figure(text, match, sentence, counted)
+        if figure is not None:
+            figures.append(figure)
+        head = figure.measure if figure is not None else _head(text[match.end() : match.end() + 120])[1]
+        counted = _SYNONYMS.get(head, head) if head else counted
+        previous_end = match.end()
     return figures
 
 
-@lru_cache(maxsize=65_536)
-def article_figures(article: Article) -> tuple[Figure, ...]:
-    """Return every figure of an article (remembered: a month of articles is compared again each day)."""
-    return tuple(figure for sentence in article.sentences if _DIGIT.search(sentence.text)
-                 for figure in extract_figures(sentence))
+def _figure(text: str, match: re.Match[str], sentence: Sentence, counted: str | None = None) -> Figure | None:
+    low_text, high_text = match["low"], match["high"]
+    if _not_a_quantity(text, match):
+        return None
+    clause_start, clause_end = _clause_around(text, match.start(), match.end())
+    before = text[clause_start : match.start()]
+    rest = text[match.end() : clause_end]
+    unit, rest_after_unit = _unit(match, rest)
+    if unit is None:
+        return None
+    low = _number(low_text, match["low_scale"] or match["high_scale"])
+    high = _number(high_text, match["high_scale"]) if high_text else low
+    joint = (match["joint"] or "").lower()
+    if high_text and joint == "and" and (match["qualifier"] or "").lower() not in ("between", "anywhere between"):
+        # "1,085 and 1,124": two figures, not a range; take the first alone
+        high, high_text = low, None
+    if high_text and re.search(r"\bfrom\s+$", before, re.IGNORECASE) and not re.search(r"\brange", before,
+                                                                                        re.IGNORECASE):
+        # "rose from 91 to 109": the value now is the second; the first is what it was
+        low = high
+        return _with_measure(sentence, before, rest_after_unit, unit, low, low,
+                             _display(match, unit, only_high=True), counted)
+    if high < low:
+        return None
+    return _with_measure(sentence, before, rest_after_unit, unit, low, high, _display(match, unit), counted)
 
 
-def changed_figures(known: Iterable[Article], new: Iterable[Article]) -> list[FigureChange]:
-    """Compare the figures of the known articles with those of the new ones; return the measures that moved."""
-    old_figures = [figure for article in known for figure in article_figures(article)]
-    new_articles = sorted(new, key=lambda article: (article.published or datetime.min.replace(tzinfo=UTC), article.id))
-    latest: dict[tuple[str, str, str], Figure] = {}
-    for article in new_articles:
-        for figure in article_figures(article):
-            latest[figure.key] = figure  # the newest report of each measure wins
-    changes = []
-    for key, after in latest.items():
-        previous = [figure for figure in old_figures if figure.key == key]
-        if not previous:
+def _with_measure(sentence: Sentence, before: str, after: str, unit: str, low: float, high: float, display: str,
+                  counted: str | None = None) -> Figure | None:
+    measure = counted or _measure(before, after, unit)
+    if measure is None or not _tracked(measure, unit) or _HYPOTHETICAL.search(before + " " + after):
+        return None
+    subject = _subject(before, after, unit == "%" or _is_money(unit))
+    if not subject and (unit == "%" or _is_money(unit)):
+        return None  # a rate or a sum with no owner named is not comparable with another
+    return Figure(measure, subject, unit, low, high, display, sentence)
+
+
+def _is_money(unit: str) -> bool:
+    return unit[:1] in ("$", "£", "€", "¥")
+
+
+def _tracked(measure: str, unit: str) -> bool:
+    if unit == "%" or _is_money(unit):
+        return measure in TRACKED_LEVELS
+    if " a " in unit:
+        return True  # a flow with what flows named: barrels a day leaking
+    return measure.split()[-1] in TRACKED
+
+
+def _not_a_quantity(text: str, match: re.Match[str]) -> bool:
+    """Tell years, dates, clock times, ages and magnitudes from quantities."""
+    low = match["low"]
+    if match["currency"] is None and not match["low_scale"] and "," not in low and "." not in low and (
+            _YEAR.fullmatch(low) or (len(low) == 4 and low.startswith("0"))):
+        return True  # 2010, a year; 1850 or 0930 in a live blog, a time
+    words_before = text[max(0, match.start() - 12) : match.start()].lower().split()
+    if words_before and words_before[-1].strip(",.") in _MONTHS:
+        return True  # "January 12"
+    following = text[match.end() : match.end() + 12].lower().split()
+    if following and following[0].strip(",.") in _MONTHS:
+        return True  # "12 January"
+    if text[match.end() : match.end() + 1] in (":", "-") or text[max(0, match.start() - 1) : match.start()] == ":":
+        return True  # 10:30, "7.0-magnitude", "25-year-old"
+    if re.match(r"\s*(?:-|–)?\s*magnitude\b", text[match.end() :], re.IGNORECASE):
+        return True  # "the 7.0 magnitude earthquake"
+    return bool(re.search(r"\b(?:magnitude|aged|age|No\.|number|page|flight|route|highway|another|further|extra|"
+                          r"additional|a further|an extra|new)\s*$", text[: match.start()], re.IGNORECASE))
+
+
+def _unit(match: re.Match[str], rest: str) -> tuple[str | None, str]:
+    """Return the figure's unit and what follows it in the clause (None: a number that is not a quantity)."""
+    scale = _scale_name(match["high_scale"] or match["low_scale"])
+    if match["currency"]:
+        currency = "$" if match["currency"].upper() == "US$" else match["currency"]
+        return f"{currency}{scale}", rest
+    percent = _PERCENT.match(rest)
+    if percent:
+        return "%", rest[percent.end() :]
+    rate = _RATE_UNITS.match(rest)
+    if rate:
+        unit = rate["unit"].lower().rstrip("s") + "s"
+        if rate["period"] or rate["bpd"]:
+            unit += f" a {rate['period'].lower() if rate['period'] else 'day'}"
+        return (f"{unit}{' ' + scale if scale else ''}"), rest[rate.end() :]
+    return (scale, rest)
+
+
+def _measure(before: str, after: str, unit: str) -> str | None:
+    """Return the measure a figure counts, or None when it cannot be told."""
+    if unit == "%":
+        return _percent_measure(before, after)
+    if unit.startswith(("barrel", "gallon", "litre", "liter", "tonne", "ton")):
+        if " a " not in unit:
+            return None  # a stock ("139,000 barrels") is not a rate; precision first
+        # the flow word nearest the number says what flows ("10,000 barrels a day are being caught")
+        left = [(len(before) - m.start(), _FLOWS[m.group()]) for m in re.finditer(r"[a-z]+", before.lower())
+                if m.group() in _FLOWS]
+        right = [(m.start(), _FLOWS[m.group()]) for m in re.finditer(r"[a-z]+", after.lower()) if m.group() in _FLOWS]
+        nearest = min(left + right, default=None)
+        return f"{unit} {nearest[1]}" if nearest else None
+    if _is_money(unit):
+        following = [w.lower() for w in _WORD.findall(after[:60])[:4]]
+        return _noun_before(before) or next((w for w in following if w in TRACKED_LEVELS), None)
+    modifiers, head, tail = _head(after)
+    if head is None:
+        return _outcome_before(before)
+    if modifiers & _PARTIAL:
+        return None
+    kinds = " ".join(sorted((modifiers & _KIND) | ({"confirmed"} if modifiers & _CONFIRMED or
+                                                     _CONFIRMED_BEFORE.search(before) else set())))
+    if head in _OUTCOMES:
+        return _OUTCOMES[head]
+    if head in _OUTCOMES.values():
+        return head
+    if head in _PEOPLE or head in ("workers", "soldiers", "troops", "marines", "police", "officers", "staff",
+                                   "passengers", "protesters", "rebels", "miners", "crew"):
+        outcome = _outcome_after(tail) or _outcome_before(before)
+        if head in _PEOPLE:
+            return f"{kinds} {outcome}".strip() if outcome else None  # "200,000 people died" counts the dead
+        if outcome:
+            return f"{_SYNONYMS.get(head, head)} {outcome}"  # "11 workers killed", "188 staff missing"
+    return f"{kinds} {_SYNONYMS.get(head, head)}".strip()
+
+
+def _head(after: str) -> tuple[set[str], str | None, str]:
+    """Return the modifiers and head noun that follow a number, and the words after them."""
+    words = _WORD.findall(after[:120])
+    modifiers: set[str] = set()
+    for index, word in enumerate(words[:4]):
+        lower = word.lower()
+        dead_bodies = lower == "dead" and index + 1 < len(words) and words[index + 1].lower() == "bodies"
+        if lower in _MODIFIERS or word in _SUBJECT_ALIASES or dead_bodies:
+            modifiers.add(lower)
             continue
-        # The value most sources gave (a campaign threat once mentioned does not outvote the tariff in force).
-        support = Counter(figure.value for figure in {(f.value, f.sentence.article_id): f for f in previous}.values())
-        value = max(support, key=lambda v: (support[v], _last_seen(previous, v)))
-        if value == after.value:
-            continue
-        carriers = [figure for figure in previous if figure.value == value]
-        before = carriers[0]
-        others = tuple(dict.fromkeys(f.sentence.article_id for f in carriers[1:] if f.sentence.article_id
-                                     != before.sentence.article_id))
-        changes.append(FigureChange(f"{key[0]} {key[1]}", before.display, after.display, before.sentence,
-                                    after.sentence, others))
-    return changes
+        if lower in _LINKS:
+            outcome = _outcome_after(" ".join(words[index : index + 6]))
+            return modifiers, outcome, ""  # "300,000 made homeless", "120 have died"
+        if word[:1].isupper() and lower not in _PEOPLE and lower not in ("marines",):
+            return modifiers, None, ""  # "13 Downing Street", "5 Live": a name, not a count
+        if lower in _NOT_HEADS or not lower.isalpha() and "-" not in lower:
+            return modifiers, None, ""
+        if not (lower.endswith("s") or lower in _OUTCOMES or lower in _PEOPLE or lower in ("staff", "personnel",
+                                                                                            "police", "homeless")):
+            return modifiers, None, ""  # a singular word after a number is seldom what it counts ("5 star")
+        return modifiers, lower, " ".join(words[index + 1 : index + 7])
+    return modifiers, None, ""
+
+
+def _outcome_after(tail: str) -> str | None:
+    for word in tail.lower().split():
+        if word in _OUTCOMES:
+            return _OUTCOMES[word]
+    return None
+
+
+def _outcome_before(before: str) -> str | None:
+    """Return the outcome named just before a number: "killed 200", "the death toll rose to 110,000"."""
+    if _TOLL.search(before) and not re.search(r"\d", before[before.lower().rfind("toll") :]):
+        return "dead"
+    words = [w.lower() for w in _WORD.findall(before)][-3:]
+    for word in reversed(words):
+        if word in ("killed", "killing", "kills", "left"):
+            return "dead" if word != "left" else None
+    return None
+
+
+def _percent_measure(before: str, after: str) -> str | None:
+    """Return what a percentage is the level of ("a tariff of 25%", "25% tariffs"); a change ("rose 5%") is not."""
+    if _CHANGE_WORDS.search(before):
+        return None
+    following = [w.lower() for w in _WORD.findall(after[:40])[:1]]
+    return _noun_before(before) or next((w for w in following if w in TRACKED_LEVELS), None)
+
+
+def _noun_before(before: str) -> str | None:
+    """Return the level a rate or sum is given for: the nearest such noun in the six words before it."""
+    words = [w.lower() for w in _WORD.findall(before)][-6:]
+    return next((w for w in reversed(words) if w in TRACKED_LEVELS), None)
+
+
+def _subject(before: str, after: str, level: bool = False) -> str:
+    """Return the place or country a figure belongs to, as one name; "" when the clause names none."""
+    name = None
+    for pattern, text in ((_SUBJECT_AFTER, after), (_SUBJECT_BEFORE, before), (_SUBJECT_IN_BEFORE, before)):
+        found = pattern.search(text)
+        if found and found["name"].split()[0].lower().strip(".,") not in _NOT_PLACES:
+            name = found["name"].strip()
+            break
+    first = _WORD.findall(after[:20])[:1]
+    if name is None and first and first[0] in _SUBJECT_ALIASES:
+        name = first[0]  # "10,000 US troops"
+    if name is None and level:
+        # "US President Donald Trump slapped tariffs of 145 per cent and Beijing responded with 125 per cent": the
+        # country that acts in the clause (after its last "and") owns the figure
+        clause = re.split(r"\band\b", before)[-1]
+        name = next((w for w in _WORD.findall(clause) if w.rstrip(".") in _SUBJECT_ALIASES
+                     and w.lower() not in ("world", "global")), None)
+        name = name.rstrip(".") if name and name.rstrip(".") not in ("US", "UK") else name
+    if name is None and (_WORLDWIDE.search(" ".join(_WORD.findall(after)[:8])) or _WORLDWIDE.search(before[-30:])):
+        return "world"
+    if name is None:
+        return ""
+    name = re.sub(r"^(?:The|A)\s+", "", name).strip().rstrip(".,")
+    if _REPORTER.search(name):
+        return "world" if _WORLDWIDE.search(before + " " + after) else ""
+    return _SUBJECT_ALIASES.get(name, _SUBJECT_ALIASES.get(name.split()[0], name))
 
 
 def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -171,43 +442,155 @@ def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
     return clause_start, following.start() if following else len(text)
 
 
-def _measure(before: str, after: str) -> str | None:
-    """Return the nearest measurable noun within a few words of the number, if any."""
-    left = [word.lower().rstrip(".") for word in _WORD.findall(before)][-_WINDOW:]
-    right = [word.lower().rstrip(".") for word in _WORD.findall(after)][:_WINDOW]
-    candidates = [(len(left) - i, MEASURES[w]) for i, w in enumerate(left) if w in MEASURES]
-    candidates += [(i + 1, MEASURES[w]) for i, w in enumerate(right) if w in MEASURES]
-    return min(candidates)[1] if candidates else None
+def _scale_name(scale: str | None) -> str:
+    word = (scale or "").strip().lower()
+    return {"million": "m", "m": "m", "billion": "bn", "bn": "bn", "trillion": "tn", "tn": "tn"}.get(word, "")
 
 
-def _actor(before: str) -> str | None:
-    """Return the first country or institution named in the clause before the number."""
-    for word in _WORD.findall(before):
-        actor = ACTORS.get(word) or ACTORS.get(word.rstrip(".’'s"))
-        if actor is not None:
-            return actor
-    return None
+def _number(text: str, scale: str | None) -> float:
+    factor = {"m": 1e6, "bn": 1e9, "tn": 1e12}.get(_scale_name(scale), 1.0)
+    return float(text.replace(",", "")) * factor
 
 
-def _unit_and_value(match: re.Match[str]) -> tuple[str, float, str]:
-    qualifier = match["qualifier"] or ""
-    if match["pct"] is not None:
-        value = float(match["pct"])
-        return "%", value, f"{qualifier}{_number(value)}%"
-    if match["amount"] is not None:
-        scale = {"bn": "bn", "billion": "bn", "m": "m", "million": "m", "trillion": "tn", "tn": "tn"}.get(
-            (match["scale"] or "").lower(), "")
-        currency = "$" if match["cur"] == "US$" else match["cur"]
-        value = float(match["amount"].replace(",", ""))
-        return f"{currency}{scale}", value, f"{qualifier}{currency}{_number(value)}{scale}"
-    scale = match["count_scale"]
-    value = float(match["count"])
-    return scale, value, f"{qualifier}{_number(value)} {scale}"
+def _display(match: re.Match[str], unit: str, only_high: bool = False) -> str:
+    """Return the value as the sentence writes it, with its unit ("more than 13,000", "12,000 to 19,000 bpd")."""
+    written = match.group(0).strip()
+    if only_high:
+        written = re.split(r"\s?(?:-|–|\bto\b)\s?", written, maxsplit=1)[-1]
+    if unit == "%":
+        return f"{written}%"
+    if unit.startswith(("barrel", "gallon", "litre", "liter", "tonne", "ton")):
+        return f"{written} {unit.removesuffix(' m').removesuffix(' bn')}"
+    return written
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
+@lru_cache(maxsize=65_536)
+def article_figures(article: Article) -> tuple[Figure, ...]:
+    """Return every figure of an article (remembered: a month of articles is compared again each day).
+
+    A sentence that names an earlier year than the article's recalls the past ("the 2005 explosion killed 15
+    workers"): its figures are not reports of the story's measures and are left out.
+    """
+    year = article.published.year if article.published else None
+    return tuple(figure for sentence in article.sentences if any(c.isdigit() for c in sentence.text)
+                 and not _recalls_past(sentence.text, year) for figure in extract_figures(sentence))
 
 
-def _last_seen(figures: list[Figure], value: float) -> int:
-    return max(index for index, figure in enumerate(figures) if figure.value == value)
+def _recalls_past(text: str, year: int | None) -> bool:
+    return year is not None and any(int(y) < year for y in _YEAR_IN_TEXT.findall(text))
+
+
+def changed_figures(known: Iterable[Article], new: Iterable[Article],
+                    same_story: SameStory | None = None) -> list[FigureChange]:
+    """Compare the figures of the known articles with those of the new ones; return the measures that moved.
+
+    The new value is the one most new articles give (the latest on a tie); the old one is the latest the known
+    articles gave. A measure whose new value the known articles already gave is not news and is left out, and so
+    is a pair whose two articles do not tell the same story (`same_story`, when given).
+    """
+    known_figures = [(article.published or datetime.min.replace(tzinfo=UTC), figure) for article in known
+                     for figure in article_figures(article)]
+    new_articles = list(new)
+    new_figures = [figure for article in new_articles for figure in article_figures(article)]
+    named = _sole_subjects([f for _, f in known_figures] + new_figures)
+    by_key: dict[tuple[str, str, str], list[tuple[datetime, Figure]]] = {}
+    for moment, figure in known_figures:
+        known_key = _key(figure, named)
+        if known_key is not None:
+            by_key.setdefault(known_key, []).append((moment, figure))
+    window: dict[tuple[str, str, str], list[Figure]] = {}
+    order = {article.id: (article.published or datetime.min.replace(tzinfo=UTC), article.id)
+             for article in new_articles}
+    for figure in new_figures:
+        key = _key(figure, named)
+        if key is not None and key in by_key:
+            window.setdefault(key, []).append(figure)
+    changes: list[tuple[int, FigureChange]] = []
+    for key, figures in window.items():
+        history = sorted(by_key[key], key=lambda item: item[0])
+        known_values = {(f.low, f.high) for _, f in history}
+        fresh = [f for f in figures if (f.low, f.high) not in known_values]
+        if not fresh:
+            continue
+        support = Counter((f.low, f.high) for f in {(f.low, f.high, f.sentence.article_id): f for f in fresh}.values())
+        best = max(support, key=lambda v: (support[v], max(order[f.sentence.article_id] for f in fresh
+                                                           if (f.low, f.high) == v)))
+        after = max((f for f in fresh if (f.low, f.high) == best), key=lambda f: order[f.sentence.article_id])
+        candidates = [f for _, f in reversed(history) if _linked(f, after)
+                      and (same_story is None or same_story(f.sentence.article_id, after.sentence.article_id))]
+        if not candidates:
+            continue
+        before = candidates[0]
+        if math.isclose(before.value, after.value):
+            continue
+        others = tuple(dict.fromkeys(f.sentence.article_id for _, f in history if (f.low, f.high) ==
+                                     (before.low, before.high) and f.sentence.article_id != before.sentence.article_id))
+        subject = " ".join(part for part in (key[2], key[0]) if part)
+        changes.append((support[best], FigureChange(
+            subject, before.display, after.display, before.sentence, after.sentence, others[:5],
+            "up" if after.value > before.value else "down", key[0], key[1])))
+    changes.sort(key=lambda item: -item[0])
+    return [change for _, change in changes[:MAX_CHANGES]]
+
+
+_GENERIC = frozenset("people said says say according officials official reported report reports including "
+                     "more than least about some total number figure figures".split())
+
+
+def _content(sentence: Sentence) -> set[str]:
+    words = {w.lower() for w in _WORD.findall(sentence.text) if len(w) >= 4}
+    return {w for w in words if w not in _NOT_HEADS and w not in _GENERIC and w not in _OUTCOMES}
+
+
+def _linked(old: Figure, new: Figure) -> bool:
+    """Tell whether two sentences speak of the same event: a shared word besides the measure, or one subject.
+
+    "quake" and "earthquake" count as one word. A story's articles also recall other events ("the 2005 Texas City
+    explosion killed 15 workers"); a toll of those shares no word with the toll of this one.
+    """
+    if old.subject and old.subject == new.subject:
+        return True
+    measure_words = set(old.measure.split())
+    a, b = _content(old.sentence) - measure_words, _content(new.sentence) - measure_words
+    if a & b:
+        return True
+    return any(x in y or y in x for x in a for y in b if min(len(x), len(y)) >= 5)
+
+
+def _sole_subjects(figures: list[Figure]) -> dict[tuple[str, str], str | None]:
+    """Return, for each measure and unit the coverage names a subject for, that subject (None: several).
+
+    A figure that names no subject counts as the one subject's: "5,000 people died" in coverage where the only
+    place with a death toll is Haiti is Haiti's toll; where Mexico's and the world's are both given, it could be
+    either, and it is left out.
+    """
+    subjects: dict[tuple[str, str], set[str]] = {}
+    for figure in figures:
+        if figure.subject:
+            subjects.setdefault((figure.measure, figure.unit), set()).add(figure.subject)
+    return {key: next(iter(names)) if len(names) == 1 else None for key, names in subjects.items()}
+
+
+def _key(figure: Figure, named: dict[tuple[str, str], str | None]) -> tuple[str, str, str] | None:
+    if figure.subject:
+        return (figure.measure, figure.unit, figure.subject)
+    subject = named.get((figure.measure, figure.unit), "")
+    return None if subject is None else (figure.measure, figure.unit, subject)
+
+
+class SameStory:
+    """Tell whether two articles tell the same story: the cosine of their TF-IDF vectors."""
+
+    def __init__(self, vectors: object, positions: dict[str, int], threshold: float = _ARTICLES_AGREE) -> None:
+        """Keep the index's article vectors (rows normalised to length 1) and each article's row."""
+        self._vectors = vectors
+        self._positions = positions
+        self._threshold = threshold
+
+    def __call__(self, first: str, second: str) -> bool:
+        """Tell whether the two articles are similar enough to be one story."""
+        a, b = self._positions.get(first), self._positions.get(second)
+        if a is None or b is None:
+            return False
+        rows = self._vectors[[a, b]]  # type: ignore[index]
+        return float(rows[0].multiply(rows[1]).sum()) >= self._threshold

@@ -292,7 +292,8 @@ def digest_blocks(corpus: Corpus, digest: Digest, figures: bool = True) -> list[
 def figure_block(corpus: Corpus, figure: FigureChange) -> str:
     """Render a figure that moved."""
     before = citation(corpus, (figure.before_article_id, *figure.before_also_in))
-    return (f"📈 **{safe(figure.subject)}**: {safe(figure.before)} → **{safe(figure.after)}**\n"
+    arrow = "📈" if figure.rose else "📉"  # a fall is never shown as a rise
+    return (f"{arrow} **{safe(figure.subject)}**: {safe(figure.before)} → **{safe(figure.after)}**\n"
             f"— *before: {before}; now: {citation(corpus, (figure.after_article_id,))}*")
 
 

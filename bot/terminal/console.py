@@ -126,7 +126,8 @@ def _print_figures(out: Console, figures: tuple[FigureChange, ...], corpus: Corp
     for figure in figures:
         before = "; ".join(corpus.get(a).citation for a in (figure.before_article_id, *figure.before_also_in))
         after = corpus.get(figure.after_article_id).citation
-        _hanging(out, f"{indent}• ", f"{safe_text(figure.subject)}: {safe_text(figure.before)} → "
+        arrow = "📈" if figure.rose else "📉"
+        _hanging(out, f"{indent}{arrow} ", f"{safe_text(figure.subject)}: {safe_text(figure.before)} → "
                  f"[bold]{safe_text(figure.after)}[/bold]")
         _hanging(out, f"{indent}  ", f"[italic dim]— before: {safe_text(before)}; now: {safe_text(after)}[/italic dim]")
 

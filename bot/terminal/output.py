@@ -98,6 +98,9 @@ def figure_json(figure: FigureChange, corpus: Corpus) -> dict[str, Any]:
         "before_also_in": list(figure.before_also_in),
         "before_citation": corpus.get(figure.before_article_id).citation,
         "after_citation": corpus.get(figure.after_article_id).citation,
+        "direction": figure.direction,
+        "measure": figure.measure,
+        "unit": figure.unit,
     }
 
 

@@ -372,3 +372,23 @@ def test_changes_on_a_topic_and_the_briefing_lead_with_the_days_news(capsys):
     assert any("200,000" in text for text in changed), changed
     for texts in (day, troops, changed):
         assert not [text for text in texts if any(mark in text for mark in PAGE_COLOUR)], texts
+
+
+def test_a_figure_that_fell_is_shown_falling(capsys, tmp_path):
+    # Haiti, January 2010: 50,000 bodies collected, said on the 16th; more than 25,000, said on the 17th.
+    from tests.conftest import timeline17_story
+
+    corpus = tmp_path / "haiti"
+    corpus.mkdir()
+    for name in ("2010-01-16_haiti_1672.txt", "2010-01-17_haiti_1479.txt"):
+        (corpus / name).write_bytes((timeline17_story("haitian_earthquake") / "articles" / name).read_bytes())
+    window = ("--corpus", str(corpus), "--since", "2010-01-17", "--until", "2010-01-17")
+    code, out, _ = run(capsys, "changes", *window)
+    assert code == 0
+    (line,) = [line for line in out.splitlines() if "bodies" in line and "→" in line]
+    assert line.lstrip().startswith("📉") and "50,000 → more than 25,000" in line
+    code, out, _ = run(capsys, "changes", *window, "--json")
+    (figure,) = [f for f in json.loads(out)["figures"] if f["measure"] == "bodies"]
+    assert (figure["before"], figure["after"], figure["direction"], figure["unit"]) == (
+        "50,000", "more than 25,000", "down", "")
+    assert "it has collected 50,000 bodies" in figure["before_text"]
