@@ -192,7 +192,7 @@ def score(result: dict[str, Any], show: bool = False, label: str = "") -> dict[s
     for kind, matches in (("figures", figure_matches), ("reversals", reversal_matches)):
         gold = read_gold(kind)
         found: set[str] = set()
-        shown = right = 0
+        shown = right = unjudged_count = 0
         for step in result["steps"]:
             items = [g for g in gold if g["story"] == step["story"] and g["step"] == step["step"]]
             for pair in step[kind]:
@@ -201,6 +201,7 @@ def score(result: dict[str, Any], show: bool = False, label: str = "") -> dict[s
                 found.update(hits)
                 verdict = "right" if hits else judged_verdict(kind, step["story"], step["step"], pair, judged)
                 right += verdict == "right"
+                unjudged_count += verdict is None
                 if show and verdict is None:
                     unjudged.append({"kind": kind, "story": step["story"], "step": step["step"], "verdict": "",
                                      "shown": f"{pair.get('subject', '')} {pair.get('before', '')} -> "
@@ -214,7 +215,8 @@ def score(result: dict[str, Any], show: bool = False, label: str = "") -> dict[s
             with UNJUDGED.open("a" if kind == "reversals" else "w", encoding="utf-8") as out:
                 out.writelines(json.dumps(entry, ensure_ascii=False) + "\n" for entry in unjudged)
             unjudged = []
-        scores[kind] = {"shown": shown, "right": right, "precision": right / shown if shown else float("nan"),
+        scores[kind] = {"shown": shown, "right": right, "unjudged": unjudged_count,
+                        "precision": right / shown if shown else float("nan"),
                         "gold": len(gold), "found": len(found), "recall": len(found) / len(gold) if gold else 0.0}
     return scores
 
@@ -238,11 +240,13 @@ def print_gold_scores(baseline: Path | None = None, show: bool = False) -> None:
     scored_before = score(before, show, "baseline") if before else None
     for kind in ("figures", "reversals"):
         s = scored_now[kind]
-        line = (f"{kind:9}: precision {s['precision']:.2f} ({s['right']:.0f}/{s['shown']:.0f} shown), "
+        line = (f"{kind:9}: precision {s['precision']:.2f} ({s['right']:.0f}/{s['shown']:.0f} shown, "
+                f"{s['unjudged']:.0f} not judged), "
                 f"recall {s['recall']:.2f} ({s['found']:.0f}/{s['gold']:.0f})")
         if scored_before:
             b = scored_before[kind]
-            line += (f"   | baseline: precision {b['precision']:.2f} ({b['right']:.0f}/{b['shown']:.0f}), recall "
+            line += (f"   | baseline: precision {b['precision']:.2f} ({b['right']:.0f}/{b['shown']:.0f}, "
+                     f"{b['unjudged']:.0f} not judged), recall "
                      f"{b['recall']:.2f} ({b['found']:.0f}/{b['gold']:.0f}); ratio precision "
                      f"{_ratio(s['precision'], b['precision'])}, recall {_ratio(s['recall'], b['recall'])}")
         print(line)
@@ -274,8 +278,9 @@ def mixed_corpus_check(code: Path) -> dict[str, Any]:
         for article in corpus:
             if article.published is None or article.published - first > timedelta(days=13):
                 continue
-            articles.append(replace(article, id=f"{folder.name}/{article.id}",
-                                    published=start + (article.published - first)))
+            new_id = f"{folder.name}/{article.id}"
+            articles.append(replace(article, id=new_id, published=start + (article.published - first),
+                                    sentences=tuple(replace(s, article_id=new_id) for s in article.sentences)))
     corpus = Corpus(tuple(articles))
     shown = across = 0
     examples = []
