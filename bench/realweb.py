@@ -254,8 +254,12 @@ def page_languages(pages: dict[str, dict[str, Any]]) -> dict[str, str]:
     return {name: detect_language(" ".join(item["with"])) for name, item in pages.items()}
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))  # soft hyphens, zero widths
+
+
 def _normal(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    """Text as compared: case and white space folded, invisible characters (soft hyphens) left out."""
+    return " ".join(text.translate(_INVISIBLE).split()).casefold()
 
 
 def fidelity(pages: dict[str, dict[str, Any]], stored: dict[str, str], languages: dict[str, str]

@@ -248,7 +248,8 @@ class SourcePoller:
         async def one(number: int) -> None:
             async with budget.slots:
                 if budget.take():
-                    pages[number] = await self._page(str(entries[number].url), source.url)
+                    pages[number] = await self._page(str(entries[number].url), source.url,
+                                                     entries[number].published is None)
 
         tasks = [asyncio.create_task(one(number)) for number in wanted]
         if tasks:
@@ -261,7 +262,7 @@ class SourcePoller:
                          self.limits.page_seconds_per_poll)
         return pages
 
-    async def _page(self, url: str, feed: str) -> Page | None:
+    async def _page(self, url: str, feed: str, want_date: bool) -> Page | None:
         """Fetch the page a teaser links to and extract its article text; None keeps the teaser."""
         try:
             page = await self.fetcher.fetch(url, feed=feed)
@@ -269,7 +270,8 @@ class SourcePoller:
             log.info("page %s not fetched (%s): keeping the feed's summary", printable_url(url), error)
             return None
         try:
-            return await asyncio.to_thread(extract_page, page.body, page.content_type, page.url)
+            return await asyncio.to_thread(lambda: extract_page(page.body, page.content_type, page.url,
+                                                                want_date=want_date))
         except Exception as error:  # noqa: BLE001 - one page the extractor chokes on keeps its teaser
             log.warning("page %s not read (%s: %s): keeping the feed's summary", printable_url(url),
                         error.__class__.__name__, error)
