@@ -359,11 +359,18 @@ def _chronological(article: Article) -> tuple[datetime, str]:
 
 def article_files(folder: Path, max_files: int = DEFAULT_MAX_FOLDER_FILES) -> tuple[list[Path], list[LoadProblem]]:
     """List a folder's article files to read (regular files, by name), and the entries skipped with why."""
+    entries, problems = article_entries(folder, max_files)
+    return [Path(entry.path) for entry in entries], problems
+
+
+def article_entries(folder: Path, max_files: int = DEFAULT_MAX_FOLDER_FILES
+                    ) -> tuple[list[os.DirEntry[str]], list[LoadProblem]]:
+    """List a folder's article files as directory entries (their size and time come without a path each)."""
     if not folder.exists():
         raise CorpusError(f"corpus folder {folder} does not exist")
     if not folder.is_dir():
         raise CorpusError(f"corpus path {folder} is not a folder")
-    paths: list[Path] = []
+    paths: list[os.DirEntry[str]] = []
     problems: list[LoadProblem] = []
     try:
         with os.scandir(folder) as entries:
@@ -372,16 +379,17 @@ def article_files(folder: Path, max_files: int = DEFAULT_MAX_FOLDER_FILES) -> tu
     except OSError as error:
         raise CorpusError(f"corpus folder {folder} cannot be read ({error.strerror or error})") from error
     for entry in named:
-        path = Path(entry.path)
         try:
             if entry.is_symlink():
-                problems.append(LoadProblem(path, "is a symbolic link; only the folder's own files are read"))
+                problems.append(LoadProblem(Path(entry.path), "is a symbolic link; only the folder's own files are "
+                                            "read"))
             elif not entry.is_file(follow_symlinks=False):
-                problems.append(LoadProblem(path, "is not a regular file (a folder, pipe, socket or device)"))
+                problems.append(LoadProblem(Path(entry.path), "is not a regular file (a folder, pipe, socket or "
+                                            "device)"))
             else:
-                paths.append(path)
+                paths.append(entry)
         except OSError as error:  # gone since the listing, or unreadable
-            problems.append(LoadProblem(path, f"cannot be read ({error.strerror or error})"))
+            problems.append(LoadProblem(Path(entry.path), f"cannot be read ({error.strerror or error})"))
     if len(paths) > max_files:
         problems.append(LoadProblem(folder, f"{len(paths) - max_files:,} of its {len(paths):,} article files, over "
                                     f"the limit of {max_files:,} files a folder; the first {max_files:,} by name "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from briefings.feeds import canonical_url
@@ -67,6 +68,16 @@ def _minhash(text: str) -> Any:  # noqa: ANN401 - datasketch is untyped
 
     words = _WORD.findall(text.lower())
     shingles = {" ".join(words[i : i + 5]) for i in range(max(len(words) - 4, 1))}
-    signature = MinHash(num_perm=PERMUTATIONS)
+    permutations, scheme = _permutations()
+    signature = MinHash(num_perm=PERMUTATIONS, permutations=permutations, scheme=scheme)
     signature.update_batch([shingle.encode("utf-8") for shingle in shingles])
     return signature
+
+
+@cache
+def _permutations() -> tuple[Any, str]:
+    """Return the hash permutations (the same for every signature: made once, not 200 µs for each item)."""
+    from datasketch import MinHash  # noqa: PLC0415
+
+    template = MinHash(num_perm=PERMUTATIONS)
+    return template.permutations, template.scheme

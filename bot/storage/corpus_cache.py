@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from briefings.corpus import Article, ArticleError, Corpus, LoadProblem, Sentence, article_files
+from briefings.corpus import Article, ArticleError, Corpus, LoadProblem, Sentence, article_entries
 from briefings.stories import naming
 
 log = logging.getLogger(__name__)
@@ -64,28 +64,29 @@ def load_corpus(folder: Path, state_dir: Path, limits: Limits, now: datetime,
 
     `stored` is handed the feed articles read before, by id, so that it need not parse them again.
     """
-    paths, problems = article_files(folder, limits.max_files)
+    entries, problems = article_entries(folder, limits.max_files)
     path = cache_path(state_dir, folder)
     cached = _read(path, limits)
     files: dict[str, tuple[int, int, int, str | None]] = {}
     articles: list[Article] = []
-    for done, file in enumerate(paths, start=1):
+    for done, entry in enumerate(entries, start=1):
         if on_progress is not None:
-            on_progress(done, len(paths))
+            on_progress(done, len(entries))
         try:
-            info = file.stat(follow_symlinks=False)
+            info = entry.stat(follow_symlinks=False)
         except OSError as error:
-            problems.append(LoadProblem(file, f"cannot be read ({error.strerror or error})"))
+            problems.append(LoadProblem(Path(entry.path), f"cannot be read ({error.strerror or error})"))
             continue
-        known = cached.files.get(file.name) if cached is not None else None
+        known = cached.files.get(entry.name) if cached is not None else None
         if known is not None and known[:2] == (info.st_size, info.st_mtime_ns) and not (known[3] or "").startswith(
                 _FUTURE):
             if known[2] >= 0:
                 articles.append(cached.corpus.articles[known[2]])  # type: ignore[union-attr]
             elif known[3] is not None:
-                problems.append(LoadProblem(file, known[3]))
-            files[file.name] = (info.st_size, info.st_mtime_ns, -1, known[3])
+                problems.append(LoadProblem(Path(entry.path), known[3]))
+            files[entry.name] = (info.st_size, info.st_mtime_ns, -1, known[3])
             continue
+        file = Path(entry.path)
         try:
             articles.append(Article.from_path(file, limits.max_bytes, now=now, follow_symlinks=False,
                                               max_front_matter_bytes=limits.max_front_matter_bytes))
