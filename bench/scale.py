@@ -1,7 +1,7 @@
 """The scale targets of issue 15 in one run, through the real command line, with main's code as the baseline.
 
     .venv/bin/python bench/build_corpus.py                  # once: bench/_data/corpus10k
-    .venv/bin/python bench/scale.py --baseline DIR [--large 100000] [--tiny 55000] [--skip-large]
+    .venv/bin/python bench/scale.py --baseline DIR [--large 100000] [--tiny 55000] [--parts 10k,tiny,large]
 
 DIR is a checkout of the code before the change (`git archive main | tar -x -C DIR`); its runs use this venv.
 Each figure is one fresh process, as a user would run it, and prints its target:
@@ -226,19 +226,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", type=Path, help="a checkout of the code before the change")
     parser.add_argument("--large", type=int, default=100_000, help="articles in the large corpus (default 100,000)")
-    parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument("--parts", default="10k,tiny,large", help="which parts to run (default: all three)")
     parser.add_argument("--tiny", type=int, default=55_000, help="look-alike feed items (default 55,000)")
     parser.add_argument("--tiny-baseline", action="store_true",
                         help="run the tiny items with the baseline too (main before took 437 s for 55,000)")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    ten_thousand(args.baseline)
-    print(f"{args.tiny:,} tiny look-alike items in one feed:")
-    ours = tiny_feed(args.tiny, ROOT, "this code")
-    if args.baseline and args.tiny_baseline:
-        base = tiny_feed(args.tiny, args.baseline, "baseline")
-        print(f"  ratio (baseline / this code): {base / ours:.1f}x")
-    if not args.skip_large:
+    parts = set(args.parts.split(","))
+    if "10k" in parts:
+        ten_thousand(args.baseline)
+    if "tiny" in parts:
+        print(f"{args.tiny:,} tiny look-alike items in one feed:")
+        ours = tiny_feed(args.tiny, ROOT, "this code")
+        if args.baseline and args.tiny_baseline:
+            base = tiny_feed(args.tiny, args.baseline, "baseline")
+            print(f"  ratio (baseline / this code): {base / ours:.1f}x")
+    if "large" in parts:
         large(args.large)
 
 
