@@ -283,3 +283,44 @@ def test_a_chinese_teaser_is_expanded_from_its_page_and_gives_sentences(capsys, 
     assert all(text in document for text in paragraphs[1:])
     _, out, _ = cli(capsys, "stories", "--json")
     assert json.loads(out)["stories"]
+
+
+def test_an_address_that_cannot_be_fetched_now_is_followed_with_a_note(capsys, local):
+    local.routes["/"] = Answer(b"down for maintenance", "text/plain", status=503)
+    code, out, _ = cli(capsys, "source", "add", local.url("/"))
+    assert code == 0 and "Note: it could not be fetched now (the server answered HTTP 503" in out
+    assert f"Following source 1: {local.url('/')}" in out
+
+
+async def test_on_discord_a_page_that_announces_no_feed_is_not_followed(fake_discord, local, tmp_path,  # noqa: F811
+                                                                       monkeypatch):
+    from bot.__main__ import build_bot
+    from bot.settings import load_settings
+    from briefings.corpus import Corpus
+    from tests.bot.fakediscord import running_client
+
+    folder = bot_folder(fake_discord, tmp_path, monkeypatch, CNA)
+    local.routes["/plain"] = Answer(b"<!DOCTYPE html><html><body><p>No feed here</p></body></html>", "text/html")
+    bot = build_bot(load_settings(), Corpus.from_folder(folder)[0], defer_after=5.0, guild_ready_timeout=0.05,
+                    run_background_jobs=False)
+    async with running_client(bot, fake_discord.token):
+        added = await fake_discord.invoke("source add", {"url": local.url("/plain")})
+        await added.callback()
+        reply = (await added.followup()).content
+        assert bot.ingestor.store.all() == []
+    assert reply.startswith("Not followed: ") and "announces no RSS or Atom feed" in reply
+    assert "Nothing was saved" in reply
+
+
+def test_the_lead_a_page_sets_apart_above_its_article_is_kept(capsys, local):
+    lead = ("Beijing demanded on Thursday that Washington cancel every tariff it has imposed before any talks on "
+            "trade between the two economies can begin.")
+    html = page(FT, head=f"<meta name='description' content='{lead}'>").replace(
+        "<article>", f"<div class='page-header'><h1>China demands tariffs go</h1><div class='intro'><strong>{lead}"
+        "</strong></div><div class='share'>Share on X | Facebook</div></div><article>")
+    local.routes.update({"/feed.xml": Answer(rss([teaser_item("lead", local.url("/lead"))])),
+                         "/lead": Answer(html.encode(), "text/html")})
+    cli(capsys, "source", "add", local.url("/feed.xml"))
+    cli(capsys, "source", "poll")
+    [document] = stored_documents()
+    assert lead in document and FAKE_NEWS in document and "Share on X" not in document
