@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -131,6 +132,7 @@ class FeedServer:
         self.items = items
         self.round = 0
         self.port = 0
+        self.fetches: Counter[int] = Counter()  # requests per feed (reset by whoever counts a round)
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -172,6 +174,7 @@ class FeedServer:
 
         async def handler(request: web.Request) -> web.Response:
             feed = int(request.match_info["feed"])
+            self.fetches[feed] += 1
             etag = f'"{feed}-{self._version(feed)}"'
             if request.headers.get("If-None-Match") == etag:
                 return web.Response(status=304, headers={"ETag": etag})

@@ -51,6 +51,8 @@ class DigestSchedule:
     failures: int = 0  # consecutive failed posts
     last_error: str | None = None
     created_at: datetime | None = None  # runs due before this were never owed: a new schedule starts from now
+    include: tuple[str, ...] = ()  # only news that mentions one of these (whole words and names, as topics match)
+    exclude: tuple[str, ...] = ()  # never news that mentions one of these
 
     @property
     def destination(self) -> str:
@@ -66,7 +68,9 @@ class DigestSchedule:
         """Describe the schedule in words."""
         days = "every day" if self.days == EVERY_DAY else ", ".join(DAY_NAMES[d].title() for d in sorted(self.days))
         about = f" about {self.topic}" if self.topic else ""
-        return f"{self.at:%H:%M} {self.timezone}, {days}{about}"
+        only = f", only news about {', '.join(self.include)}" if self.include else ""
+        never = f", never {', '.join(self.exclude)}" if self.exclude else ""
+        return f"{self.at:%H:%M} {self.timezone}, {days}{about}{only}{never}"
 
 
 @dataclass(frozen=True, slots=True)

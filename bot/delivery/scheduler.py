@@ -26,6 +26,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.ingestion.live import LiveCorpus
 from bot.storage.database import Storage
 from briefings.briefing import Briefing, build_briefing
+from briefings.corpus import Corpus
+from briefings.filters import KeywordFilter
 from briefings.scheduling import DigestSchedule, Run, decide, next_digest_at
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ class Delivery:
     briefing: Briefing
     notes: tuple[str, ...] = ()
     test: bool = False
+    corpus: Corpus | None = None  # what the briefing was built from: the schedule's server's corpus, filtered
 
     @property
     def marker(self) -> str:
@@ -172,11 +175,11 @@ class ScheduleRunner:
     async def post_test(self, schedule: DigestSchedule) -> int:
         """Post a briefing for the schedule now, marked as a test; it is not recorded as a run."""
         run = Run(self.clock().date(), self.clock())
-        briefing = await self._briefing(schedule)
+        briefing, corpus = await self.preview(schedule)
         if briefing.is_empty:
             raise EmptyBriefing(briefing)
         return await self.poster.post(Delivery(schedule, run, briefing, ("This is a test of the schedule.",),
-                                               test=True))
+                                               test=True, corpus=corpus))
 
     async def _post(self, schedule: DigestSchedule, run: Run) -> None:
         """Post a run exactly once, whenever the process dies.
@@ -189,8 +192,8 @@ class ScheduleRunner:
         claim = self.storage.claim_run(schedule.id, run.day, self.instance)
         if claim is None:
             return  # posted, skipped, or being posted by another process
-        briefing = await self._briefing(schedule)
-        delivery = Delivery(schedule, run, briefing, self._notes(schedule, run))
+        briefing, corpus = await self.preview(schedule)
+        delivery = Delivery(schedule, run, briefing, self._notes(schedule, run), corpus=corpus)
         if claim == "resumed":
             existing = await self.poster.find(delivery)
             if existing is not None:
@@ -230,13 +233,27 @@ class ScheduleRunner:
         self.storage.finish_run(schedule.id, run.day, "posted", message_id=existing)
         return True
 
-    async def _briefing(self, schedule: DigestSchedule) -> Briefing:
+    async def preview(self, schedule: DigestSchedule) -> tuple[Briefing, Corpus]:
+        """Build what the schedule would post now (not recorded), and the corpus it was built from.
+
+        A server's schedule reads that server's corpus (the folder and its feeds; the terminal's, everything),
+        kept to the schedule's include and exclude keywords.
+        """
+        return await asyncio.get_running_loop().run_in_executor(self.engine, lambda: self.briefing_for(schedule))
+
+    def briefing_for(self, schedule: DigestSchedule) -> tuple[Briefing, Corpus]:
+        """Build the schedule's briefing now, and the corpus it reads (on the engine thread: it may index)."""
         last = self.storage.last(schedule.destination)
-        loop = asyncio.get_running_loop()
-        corpus = self.live.current
+        corpus = self.live.server(schedule.guild_id) if schedule.guild_id else self.live.current
+        corpus = KeywordFilter(schedule.include, schedule.exclude).apply(corpus)
+        return build_briefing(corpus, last=last, topic=schedule.topic, now=self.clock()), corpus
+
+    def next_for(self, guild_id: int, channel_id: int) -> DigestSchedule | None:
+        """Return the schedule that posts next in a channel (None if none does)."""
         now = self.clock()
-        return await loop.run_in_executor(self.engine, lambda: build_briefing(corpus, last=last,
-                                                                              topic=schedule.topic, now=now))
+        armed = [(next_digest_at(s, now).due, s.id, s) for s in self.storage.schedules(guild_id)
+                 if s.channel_id == channel_id and not s.paused]
+        return min(armed)[2] if armed else None
 
     def _notes(self, schedule: DigestSchedule, run: Run) -> tuple[str, ...]:
         notes = []

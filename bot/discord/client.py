@@ -19,6 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from discord.ext import commands
 
+from bot.delivery.channels import ChannelDelivery
 from bot.delivery.scheduler import ScheduleRunner
 from bot.discord.exts.briefings import BriefingsCog, Services
 from bot.discord.exts.schedules import SchedulesCog
@@ -84,8 +85,11 @@ class BriefBot(commands.Bot):
         self.live = services.live
         # A schedule is run by the process whose shards hold its server; the run's claim in the database stays
         # the guarantee that it is posted once (e.g. while a restarted process and its predecessor overlap).
-        self.runner = ScheduleRunner(storage, DiscordPoster(self, services.live), services.live, grace,
-                                     services.engine, owns=shards.owns if shards else None)
+        self.poster = DiscordPoster(self, services.live)
+        self.runner = ScheduleRunner(storage, self.poster, services.live, grace, services.engine,
+                                     owns=shards.owns if shards else None)
+        self.channels: ChannelDelivery | None = None
+        services.runner = self.runner
         self.run_background_jobs = run_background_jobs
         self.source_settings = sources
         self.ingestor: Ingestor | None = None
@@ -111,6 +115,8 @@ class BriefBot(commands.Bot):
                                      max_files=self.source_settings.max_files,
                                      max_front_matter_bytes=self.source_settings.max_front_matter_bytes,
                                      limits=self.source_settings.limits)
+            self.channels = ChannelDelivery(self.ingestor.store, self.live, self.poster, self.services.engine)
+            self.ingestor.arrived.append(self.deliver)
             await self.add_cog(SourcesCog(self.ingestor))
         guild = discord.Object(self.guild_id) if self.guild_id else None
         if guild is not None:
@@ -153,8 +159,14 @@ class BriefBot(commands.Bot):
             self._ingest.add_job(self.ingestor.tick, IntervalTrigger(seconds=INGEST_EVERY.total_seconds()),
                                  id="ingest", coalesce=True, max_instances=1, misfire_grace_time=300,
                                  next_run_time=datetime.now(UTC))
+            self._ingest.add_job(self.deliver, id="deliver", next_run_time=datetime.now(UTC))  # resume claims
         log.info("connected as %s (%s) to %d servers%s", self.user, self.user.id if self.user else "?",
                  len(self.guilds), f" on shards {self.shards_run}" if self.shards_run else "")
+
+    async def deliver(self) -> None:
+        """Post the new items of feeds followed with a channel (after each poll that brought some, and at start)."""
+        if self.channels is not None:
+            await self.channels.deliver()
 
     async def on_error(self, event_method: str, /, *args: object, **kwargs: object) -> None:
         """Log errors in event handlers with their context; never let one take the bot down."""

@@ -31,7 +31,7 @@ _MENU = "bb:s"
 _STORIES = "bb:b"
 _PAGE_TEMPLATE = re.escape(_PAGE) + r":(?P<target>\d+):(?P<owner>[0-9a-z]+):(?P<expires>[0-9a-z]+):(?P<key>.*)"
 
-Rebuild = Callable[[str], Reply]
+Rebuild = Callable[[str, int | None], Reply]  # (key, server id) -> reply: a server sees its own corpus
 
 
 def _base36(number: int) -> str:
@@ -49,7 +49,7 @@ class Pager:
 
     def __init__(self, rebuild: Rebuild, engine: Executor, defer_after: float = 0.25,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
-        self.rebuild = rebuild  # key -> reply; runs on the engine thread
+        self.rebuild = rebuild  # (key, server) -> reply; runs on the engine thread
         self.engine = engine
         self.defer_after = defer_after
         self.clock = clock
@@ -131,7 +131,8 @@ class Pager:
         if self.clock().timestamp() > expires or (key.startswith("~") and key not in self._long_keys):
             await self._disable(interaction)
             return
-        reply, deferred = await self.run(interaction, lambda: self.rebuild(full_key), update=True)
+        reply, deferred = await self.run(interaction, lambda: self.rebuild(full_key, interaction.guild_id),
+                                         update=True)
         if not reply.pages:
             await self._disable(interaction)
             return
@@ -149,7 +150,7 @@ class Pager:
         if expires is not None and self.clock().timestamp() > expires:
             await self._disable(interaction)
             return
-        reply, deferred = await self.run(interaction, lambda: self.rebuild(key), private=True)
+        reply, deferred = await self.run(interaction, lambda: self.rebuild(key, interaction.guild_id), private=True)
         reply.ephemeral = True
         reply.key = key
         await self.send(interaction, reply, deferred)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import discord
 
+from bot.delivery.channels import ItemPost
 from bot.delivery.scheduler import Delivery, PostError
 from bot.discord import render
 from bot.discord.pages import briefing_view, marker_of
@@ -16,10 +17,11 @@ log = logging.getLogger(__name__)
 
 # Our clock against Discord's: the search for a post made before a crash starts this long before the run was due.
 CLOCK_MARGIN = timedelta(minutes=10)
+ITEM_SENTENCES = 2  # a new item's post: its headline, outlets and two sentences
 
 
 class DiscordPoster:
-    """Posts to the schedule's channel, mentioning only the schedule's role (if any)."""
+    """Posts briefings to the schedule's channel (mentioning only its role, if any) and new items to a feed's."""
 
     def __init__(self, client: discord.Client, live: LiveCorpus) -> None:
         self.client = client
@@ -28,7 +30,7 @@ class DiscordPoster:
     async def post(self, delivery: Delivery) -> int:
         """Post the briefing as embeds (one message per page); return the first message's id."""
         channel = await self._channel(delivery.schedule.channel_id)
-        reply = render.briefing_reply(self.live.current, delivery.briefing, notes=delivery.notes,
+        reply = render.briefing_reply(delivery.corpus or self.live.current, delivery.briefing, notes=delivery.notes,
                                       for_day=delivery.run.day)
         role = delivery.schedule.role_id
         mentions = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(role)]) if role \
@@ -54,15 +56,38 @@ class DiscordPoster:
         Not only the last few: a busy channel can have hundreds of messages after the post. The search is bounded
         by time (a run is resumed at most the grace period after it was due), not by a count.
         """
+        return await self._find(delivery.schedule.channel_id, delivery.marker, delivery.run.due - CLOCK_MARGIN)
+
+    async def post_items(self, post: ItemPost) -> int:
+        """Post a story's new items (its summary, its sources and their links) as one message; return its id."""
+        from briefings.briefing import summarize_story  # noqa: PLC0415
+        from briefings.summarizers import LengthBudget  # noqa: PLC0415
+
+        channel = await self._channel(post.channel_id)
+        reply = render.story_reply(post.corpus, post.story,
+                                   summarize_story(post.corpus, post.story, LengthBudget(sentences=ITEM_SENTENCES)))
         try:
-            channel = await self._channel(delivery.schedule.channel_id)
-            since = delivery.run.due - CLOCK_MARGIN
+            message = await channel.send(embed=reply.pages[0].embed(1, 1), view=briefing_view(post.marker),
+                                         allowed_mentions=discord.AllowedMentions.none())
+        except discord.Forbidden as error:
+            raise PostError(f"Briefbot may not post in <#{channel.id}> ({error.text or 'missing permissions'})"
+                            ) from error
+        except discord.NotFound as error:
+            raise PostError(f"the channel {post.channel_id} no longer exists") from error
+        return message.id
+
+    async def find_items(self, post: ItemPost) -> int | None:
+        """Look through the channel since the post was claimed for a message carrying its marker."""
+        return await self._find(post.channel_id, post.marker, post.claimed_at - CLOCK_MARGIN)
+
+    async def _find(self, channel_id: int, marker: str, since: datetime) -> int | None:
+        try:
+            channel = await self._channel(channel_id)
             async for message in channel.history(limit=None, after=since, oldest_first=True):
-                if self.client.user and message.author.id == self.client.user.id and _carries(message, delivery.marker):
+                if self.client.user and message.author.id == self.client.user.id and _carries(message, marker):
                     return message.id
         except (PostError, discord.HTTPException):
-            log.warning("schedule %s: cannot read channel history to check for an earlier post",
-                        delivery.schedule.id)
+            log.warning("channel %s: cannot read its history to check for an earlier post", channel_id)
         return None
 
     async def _channel(self, channel_id: int) -> discord.TextChannel:

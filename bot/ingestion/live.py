@@ -8,20 +8,28 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefings.corpus import Article, Corpus
 from briefings.index import CorpusIndex
+
+if TYPE_CHECKING:
+    from bot.ingestion.tenancy import Holdings
 
 log = logging.getLogger(__name__)
 
 
 class LiveCorpus:
-    """Holds the current corpus; a rebuild makes a new one and swaps it in."""
+    """Holds the current corpus (everything: the operator's view) and what it is made of; a rebuild swaps both in."""
 
     def __init__(self, corpus: Corpus) -> None:
+        from bot.ingestion.tenancy import Holdings, Tenancy  # noqa: PLC0415 - tenancy imports this module's users
+
         self._current = corpus
+        self._holdings = Holdings(corpus.articles, folder_corpus=corpus)
         self._lock = threading.Lock()
         self._counted: CorpusIndex | None = None  # the newest index whose topics are counted
+        self.tenancy = Tenancy(lambda: self._current, lambda: self._holdings)
 
     @property
     def topic_index(self) -> CorpusIndex:
@@ -43,8 +51,13 @@ class LiveCorpus:
         """Return the corpus as it is now."""
         return self._current
 
-    def replace(self, corpus: Corpus) -> None:
-        """Swap in a new corpus (already indexed and grouped, so the first command after is not slow)."""
+    @property
+    def holdings(self) -> Holdings:
+        """Return what the current corpus is made of (the folder's articles and each feed's)."""
+        return self._holdings
+
+    def replace(self, corpus: Corpus, holdings: Holdings | None = None) -> None:
+        """Swap in a new corpus (and what it is made of); readers never see half an update."""
         from briefings.topics import topics_counted  # noqa: PLC0415
 
         with self._lock:
@@ -52,6 +65,17 @@ class LiveCorpus:
             if "index" in before.__dict__ and topics_counted(before.index):
                 self._counted = before.index  # served until the new corpus's topics are counted
             self._current = corpus
+            if holdings is not None:
+                self._holdings = holdings
+
+    def server(self, guild_id: int | None) -> Corpus:
+        """Return a server's view (the folder and the feeds it follows); None (a DM) sees the folder."""
+        return self.tenancy.server(guild_id)
+
+    def topic_index_for(self, guild_id: int | None) -> CorpusIndex:
+        """Return the index a server's topics are read from (autocomplete): the counted one if it sees everything."""
+        view = self.server(guild_id)
+        return self.topic_index if view is self._current else view.index
 
 
 def folder_snapshot(folder: Path) -> dict[str, tuple[int, int]]:

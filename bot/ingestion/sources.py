@@ -24,9 +24,10 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from bot.ingestion.fetch import Fetcher, FetchError, printable_url
-from bot.ingestion.live import LiveCorpus, assemble, count_topics, folder_snapshot, ready
+from bot.ingestion.live import LiveCorpus, count_topics, folder_snapshot, ready
 from bot.ingestion.pages import Page, extract_page
-from bot.storage.database import PollLocks, Source, SourceStore, StoredArticle
+from bot.ingestion.tenancy import Holdings, holdings_of, operator_corpus
+from bot.storage.database import Feed, PollLocks, Source, SourceStore, StoredArticle
 from briefings.corpus import (
     DEFAULT_MAX_FOLDER_FILES,
     DEFAULT_MAX_FRONT_MATTER_BYTES,
@@ -81,7 +82,7 @@ class PollResult:
 class _Fetched:
     """A feed fetched and parsed, with the pages of its new teasers: what storing needs."""
 
-    source: Source
+    source: Feed
     title: str | None
     outlet: str | None
     etag: str | None
@@ -123,11 +124,19 @@ class SourcePoller:
         self.fetcher = fetcher
         self.clock = clock
         self.limits = limits or PollLimits()
-        self.seen = Deduplicator()
+        # Duplicates are a feed's own (the same item again, a re-post): another feed's item with the same GUID is
+        # that feed's, and whether two feeds carry one item is decided in each server's view (tenancy).
+        self._seen: dict[int, Deduplicator] = {}
         self._storing = asyncio.Lock()  # the duplicate check and the writes: short, never across a fetch
         self._polling: set[int] = set()  # sources being polled now (a tick and a /source add may meet)
         for item in store.articles() if held is None else held:
-            self.seen.remember(item.id, item.guid, item.canonical_url, item.document, item.outlet)
+            self.seen(item.source_id).remember(item.id, item.guid, item.canonical_url, item.document, item.outlet)
+
+    def seen(self, feed_id: int) -> Deduplicator:
+        """Return what a feed brought before."""
+        if feed_id not in self._seen:
+            self._seen[feed_id] = Deduplicator()
+        return self._seen[feed_id]
 
     async def poll_due(self) -> list[PollResult]:
         """Poll every source whose time has come, a few at a time; one failing never stops the others.
@@ -136,12 +145,12 @@ class SourcePoller:
         copy of a story shared by two feeds is kept does not depend on which answered first.
         """
         now = self.clock()
-        listed = [source for source in self.store.all()
+        listed = [source for source in self.store.feeds()  # each feed once, at its followers' shortest interval
                   if not source.paused and source.next_poll <= now and source.id not in self._polling]
         budget = _PageBudget.start(self.limits)
         feeds = asyncio.Semaphore(FEEDS_AT_ONCE)
 
-        async def fetch(source: Source) -> PollResult | _Fetched:
+        async def fetch(source: Feed) -> PollResult | _Fetched:
             async with feeds:
                 return await self._guarded(source, self._fetch(source, budget))
 
@@ -155,19 +164,19 @@ class SourcePoller:
             finally:
                 self._polling.difference_update(source.id for source in due)
 
-    def _ours(self, listed: list[Source], locks: PollLocks) -> list[Source]:
+    def _ours(self, listed: list[Feed], locks: PollLocks) -> list[Feed]:
         """Take the due sources no other process is polling, each read again under its lock (one may just have)."""
         due = []
         for source in listed:
             if not locks.take(source):
                 log.info("source %s: another process is polling it", source.id)
                 continue
-            current = self.store.get(source.id)
+            current = self.store.feed(source.id)
             if current is not None and not current.paused and current.next_poll <= self.clock():
                 due.append(current)
         return due
 
-    async def poll(self, source: Source, budget: _PageBudget | None = None) -> PollResult:
+    async def poll(self, source: Feed, budget: _PageBudget | None = None) -> PollResult:
         """Poll one source: fetch (conditionally), parse, keep new entries; record how it went."""
         with self.store.poll_locks() as locks:
             if not locks.take(source):  # another process's tick is polling it already
@@ -184,15 +193,15 @@ class SourcePoller:
         """Remember articles other processes stored, so that their duplicates are found here too."""
         async with self._storing:
             for item in items:
-                self.seen.remember(item.id, item.guid, item.canonical_url, item.document, item.outlet)
+                self.seen(item.source_id).remember(item.id, item.guid, item.canonical_url, item.document, item.outlet)
 
-    async def _guarded(self, source: Source, step: Awaitable[_T]) -> _T | PollResult:
+    async def _guarded(self, source: Feed, step: Awaitable[_T]) -> _T | PollResult:
         try:
             return await step
         except Exception as error:  # noqa: BLE001 - whatever one source does, the others are polled
             return self._fault_or_failure(source, error)
 
-    async def _fetch(self, source: Source, budget: _PageBudget) -> PollResult | _Fetched:
+    async def _fetch(self, source: Feed, budget: _PageBudget) -> PollResult | _Fetched:
         """Fetch and parse a feed and the pages of its new teasers (no lock held: this is the waiting)."""
         try:
             fetched = await self.fetcher.fetch(source.url, source.etag, source.last_modified)
@@ -215,7 +224,7 @@ class SourcePoller:
             problems.append(f"{len(feed.entries) - len(entries)} entries past the first "
                             f"{self.limits.entries_per_poll} left for later polls (BRIEFBOT_MAX_ENTRIES_PER_POLL)")
         async with self._storing:
-            fresh = await asyncio.to_thread(self._fresh, entries, outlet)
+            fresh = await asyncio.to_thread(self._fresh, source.id, entries, outlet)
         pages = await self._pages(source, fresh, budget)
         return _Fetched(source, feed.title, outlet, fetched.etag, fetched.last_modified, len(entries), fresh, pages,
                         problems)
@@ -235,11 +244,11 @@ class SourcePoller:
                  f"; {_summarised(problems)}" if problems else "")
         return PollResult(source.id, tuple(new), duplicates, problems=tuple(problems))
 
-    def _fresh(self, entries: tuple[FeedEntry, ...], outlet: str | None) -> list[FeedEntry]:
-        return [entry for entry in entries
-                if self.seen.check(entry.guid, entry.url, entry.text, entry.source or outlet).new]
+    def _fresh(self, feed_id: int, entries: tuple[FeedEntry, ...], outlet: str | None) -> list[FeedEntry]:
+        seen = self.seen(feed_id)
+        return [entry for entry in entries if seen.check(entry.guid, entry.url, entry.text, entry.source or outlet).new]
 
-    async def _pages(self, source: Source, entries: list[FeedEntry], budget: _PageBudget) -> list[Page | None]:
+    async def _pages(self, source: Feed, entries: list[FeedEntry], budget: _PageBudget) -> list[Page | None]:
         """Fetch the pages of teaser entries concurrently, within the feed's and the poll's budgets."""
         pages: list[Page | None] = [None] * len(entries)
         wanted = [number for number, entry in enumerate(entries) if entry.is_summary_only and entry.url]
@@ -277,7 +286,7 @@ class SourcePoller:
                         error.__class__.__name__, error)
             return None
 
-    def _keep(self, source: Source, outlet: str | None, entries: list[FeedEntry], pages: list[Page | None],
+    def _keep(self, source: Feed, outlet: str | None, entries: list[FeedEntry], pages: list[Page | None],
               first_seen: datetime) -> tuple[list[Article], list[str], int]:
         """Store the entries not held yet; return them, the problems of those skipped, and how many were held."""
         pending: list[tuple[StoredArticle, Article]] = []
@@ -286,8 +295,8 @@ class SourcePoller:
         room = self.limits.articles_per_source - self.store.article_count(source.id)
         for entry, page in zip(entries, pages, strict=True):
             credit = entry.source or outlet
-            if not self.seen.check(entry.guid, entry.url, entry.text, credit).new:
-                held += 1  # the same item twice in one feed, or brought by another feed meanwhile
+            if not self.seen(source.id).check(entry.guid, entry.url, entry.text, credit).new:
+                held += 1  # the same item twice in one feed
                 continue
             if room <= 0:
                 skipped.append(f"the source holds its {self.limits.articles_per_source:,} articles "
@@ -300,7 +309,8 @@ class SourcePoller:
                 first_seen if source.first_poll_done else None)
             document = entry_document(entry, credit, text, published=published)
             try:
-                article = Article.from_text(entry_id(entry), document, now=first_seen)
+                # The id names the feed too: another feed's item with the same GUID is another article.
+                article = Article.from_text(f"{entry_id(entry)}-{source.id}", document, now=first_seen)
             except ArticleError as error:
                 skipped.append(f"entry {_named(entry)} skipped: it {error}")
                 continue
@@ -310,7 +320,7 @@ class SourcePoller:
             stored = StoredArticle(article.id, source.id, entry.guid,
                                    canonical_url(entry.url) if entry.url else None, credit,
                                    backfill=not source.first_poll_done, document=document)
-            self.seen.remember(article.id, entry.guid, entry.url, document, credit)  # a repeat later in the feed
+            self.seen(source.id).remember(article.id, entry.guid, entry.url, document, credit)  # a later repeat
             pending.append((stored, article))
             room -= 1
         # One transaction for the poll's articles: a commit a row made a feed of 55,000 items take minutes.
@@ -318,7 +328,7 @@ class SourcePoller:
         new = [article for (_, article), ok in zip(pending, kept, strict=True) if ok]
         return new, skipped, held + kept.count(False)
 
-    def _failed(self, source: Source, reason: str, level: int = logging.WARNING) -> PollResult:
+    def _failed(self, source: Feed, reason: str, level: int = logging.WARNING) -> PollResult:
         reason = _without_secrets(reason, source.url)
         wait = min(source.interval * (2 ** (source.failures + 1)), MAX_BACKOFF)
         self.store.polled(source.id, ok=False, error=reason, next_poll=self.clock() + wait,
@@ -326,7 +336,7 @@ class SourcePoller:
         log.log(level, "source %s (%s) failed: %s; next try in %s", source.id, printable_url(source.url), reason, wait)
         return PollResult(source.id, error=reason)
 
-    def _fault_or_failure(self, source: Source, error: Exception) -> PollResult:
+    def _fault_or_failure(self, source: Feed, error: Exception) -> PollResult:
         """Mark the source failed for an unexpected error; a fault of the machine is also said as one."""
         from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415
 
@@ -395,6 +405,30 @@ def _without_secrets(text: str, url: str) -> str:
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class Followed:
+    """What following a feed on a server did: the entry, its first poll, and how many articles it shows there."""
+
+    source: Source
+    poll: PollResult
+    articles: int
+
+    @property
+    def error(self) -> str | None:
+        """Say why the first poll failed, if it did."""
+        return self.poll.error
+
+    @property
+    def note(self) -> str | None:
+        """Say what the poll noted (the feed a page announces)."""
+        return self.poll.note
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """Say what was wrong with the feed (an XML slip recovered from, entries skipped)."""
+        return self.poll.problems
+
+
 class Ingestor:
     """Keeps the live corpus current: polls due feeds and watches the corpus folder, rebuilding when either adds.
 
@@ -414,13 +448,21 @@ class Ingestor:
         self.max_files = max_files
         self.max_front_matter_bytes = max_front_matter_bytes
         self.store = store
+        live.tenancy.store = store
         held = store.articles()
         self.poller = SourcePoller(store, fetcher, clock, held, limits)
         self.retention = retention
         self._snapshot = folder_snapshot(folder)
         from_feeds = {item.id for item in held}
-        self._folder_articles = tuple(article for article in live.current if article.id not in from_feeds)
+        read = tuple(article for article in live.current if article.id not in from_feeds)
+        self._folder = live.current if len(read) == len(live.current) else Corpus(read)
+        self._folder_version = 0
         self._rebuilding = asyncio.Lock()
+        self.arrived: list[Callable[[], Awaitable[None]]] = []  # called after new articles joined (channel posts)
+        # The corpus handed in may hold the stored feed articles too: say which are whose before any server reads
+        # it (until then every article would count as the folder's, which every server sees).
+        parsed = {article.id: article for article in live.current}
+        live.replace(live.current, holdings_of(self._folder, store.held(datetime.now(UTC) - retention, parsed)))
         self._known = from_feeds  # the stored articles this process has taken in
         self._looked = clock()
 
@@ -458,34 +500,50 @@ class Ingestor:
                                                    now=self.poller.clock()))
                     for problem in problems:
                         log.warning("%s", problem)
-                    self._folder_articles = corpus.articles
+                    self._folder = corpus
+                    self._folder_version += 1
                 except CorpusError as error:  # the folder went away: keep what was read, go on with the feeds
                     log.warning("the corpus folder cannot be read (%s); keeping its %d articles read before",
-                                error, len(self._folder_articles))
+                                error, len(self._folder))
                 self._snapshot = snapshot
-            rebuilt = await asyncio.to_thread(self._rebuild)
-            self.live.replace(rebuilt)  # new articles answer now; their topics join autocomplete once counted
-            await asyncio.to_thread(count_topics, rebuilt)
-        log.info("corpus now %d articles (%d from feeds this time%s)", len(rebuilt), arrived,
+            await self._rebuild()
+        log.info("corpus now %d articles (%d from feeds this time%s)", len(self.live.current), arrived,
                  ", folder changed" if folder_changed else "")
+        if arrived:
+            for listener in self.arrived:
+                await listener()
         return True
 
-    async def add_and_poll(self, url: str, interval: timedelta, guild_id: int = 0) -> PollResult:
-        """Follow a new source (for a web page, the feed it announces) and poll it at once.
+    async def add_and_poll(self, url: str, interval: timedelta, guild_id: int = 0, *, channel_id: int | None = None,
+                           include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> Followed:
+        """Follow a feed on a server (for a web page, the feed it announces) and poll it at once.
 
-        The first poll's articles are background, not news; its `note` says when the feed followed is not the
-        address given. Raises FeedError for a web page that announces no feed: nothing is saved.
+        The feed is stored once: for a URL another server follows, this is a conditional GET of it, and the answer
+        is the same as for a new feed. What the first poll brings, and what the feed held before, is background for
+        this server: not news, and never posted to its channel. The result's `note` says when the feed followed is
+        not the address given. Raises FeedError for a web page that announces no feed: nothing is saved.
         """
-        followed, note = await find_feed(self.poller.fetcher, url)
-        source = self.store.add(followed, canonical_url(followed), interval, guild_id)
-        result = await self.poller.poll(source)
+        # A feed held already (another server follows it) is not fetched again to see whether it is a page.
+        known = self.store.knows(canonical_url(url))
+        followed, note = (url, None) if known else await find_feed(self.poller.fetcher, url)
+        source = self.store.add(followed, canonical_url(followed), interval, guild_id, channel_id=channel_id,
+                                include=include, exclude=exclude)
+        feed = self.store.feed(source.feed_id)
+        assert feed is not None  # noqa: S101 - just followed
+        result = await self.poller.poll(feed)
         self._known.update(article.id for article in result.new_articles)
-        if result.new_articles:
-            async with self._rebuilding:
-                rebuilt = await asyncio.to_thread(self._rebuild)
-                self.live.replace(rebuilt)
-                await asyncio.to_thread(count_topics, rebuilt)
-        return replace(result, note=f"{note}: {followed}") if followed != url else result
+        self.store.settle_backfill(source.id)
+        async with self._rebuilding:
+            await self._rebuild()
+        shown = self.live.server(guild_id) if guild_id else self.live.current
+        held = {item.article.id for item in self.live.holdings.by_feed.get(source.feed_id, ())}
+        result = replace(result, note=f"{note}: {followed}") if followed != url else result
+        return Followed(source, result, sum(1 for article in shown if article.id in held))
+
+    async def rebuild(self) -> None:
+        """Build the corpus again from the folder and the stored feed articles, and swap it in."""
+        async with self._rebuilding:
+            await self._rebuild()
 
     async def _take_in_stored_elsewhere(self) -> int:
         """Take in the articles other processes stored (they polled those feeds); return how many.
@@ -500,6 +558,17 @@ class Ingestor:
         self._known.update(item.id for item in fresh)
         return len(fresh)
 
-    def _rebuild(self) -> Corpus:
-        return ready(assemble(self._folder_articles, self.store.held_articles, self.retention, self.live.current),
-                     topics=False)
+    async def _rebuild(self) -> None:
+        """Build the operator's corpus incrementally from the one served, swap it in, then count its topics.
+
+        Every server's view slices it; new articles answer at once, and join autocomplete once counted.
+        """
+        holdings = await asyncio.to_thread(self._holdings)
+        previous = self.live.current
+        rebuilt = await asyncio.to_thread(lambda: ready(operator_corpus(holdings, previous), topics=False))
+        self.live.replace(rebuilt, holdings)
+        await asyncio.to_thread(count_topics, rebuilt)
+
+    def _holdings(self) -> Holdings:
+        held = self.store.held(datetime.now(UTC) - self.retention)
+        return holdings_of(self._folder, held, self._folder_version)

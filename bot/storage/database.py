@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -24,11 +25,14 @@ from sqlalchemy import (
     Engine,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
+    func,
     insert,
     select,
     update,
@@ -44,9 +48,11 @@ from briefings.scheduling import DigestSchedule
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Source", "SourceStore", "Storage", "StorageError", "StoredArticle", "masked_url", "scrubbed"]
+__all__ = ["Feed", "HeldArticle", "Source", "SourceStore", "Storage", "StorageError", "StoredArticle", "masked_url",
+           "scrubbed"]
 
-SCHEMA_VERSION = 3  # 1: schedules, runs, briefings; 2: sources and ingested articles; 3: pending briefings
+SCHEMA_VERSION = 4  # 1: schedules, runs, briefings; 2: sources and ingested articles; 3: pending briefings;
+# 4: feeds fetched once and followed per server, channel deliveries, keyword filters
 CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a process that died mid-post
 PAUSE_AFTER_FAILURES = 3
 # Keys of the transactions several processes must take one at a time (see Storage._serialised).
@@ -70,6 +76,8 @@ schedules = Table(
     Column("last_error", Text),
     Column("created_by", BigInteger),
     Column("created_at", String(40), nullable=False),
+    Column("include_words", Text),  # comma-separated keywords (version 4); null: no filter
+    Column("exclude_words", Text),
 )
 runs = Table(
     "runs", metadata,
@@ -81,13 +89,13 @@ runs = Table(
     Column("message_id", BigInteger),
     Column("reason", Text),
 )
-sources = Table(
-    "sources", metadata,
+# A feed is fetched and stored once, however many servers follow it: its fetch state (conditional GET, back-off)
+# lives here, and each server's entry for it in `follows`.
+feeds = Table(
+    "feeds", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("url", Text, nullable=False),
+    Column("url", Text, nullable=False),  # as the first follower wrote it
     Column("canonical_url", Text, nullable=False, unique=True),
-    Column("guild_id", BigInteger, nullable=False, default=0),
-    Column("interval_minutes", Integer, nullable=False),
     Column("etag", Text),
     Column("last_modified", Text),
     Column("added_at", String(40), nullable=False),
@@ -99,10 +107,28 @@ sources = Table(
     Column("next_poll", String(40), nullable=False),
     Column("title", Text),
 )
+# A server's entry for a feed (the "source" users see): its own interval, channel and keyword filters. The feed is
+# polled at the shortest interval its followers ask for.
+follows = Table(
+    "follows", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("feed_id", Integer, nullable=False, index=True),
+    Column("guild_id", BigInteger, nullable=False, default=0),
+    Column("url", Text, nullable=False),
+    Column("interval_minutes", Integer, nullable=False),
+    Column("added_at", String(40), nullable=False),
+    Column("channel_id", BigInteger),  # post new items there as they arrive
+    Column("include_words", Text),  # comma-separated keywords; null or empty: no filter
+    Column("exclude_words", Text),
+    # Articles of the feed fetched up to this moment were there before this server followed it: background, never
+    # news in its briefings nor posted to its channel. Null until the follow's first poll succeeded.
+    Column("backfill_until", String(40), nullable=False),
+    UniqueConstraint("guild_id", "feed_id", name="follows_guild_feed"),
+)
 articles = Table(
     "articles", metadata,
     Column("id", String(64), primary_key=True),
-    Column("source_id", Integer, index=True),
+    Column("source_id", Integer, index=True),  # the feed (feeds.id) that brought it
     Column("guid", Text),
     Column("canonical_url", Text),
     Column("outlet", Text),
@@ -110,6 +136,18 @@ articles = Table(
     Column("published", String(40)),
     Column("backfill", Boolean, nullable=False, default=False),  # came with the source's first poll
     Column("document", Text, nullable=False),  # front matter and body, as an article file holds them
+)
+# Items posted to a follow's channel as they arrive: claimed before posting, like a scheduled run, so each goes out
+# once; a claim left by a process that died mid-post is resumed by looking for the post's marker in the channel.
+deliveries = Table(
+    "deliveries", metadata,
+    Column("channel_id", BigInteger, primary_key=True),
+    Column("article_id", String(64), primary_key=True),
+    Column("marker", String(120), nullable=False, index=True),  # one post (a story's copies) shares one marker
+    Column("status", String(10), nullable=False),  # claimed, posted, merged (a copy of a story posted before)
+    Column("claimed_at", String(40), nullable=False),
+    Column("claimed_by", String(64), nullable=False),
+    Column("message_id", BigInteger),
 )
 # What a scheduled run's post says, written before it is posted: if the process dies after the post reached
 # Discord but before the run was marked posted, the run that resumes it finds the post and records this, so the
@@ -202,12 +240,17 @@ class Storage:
                     raise StorageError(f"the database has schema version {version}, newer than this Briefbot "
                                        f"({SCHEMA_VERSION}): upgrade Briefbot")
                 if version < SCHEMA_VERSION:
-                    metadata.create_all(connection)  # creates only the tables a version lacks
                     if version == 0:
+                        metadata.create_all(connection)
                         connection.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
                     else:
+                        # One transaction (SQLite and PostgreSQL both roll DDL back): a failed upgrade leaves the
+                        # database as it was.
                         connection.execute(update(meta).where(meta.c.key == "schema_version")
                                            .values(value=str(SCHEMA_VERSION)))
+                        metadata.create_all(connection)  # creates only the tables a version lacks
+                        if version < 4:
+                            _upgrade_to_4(connection)
                     log.info("database schema upgraded from version %d to %d", version, SCHEMA_VERSION)
         except (DatabaseError, OperationalError) as error:
             raise StorageError(f"the database at {masked_url(self.engine.url)} cannot be used "
@@ -413,6 +456,34 @@ class Storage:
             connection.execute(insert(briefings).values(destination=record.destination, **values))
 
 
+def _upgrade_to_4(connection: Connection) -> None:
+    """Split version 3's sources (one row per feed, one server each) into feeds and each server's follows.
+
+    Ids are kept (a feed and its one follow take the old source's id, so stored articles keep their feed), the
+    fetch state moves to the feed, and schedules gain their keyword filters.
+    """
+    for column in ("include_words", "exclude_words"):
+        connection.execute(sql_text(f"ALTER TABLE schedules ADD COLUMN {column} TEXT"))
+    if not connection.dialect.has_table(connection, "sources"):
+        return
+    old = connection.execute(sql_text("SELECT * FROM sources ORDER BY id")).mappings().all()
+    for row in old:
+        connection.execute(insert(feeds).values(
+            id=row["id"], url=row["url"], canonical_url=row["canonical_url"], etag=row["etag"],
+            last_modified=row["last_modified"], added_at=row["added_at"], last_polled=row["last_polled"],
+            last_success=row["last_success"], last_error=row["last_error"], failures=row["failures"],
+            paused=bool(row["paused"]), next_poll=row["next_poll"], title=row["title"]))
+        connection.execute(insert(follows).values(
+            id=row["id"], feed_id=row["id"], guild_id=row["guild_id"], url=row["url"],
+            interval_minutes=row["interval_minutes"], added_at=row["added_at"], backfill_until=row["added_at"]))
+    connection.execute(sql_text("DROP TABLE sources"))
+    if connection.dialect.name == "postgresql" and old:  # explicit ids do not move PostgreSQL's sequences
+        for table in ("feeds", "follows"):
+            connection.execute(sql_text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                                    f"(SELECT max(id) FROM {table}))"))
+    log.info("moved %d sources to feeds followed per server", len(old))
+
+
 # Query parameters that carry secrets: libpq reads password and sslpassword from the URL as readily as from
 # user:password@; other drivers take tokens and keys.
 _SECRET_PARAMETER_WORDS = ("pass", "secret", "token", "key", "credential")
@@ -474,6 +545,7 @@ def _schedule_row(schedule: DigestSchedule) -> dict[str, object]:
         "timezone": schedule.timezone, "days": ",".join(str(d) for d in sorted(schedule.days)),
         "topic": schedule.topic, "role_id": schedule.role_id, "paused": schedule.paused,
         "failures": schedule.failures, "last_error": schedule.last_error, "created_by": schedule.created_by,
+        "include_words": keywords_text(schedule.include), "exclude_words": keywords_text(schedule.exclude),
     }
 
 
@@ -487,6 +559,7 @@ def _schedule(row: object) -> DigestSchedule:
         topic=values["topic"], role_id=values["role_id"], paused=bool(values["paused"]),
         created_by=values["created_by"], failures=int(values["failures"]), last_error=values["last_error"],
         created_at=datetime.fromisoformat(str(values["created_at"])) if values.get("created_at") else None,
+        include=keywords_of(values.get("include_words")), exclude=keywords_of(values.get("exclude_words")),
     )
 
 
@@ -503,8 +576,8 @@ def _replace_id(schedule: DigestSchedule, new_id: int) -> DigestSchedule:
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
-    """A feed Briefbot follows, with how its polling is going."""
+class Feed:
+    """A feed as it is fetched: once, however many servers follow it, at the shortest interval they ask for."""
 
     id: int
     url: str
@@ -517,8 +590,67 @@ class Source:
     paused: bool
     next_poll: datetime
     title: str | None
-    guild_id: int = 0
-    first_poll_done: bool = False
+
+    @property
+    def first_poll_done(self) -> bool:
+        """Tell whether the feed was ever fetched: its first poll's items are its back-catalogue."""
+        return self.last_success is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A server's entry for a feed it follows (what /source list shows), with how the feed's polling is going."""
+
+    id: int
+    url: str  # as this server wrote it
+    interval: timedelta  # what this server asked for
+    guild_id: int
+    feed: Feed  # how its polling goes (shared by every server that follows it)
+    channel_id: int | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    backfill_until: datetime | None = None
+    added_at: datetime | None = None
+
+    @property
+    def feed_id(self) -> int:
+        """Return the feed's id (its articles' `source_id`)."""
+        return self.feed.id
+
+    @property
+    def title(self) -> str | None:
+        """Return the feed's title, once a poll read it."""
+        return self.feed.title
+
+    @property
+    def last_success(self) -> datetime | None:
+        """Return when the feed was last fetched."""
+        return self.feed.last_success
+
+    @property
+    def last_error(self) -> str | None:
+        """Return why the feed's last poll failed, if it did."""
+        return self.feed.last_error
+
+    @property
+    def paused(self) -> bool:
+        """Tell whether the feed is paused after repeated failures."""
+        return self.feed.paused
+
+    @property
+    def first_poll_done(self) -> bool:
+        """Tell whether the feed was ever fetched."""
+        return self.feed.first_poll_done
+
+    @property
+    def failures(self) -> int:
+        """Count the feed's failed polls in a row."""
+        return self.feed.failures
+
+    @property
+    def next_poll(self) -> datetime:
+        """Return when the feed is polled next."""
+        return self.feed.next_poll
 
 
 @dataclass(frozen=True, slots=True)
@@ -526,12 +658,35 @@ class StoredArticle:
     """An ingested article as kept in the database."""
 
     id: str
-    source_id: int
+    source_id: int  # the feed that brought it
     guid: str | None
     canonical_url: str | None
     outlet: str | None
     backfill: bool
     document: str
+    fetched_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HeldArticle:
+    """A stored feed article, parsed, with where it came from (which feed, when, and whether as back-catalogue)."""
+
+    article: Article
+    feed_id: int
+    backfill: bool
+    fetched_at: datetime
+    guid: str | None
+    canonical_url: str | None
+
+
+def keywords_text(words: tuple[str, ...]) -> str | None:
+    """Store keywords as one comma-separated text (None for none)."""
+    return ", ".join(words) if words else None
+
+
+def keywords_of(value: object) -> tuple[str, ...]:
+    """Read stored comma-separated keywords."""
+    return tuple(word.strip() for word in str(value or "").split(",") if word.strip())
 
 
 class PollLocks:
@@ -540,7 +695,7 @@ class PollLocks:
     def __init__(self, connection: Connection | None) -> None:
         self._connection = connection
 
-    def take(self, source: Source) -> bool:
+    def take(self, source: Feed | Source) -> bool:
         """Take the right to poll a feed now; False if another process is polling it."""
         if self._connection is None:
             return True
@@ -551,41 +706,53 @@ class PollLocks:
 
 
 class SourceStore:
-    """Feeds and the articles they brought, in the same database."""
+    """Feeds, each server's entries for them, and the articles they brought, in the same database."""
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
         self.engine = storage.engine
         self._parsed: dict[str, Article] = {}  # documents already parsed: a rebuild re-reads only new ones
 
-    def add(self, url: str, canonical: str, interval: timedelta, guild_id: int = 0) -> Source:
-        """Add a source; raise StorageError if it is followed already."""
+    def add(self, url: str, canonical: str, interval: timedelta, guild_id: int = 0, *, channel_id: int | None = None,
+            include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> Source:
+        """Follow a feed for a server (the feed is stored once); raise StorageError if this server follows it already.
+
+        Whether another server follows the same feed is never told: the answer is the same either way.
+        """
         now = self.storage.clock().isoformat()
         try:
             with self.engine.begin() as connection:
-                result = connection.execute(insert(sources).values(
-                    url=url, canonical_url=canonical, guild_id=guild_id,
-                    interval_minutes=int(interval.total_seconds() // 60), added_at=now, next_poll=now))
+                feed_id = connection.execute(select(feeds.c.id).where(feeds.c.canonical_url == canonical)).scalar()
+                if feed_id is None:
+                    result = connection.execute(insert(feeds).values(url=url, canonical_url=canonical, added_at=now,
+                                                                     next_poll=now))
+                    feed_id = int(result.inserted_primary_key[0]) if result.inserted_primary_key else 0
+                else:  # followed elsewhere: poll it soon at this server's interval if that is shorter
+                    connection.execute(update(feeds).where(feeds.c.id == feed_id).values(paused=False))
+                result = connection.execute(insert(follows).values(
+                    feed_id=feed_id, guild_id=guild_id, url=url, interval_minutes=int(interval.total_seconds() // 60),
+                    added_at=now, channel_id=channel_id, include_words=keywords_text(include),
+                    exclude_words=keywords_text(exclude), backfill_until=now))
                 new_id = int(result.inserted_primary_key[0]) if result.inserted_primary_key else 0
         except IntegrityError as error:
-            raise StorageError(f"{url} is followed already") from error
+            raise StorageError(f"{url} is followed already{' on this server' if guild_id else ''}") from error
         source = self.get(new_id)
         assert source is not None  # noqa: S101 - just inserted
         return source
 
     def get(self, source_id: int) -> Source | None:
-        """Return one source."""
+        """Return one server's entry for a feed."""
         with self.engine.connect() as connection:
-            row = connection.execute(select(sources).where(sources.c.id == source_id)).first()
-            return self._source(connection, row._mapping) if row else None
+            row = connection.execute(_follow_query().where(follows.c.id == source_id)).first()
+            return _source(row._mapping) if row else None
 
     def all(self, guild_id: int | None = None) -> list[Source]:
-        """Return the sources (of one server, or all)."""
-        query = select(sources).order_by(sources.c.id)
+        """Return the sources (of one server, or every server's)."""
+        query = _follow_query().order_by(follows.c.id)
         if guild_id is not None:
-            query = query.where(sources.c.guild_id == guild_id)
+            query = query.where(follows.c.guild_id == guild_id)
         with self.engine.connect() as connection:
-            return [self._source(connection, row._mapping) for row in connection.execute(query)]
+            return [_source(row._mapping) for row in connection.execute(query)]
 
     @contextmanager
     def poll_locks(self) -> Iterator[PollLocks]:
@@ -608,11 +775,42 @@ class SourceStore:
                 connection.commit()
 
     def remove(self, source_id: int) -> bool:
-        """Stop following a source (its articles stay until they age out)."""
+        """Stop following a feed on one server; a feed nobody follows any more is deleted with its articles."""
         with self.engine.begin() as connection:
-            return bool(connection.execute(sources.delete().where(sources.c.id == source_id)).rowcount)
+            feed_id = connection.execute(select(follows.c.feed_id).where(follows.c.id == source_id)).scalar()
+            if feed_id is None:
+                return False
+            connection.execute(follows.delete().where(follows.c.id == source_id))
+            if connection.execute(select(follows.c.id).where(follows.c.feed_id == feed_id)).first() is None:
+                connection.execute(articles.delete().where(articles.c.source_id == feed_id))
+                connection.execute(feeds.delete().where(feeds.c.id == feed_id))
+        return True
 
-    def polled(self, source_id: int, *, ok: bool, next_poll: datetime, error: str | None = None,
+    def knows(self, canonical: str) -> bool:
+        """Tell whether a feed is stored already (some server follows it)."""
+        with self.engine.connect() as connection:
+            return connection.execute(select(feeds.c.id).where(feeds.c.canonical_url == canonical)).first() is not None
+
+    def settle_backfill(self, source_id: int) -> None:
+        """Mark what a new follow's first poll found as its back-catalogue (background, never posted)."""
+        with self.engine.begin() as connection:
+            connection.execute(update(follows).where(follows.c.id == source_id)
+                               .values(backfill_until=self.storage.clock().isoformat()))
+
+    def feeds(self) -> list[Feed]:
+        """Return every feed someone follows, each with the shortest interval asked for."""
+        shortest = (select(follows.c.feed_id, func.min(follows.c.interval_minutes).label("interval_minutes"))
+                    .group_by(follows.c.feed_id).subquery())
+        query = (select(feeds, shortest.c.interval_minutes).join(shortest, shortest.c.feed_id == feeds.c.id)
+                 .order_by(feeds.c.id))
+        with self.engine.connect() as connection:
+            return [_feed(row._mapping) for row in connection.execute(query)]
+
+    def feed(self, feed_id: int) -> Feed | None:
+        """Return one feed."""
+        return next((feed for feed in self.feeds() if feed.id == feed_id), None)
+
+    def polled(self, feed_id: int, *, ok: bool, next_poll: datetime, error: str | None = None,
                etag: str | None = None, last_modified: str | None = None, title: str | None = None,
                pause_after: int = 8, note: str | None = None) -> None:
         """Record a poll: success resets the failures; failure counts one and pauses after `pause_after`.
@@ -628,12 +826,12 @@ class SourceStore:
                     values.update(etag=etag, last_modified=last_modified)
                 if title:
                     values.update(title=title)
-                connection.execute(update(sources).where(sources.c.id == source_id).values(**values))
+                connection.execute(update(feeds).where(feeds.c.id == feed_id).values(**values))
             else:
-                connection.execute(update(sources).where(sources.c.id == source_id).values(
-                    failures=sources.c.failures + 1, last_error=error, **values))
-                connection.execute(update(sources).where((sources.c.id == source_id)
-                                                         & (sources.c.failures >= pause_after)).values(paused=True))
+                connection.execute(update(feeds).where(feeds.c.id == feed_id).values(
+                    failures=feeds.c.failures + 1, last_error=error, **values))
+                connection.execute(update(feeds).where((feeds.c.id == feed_id)
+                                                       & (feeds.c.failures >= pause_after)).values(paused=True))
 
     def add_article(self, article: StoredArticle, published: datetime | None) -> bool:
         """Keep an ingested article; False if it is held already."""
@@ -676,11 +874,11 @@ class SourceStore:
             query = query.where(articles.c.fetched_at >= since.isoformat())
         with self.engine.connect() as connection:
             return [StoredArticle(row.id, row.source_id, row.guid, row.canonical_url, row.outlet, bool(row.backfill),
-                                  row.document) for row in connection.execute(query)]
+                                  row.document, datetime.fromisoformat(row.fetched_at))
+                    for row in connection.execute(query)]
 
-    def held_articles(self, since: datetime, parsed: Mapping[str, Article] | None = None
-                      ) -> list[tuple[Article, bool]]:
-        """Return the ingested articles fetched since a moment, each with whether it was back-catalogue.
+    def held(self, since: datetime, parsed: Mapping[str, Article] | None = None) -> list[HeldArticle]:
+        """Return the ingested articles fetched since a moment, parsed, with their feed and fetch time.
 
         `parsed` holds articles read before by id (the corpus kept between commands): a stored article never
         changes, so those are not parsed again.
@@ -696,8 +894,15 @@ class SourceStore:
                     log.warning("stored feed article %s left out: %s", item.id, error)
                     continue
                 self._parsed[item.id] = article
-            held.append((article, item.backfill))
+            assert item.fetched_at is not None  # noqa: S101 - read from the database
+            held.append(HeldArticle(article, item.source_id, item.backfill, item.fetched_at, item.guid,
+                                    item.canonical_url))
         return held
+
+    def held_articles(self, since: datetime, parsed: Mapping[str, Article] | None = None
+                      ) -> list[tuple[Article, bool]]:
+        """Return the ingested articles fetched since a moment, each with whether it was back-catalogue."""
+        return [(item.article, item.backfill) for item in self.held(since, parsed)]
 
     def forget_before(self, moment: datetime) -> int:
         """Delete ingested articles fetched before a moment; return how many."""
@@ -705,22 +910,81 @@ class SourceStore:
             return int(connection.execute(articles.delete().where(articles.c.fetched_at < moment.isoformat()))
                        .rowcount)
 
-    @staticmethod
-    def _source(connection: Connection, row: object) -> Source:
-        values = dict(row)  # type: ignore[call-overload]
-        return Source(
-            id=int(values["id"]), url=str(values["url"]), interval=timedelta(minutes=int(values["interval_minutes"])),
-            etag=values["etag"], last_modified=values["last_modified"],
-            last_success=datetime.fromisoformat(values["last_success"]) if values["last_success"] else None,
-            last_error=values["last_error"], failures=int(values["failures"]), paused=bool(values["paused"]),
-            next_poll=datetime.fromisoformat(values["next_poll"]), title=values["title"],
-            guild_id=int(values["guild_id"]), first_poll_done=values["last_success"] is not None,
-        )
-
-    def article_count(self, source_id: int) -> int:
-        """Count a source's articles held."""
-        from sqlalchemy import func  # noqa: PLC0415
-
+    def article_count(self, feed_id: int) -> int:
+        """Count a feed's articles held."""
         with self.engine.connect() as connection:
             return int(connection.execute(select(func.count()).select_from(articles)
-                                          .where(articles.c.source_id == source_id)).scalar() or 0)
+                                          .where(articles.c.source_id == feed_id)).scalar() or 0)
+
+    # Channel delivery: the exactly-once record of items posted as they arrive
+
+    def claim_delivery(self, channel_id: int, article_ids: Iterable[str], marker: str, instance: str,
+                       status: str = "claimed") -> list[str]:
+        """Claim articles for one post to a channel; return those claimed now (an article is posted once)."""
+        now = self.storage.clock().isoformat()
+        claimed = []
+        for article_id in article_ids:
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(insert(deliveries).values(channel_id=channel_id, article_id=article_id,
+                                                                 marker=marker, status=status, claimed_at=now,
+                                                                 claimed_by=instance))
+                claimed.append(article_id)
+            except IntegrityError:
+                continue
+        return claimed
+
+    def delivered(self, channel_id: int) -> dict[str, tuple[str, str, datetime]]:
+        """Return each article claimed for a channel: its post's marker, status and claim time."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(deliveries).where(deliveries.c.channel_id == channel_id))
+            return {row.article_id: (row.marker, row.status, datetime.fromisoformat(row.claimed_at)) for row in rows}
+
+    def retake_delivery(self, marker: str, claimed_at: datetime, instance: str) -> bool:
+        """Take over a claim left by a process that died mid-post (compare-and-set, so one taker wins)."""
+        with self.engine.begin() as connection:
+            taken = connection.execute(update(deliveries).where(
+                (deliveries.c.marker == marker) & (deliveries.c.status == "claimed")
+                & (deliveries.c.claimed_at == claimed_at.isoformat())).values(
+                claimed_at=self.storage.clock().isoformat(), claimed_by=instance))
+            return bool(taken.rowcount)
+
+    def finish_delivery(self, marker: str, message_id: int | None, status: str = "posted") -> None:
+        """Mark a post's articles posted (or failed, to be tried again: their claims are dropped)."""
+        with self.engine.begin() as connection:
+            if status == "failed":
+                connection.execute(deliveries.delete().where(deliveries.c.marker == marker))
+            else:
+                connection.execute(update(deliveries).where(deliveries.c.marker == marker)
+                                   .values(status=status, message_id=message_id))
+
+
+def _follow_query() -> Select[Any]:
+    return select(follows, feeds.c.url.label("feed_url"), feeds.c.etag, feeds.c.last_modified, feeds.c.last_success,
+                  feeds.c.last_error, feeds.c.failures, feeds.c.paused, feeds.c.next_poll, feeds.c.title).join(
+        feeds, feeds.c.id == follows.c.feed_id)
+
+
+def _moment(value: object) -> datetime | None:
+    return datetime.fromisoformat(str(value)) if value else None
+
+
+def _source(row: object) -> Source:
+    values = dict(row)  # type: ignore[call-overload]
+    return Source(
+        id=int(values["id"]), url=str(values["url"]), interval=timedelta(minutes=int(values["interval_minutes"])),
+        guild_id=int(values["guild_id"]), feed=_feed({**values, "id": values["feed_id"], "url": values["feed_url"]}),
+        channel_id=values["channel_id"], include=keywords_of(values["include_words"]),
+        exclude=keywords_of(values["exclude_words"]), backfill_until=_moment(values["backfill_until"]),
+        added_at=_moment(values["added_at"]),
+    )
+
+
+def _feed(row: object) -> Feed:
+    values = dict(row)  # type: ignore[call-overload]
+    return Feed(
+        id=int(values["id"]), url=str(values["url"]), interval=timedelta(minutes=int(values["interval_minutes"])),
+        etag=values["etag"], last_modified=values["last_modified"], last_success=_moment(values["last_success"]),
+        last_error=values["last_error"], failures=int(values["failures"]), paused=bool(values["paused"]),
+        next_poll=datetime.fromisoformat(values["next_poll"]), title=values["title"],
+    )

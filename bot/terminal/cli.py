@@ -28,6 +28,7 @@ from briefings.when import parse_moment
 
 if TYPE_CHECKING:
     from bot.storage.database import Storage
+    from briefings.scheduling import DigestSchedule
     from briefings.summaries import NothingToReport
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     reading = argparse.ArgumentParser(add_help=False)
     reading.add_argument("--corpus", type=Path, metavar="DIR",
                          help="folder of article files to read (default: BRIEFBOT_CORPUS_DIR or the bundled seeds/)")
+    reading.add_argument("--server", type=_identifier, metavar="ID",
+                         help="read as one Discord server sees it: the folder and the feeds that server follows "
+                         "(default: everything, as the operator); `brief --server` previews that server's next "
+                         "scheduled post without recording it")
     output = argparse.ArgumentParser(add_help=False)
     output.add_argument("--json", action="store_true", help="print JSON for scripts instead of text for people")
     length = argparse.ArgumentParser(add_help=False)
@@ -184,8 +189,10 @@ def _brief(args: argparse.Namespace, settings: Settings) -> int:
     from bot.terminal.console import console, print_briefing  # noqa: PLC0415
     from bot.terminal.output import briefing_json, print_json  # noqa: PLC0415
     from briefings.briefing import build_briefing  # noqa: PLC0415
+    from briefings.filters import KeywordFilter  # noqa: PLC0415
 
     now = datetime.now(UTC)
+    schedule = None
     if args.as_of is not None and args.as_of > now + FUTURE_TOLERANCE:
         raise UsageError(f"--as-of {args.as_of:%Y-%m-%d} is in the future: a briefing can be as of today or an "
                          "earlier date")
@@ -194,7 +201,16 @@ def _brief(args: argparse.Namespace, settings: Settings) -> int:
         return NOTHING_TO_REPORT
     briefings = _log(settings)
     last = briefings.last(TERMINAL)
-    briefing = build_briefing(corpus, as_of=args.as_of, last=last, max_stories=args.stories, now=now)
+    if args.server is not None:  # a preview of what the server's next scheduled post would say: never recorded
+        args.no_record = True
+        schedule = _next_schedule(briefings, args.server)
+        if schedule is not None:
+            corpus = KeywordFilter(schedule.include, schedule.exclude).apply(corpus)
+            print(printable_name(f"Preview of schedule {schedule.id} ({schedule.describe()}) in channel "
+                                 f"{schedule.channel_id}: not recorded"), file=sys.stderr)
+        last = briefings.last(schedule.destination) if schedule is not None else None
+    briefing = build_briefing(corpus, as_of=args.as_of, last=last, max_stories=args.stories, now=now,
+                              topic=schedule.topic if schedule is not None else None)
     if briefing.is_empty:
         when = f" on {last.posted_at:%-d %B %Y %H:%M} UTC" if last else ""
         print(f"briefbot: nothing new since the last briefing{when}. `briefbot brief --as-of DATE --no-record` "
@@ -411,11 +427,11 @@ def _source(args: argparse.Namespace, settings: Settings) -> int:
             print("briefbot: no sources yet; add one with `briefbot source add URL`", file=sys.stderr)
             return NOTHING_TO_REPORT
         for item in sources:
-            state = "paused" if item.paused else f"next poll {item.next_poll:%d %b %H:%M} UTC"
+            state = "paused" if item.paused else f"next poll {item.feed.next_poll:%d %b %H:%M} UTC"
             success = f"{item.last_success:%d %b %H:%M} UTC" if item.last_success else "never"
             address = printable_url(item.url)  # a user:password@ in it is not shown
             print(printable_name(f"{item.id}: {item.title or address} <{address}> every "
-                                 f"{int(item.interval.total_seconds() // 60)} min; {store.article_count(item.id)} "
+                                 f"{int(item.interval.total_seconds() // 60)} min; {store.article_count(item.feed_id)} "
                                  f"articles; last success {success}; {state}"
                                  + (f"; last error: {item.last_error}" if item.last_error else "")))
         return DONE
@@ -482,9 +498,19 @@ def _schedule(args: argparse.Namespace, settings: Settings) -> int:
     return DONE
 
 
+def _next_schedule(storage: Storage, server: int) -> DigestSchedule | None:
+    from briefings.scheduling import next_digest_at  # noqa: PLC0415
+
+    now = datetime.now(UTC)
+    armed = [(next_digest_at(s, now).due, s.id, s) for s in storage.schedules(server) if not s.paused]
+    return min(armed)[2] if armed else None
+
+
 def _load(args: argparse.Namespace, settings: Settings) -> Corpus | None:
     folder: Path = args.corpus or settings.corpus_dir
     corpus, problems = _load_with_progress(folder, settings)
+    if getattr(args, "server", None) is not None:
+        corpus = _server_view(corpus, settings, args.server)
     for problem in problems[:PROBLEMS_SHOWN]:
         print(f"briefbot: warning: {problem}", file=sys.stderr)
     if len(problems) > PROBLEMS_SHOWN:
@@ -514,6 +540,21 @@ def _feed_articles(settings: Settings) -> Callable[[dict[str, Article]], list[tu
         return held
 
     return stored
+
+
+def _server_view(corpus: Corpus, settings: Settings, server: int) -> Corpus:
+    """Return one server's view of the operator's corpus: the folder and the feeds that server follows (`--server`)."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    from bot.ingestion.tenancy import holdings_of, server_corpus  # noqa: PLC0415
+    from bot.storage.database import SourceStore  # noqa: PLC0415
+
+    store = SourceStore(_log(settings))
+    held = store.held(datetime.now(UTC) - timedelta(days=settings.retention_days), {a.id: a for a in corpus})
+    from_feeds = {item.article.id for item in held}
+    folder = Corpus(tuple(article for article in corpus if article.id not in from_feeds))
+    holdings = replace(holdings_of(folder, held), folder_corpus=None)  # a view of the loaded corpus, not a new index
+    return server_corpus(holdings, store.all(server), corpus)
 
 
 def _load_with_progress(folder: Path, settings: Settings) -> tuple[Corpus, tuple[LoadProblem, ...]]:

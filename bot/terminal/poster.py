@@ -22,7 +22,7 @@ class ConsolePoster:
         out.print(f"[dim]— scheduled briefing ({delivery.marker}, {safe_text(delivery.schedule.describe())}) —[/dim]")
         for note in delivery.notes:
             out.print(f"[italic]{safe_text(note)}[/italic]")
-        print_briefing(out, delivery.briefing, self.live.current)
+        print_briefing(out, delivery.briefing, delivery.corpus or self.live.current)
         return 0
 
     async def find(self, delivery: Delivery) -> int | None:

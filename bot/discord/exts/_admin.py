@@ -13,6 +13,15 @@ from bot.discord.exts._replies import reply_privately
 log = logging.getLogger(__name__)
 
 
+def may_manage(interaction: discord.Interaction) -> bool:
+    """Tell whether the interaction comes from a member who can manage the server it is in (never from a DM).
+
+    Autocomplete runs no checks of its own, so the admin groups' autocompletes ask this before listing anything.
+    """
+    permissions = interaction.permissions
+    return interaction.guild_id is not None and bool(permissions.manage_guild or permissions.administrator)
+
+
 class AdminGroupCog(commands.GroupCog):
     """A command group for members who can manage the server, checked again when each command runs."""
 
@@ -20,8 +29,7 @@ class AdminGroupCog(commands.GroupCog):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Check Manage Server at run time too: a server may have loosened the default permission."""
-        permissions = interaction.permissions
-        if interaction.guild is None or not (permissions.manage_guild or permissions.administrator):
+        if interaction.guild is None or not may_manage(interaction):
             raise app_commands.MissingPermissions(["manage_guild"])
         return True
 

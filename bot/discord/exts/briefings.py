@@ -5,6 +5,7 @@ Each command reads the interaction, calls the domain (off the event loop), rende
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable
@@ -16,6 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.delivery.scheduler import ScheduleRunner
 from bot.discord import render
 from bot.discord.exts._replies import on_engine, reply_privately
 from bot.discord.pages import Pager
@@ -48,6 +50,8 @@ class Services:
     # One engine thread: the engine is CPU-bound, so more threads would only take the GIL from the event loop
     # (and with it the heartbeat and every other user's acknowledgement); queued work waits behind a deferral.
     engine: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="engine"))
+    # The schedules, set by the bot: /brief previews what the channel's next scheduled post would say.
+    runner: ScheduleRunner | None = None
 
 
 class UserError(Exception):
@@ -62,10 +66,9 @@ class BriefingsCog(commands.Cog, name="Briefings"):
         # Replies are built again from their keys when a page button is used, even after a restart.
         self.pager = Pager(self.rebuild, services.engine, services.defer_after, services.clock)
 
-    @property
-    def corpus(self) -> Corpus:
-        """Return the corpus the commands read (as it is now: feeds and the folder update it)."""
-        return self.services.live.current
+    def corpus(self, guild_id: int | None) -> Corpus:
+        """Return the corpus a server's commands read: the folder and its own feeds (a DM: the folder)."""
+        return self.services.live.server(guild_id)
 
     async def cog_unload(self) -> None:
         """Stop the page timers."""
@@ -74,10 +77,7 @@ class BriefingsCog(commands.Cog, name="Briefings"):
     @app_commands.command(name="brief")
     async def brief(self, interaction: discord.Interaction) -> None:
         """Show the briefing now, as the daily schedule would post it here."""
-        last = self.services.briefings.last(_destination(interaction))
-        now = self.services.clock()
-        await self._answer(interaction, lambda: render.briefing_reply(
-            self.corpus, build_briefing(self.corpus, last=last, now=now)))
+        await self._answer(interaction, lambda: self.preview(interaction.guild_id, interaction.channel_id or 0))
 
     @app_commands.command(name="summary")
     @app_commands.describe(topic="A subject or name the articles mention (start typing for suggestions)",
@@ -85,11 +85,11 @@ class BriefingsCog(commands.Cog, name="Briefings"):
     async def summary(self, interaction: discord.Interaction, topic: str,
                       length: app_commands.Range[int, 1, 10] = 5) -> None:
         """Summarise what the articles say about a topic, each sentence quoted and credited."""
-        await self._answer(interaction, lambda: self.rebuild(f"summary|{length}|{topic.strip()}"))
+        await self._answer(interaction, lambda: self.rebuild(f"summary|{length}|{topic.strip()}", interaction.guild_id))
 
     @summary.autocomplete("topic")
     async def _topics(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await self._topic_choices(current)
+        return await self._topic_choices(interaction.guild_id, current)
 
     @app_commands.command(name="changes")
     @app_commands.describe(since="From when: a date (2025-03-01), 'yesterday', '3 days' or 'last briefing' "
@@ -98,14 +98,15 @@ class BriefingsCog(commands.Cog, name="Briefings"):
     async def changes(self, interaction: discord.Interaction, since: str | None = None,
                       topic: str | None = None) -> None:
         """Show what newer articles add: new facts, figures that moved, reversals."""
-        start = self._since(interaction, since)
+        start = await asyncio.get_running_loop().run_in_executor(self.services.engine,
+                                                                 lambda: self._since(interaction, since))
         key = f"changes|{start.timestamp()!r}|{(topic or '').strip()}"
-        await self._answer(interaction, lambda: self.rebuild(key))
+        await self._answer(interaction, lambda: self.rebuild(key, interaction.guild_id))
 
     @changes.autocomplete("topic")
     async def _change_topics(self, interaction: discord.Interaction, current: str
                              ) -> list[app_commands.Choice[str]]:
-        return await self._topic_choices(current)
+        return await self._topic_choices(interaction.guild_id, current)
 
     @changes.autocomplete("since")
     async def _since_choices(self, interaction: discord.Interaction, current: str
@@ -119,13 +120,13 @@ class BriefingsCog(commands.Cog, name="Briefings"):
     @app_commands.describe(search="Only stories about this (a word of the headline, a name, a subject)")
     async def stories(self, interaction: discord.Interaction, search: str | None = None) -> None:
         """List the stories, with how many outlets carry each; open one from the menu."""
-        await self._answer(interaction, lambda: self.rebuild(f"stories|{(search or '').strip()}"))
+        await self._answer(interaction, lambda: self.rebuild(f"stories|{(search or '').strip()}", interaction.guild_id))
 
     @app_commands.command(name="story")
     @app_commands.describe(story="The story (start typing a word of its headline)")
     async def story(self, interaction: discord.Interaction, story: str) -> None:
         """Summarise one story, with its outlets and links."""
-        await self._answer(interaction, lambda: self.rebuild(f"story|{story.strip()}"))
+        await self._answer(interaction, lambda: self.rebuild(f"story|{story.strip()}", interaction.guild_id))
 
     @story.autocomplete("story")
     async def _story_choices(self, interaction: discord.Interaction, current: str
@@ -134,7 +135,7 @@ class BriefingsCog(commands.Cog, name="Briefings"):
 
         def matching() -> list[Story]:
             found = []
-            for candidate in ranked_stories(self.corpus):
+            for candidate in ranked_stories(self.corpus(interaction.guild_id)):
                 if not typed or re.search(r"(?:^|\W)" + re.escape(typed), candidate.headline.lower()):
                     found.append(candidate)
                     if len(found) == AUTOCOMPLETE_LIMIT:
@@ -162,7 +163,7 @@ class BriefingsCog(commands.Cog, name="Briefings"):
             "**/source** `add` `list` `remove`: RSS and Atom feeds whose articles join the corpus (Manage Server).",
             "**/help**: this message.",
         ]
-        footer, moment = render.corpus_footer(self.corpus)
+        footer, moment = render.corpus_footer(self.corpus(interaction.guild_id))
         reply = Reply([render.Page("Briefbot", tuple(lines), footer, timestamp=moment)], ephemeral=True)
         await self.pager.send(interaction, reply, deferred=False)
 
@@ -174,8 +175,9 @@ class BriefingsCog(commands.Cog, name="Briefings"):
             await reply_privately(interaction, str(cause))
             return
         if isinstance(cause, NothingToReport):
-            text = await on_engine(self.services.engine, lambda: self._unknown_topic(str(cause), cause.suggestions),
-                                   f"{cause}.")
+            corpus = self.corpus(interaction.guild_id)
+            text = await on_engine(self.services.engine,
+                                   lambda: self._unknown_topic(corpus, str(cause), cause.suggestions), f"{cause}.")
             await reply_privately(interaction, text)
             return
         if isinstance(cause, app_commands.TransformerError | app_commands.CheckFailure):
@@ -185,19 +187,31 @@ class BriefingsCog(commands.Cog, name="Briefings"):
                   else "?", interaction.user.id, interaction.guild_id, exc_info=cause)
         await reply_privately(interaction, "Sorry, something went wrong while answering that. It has been logged.")
 
-    def rebuild(self, key: str) -> Reply:
-        """Build the reply a key names (a command and its arguments); run on the engine thread."""
+    def preview(self, guild_id: int | None, channel_id: int) -> Reply:
+        """Build what the channel's next scheduled briefing would say now (its topic and filters); not recorded."""
+        runner = self.services.runner
+        schedule = runner.next_for(guild_id, channel_id) if runner is not None and guild_id else None
+        if runner is not None and schedule is not None:
+            briefing, corpus = runner.briefing_for(schedule)
+        else:
+            corpus = self.corpus(guild_id)
+            briefing = build_briefing(corpus, last=self.services.briefings.last(str(channel_id)),
+                                      now=self.services.clock())
+        return render.briefing_reply(corpus, briefing)
+
+    def rebuild(self, key: str, guild_id: int | None = None) -> Reply:
+        """Build the reply a key names (a command and its arguments) for a server; run on the engine thread."""
         kind, _, rest = key.partition("|")
-        corpus = self.corpus
+        corpus = self.corpus(guild_id)
         if kind == "summary":
             length, _, topic = rest.partition("|")
-            self._require_topic(topic)
+            self._require_topic(corpus, topic)
             reply = render.summary_reply(corpus, summarize_topic(corpus, topic, LengthBudget(sentences=int(length))))
         elif kind == "changes":
             stamp, _, topic = rest.partition("|")
             start = datetime.fromtimestamp(float(stamp), UTC)
             if topic:
-                self._require_topic(topic)
+                self._require_topic(corpus, topic)
             digest = build_digest(corpus, start, topic=topic or None, budget=LengthBudget(sentences=6))
             if digest.is_empty:
                 return render.nothing_changed_reply(corpus, start, topic or None, self.services.clock())
@@ -206,14 +220,13 @@ class BriefingsCog(commands.Cog, name="Briefings"):
             reply = render.stories_reply(corpus, stories_matching(corpus, rest) if rest else
                                          ranked_stories(corpus), about=rest or None)
         elif kind == "story":
-            reply = self._story_reply(rest)
+            reply = self._story_reply(corpus, rest)
         else:
             raise UserError("These buttons belong to a reply Briefbot can no longer build. Run the command again.")
         reply.key = reply.key or key
         return reply
 
-    def _story_reply(self, wanted: str) -> Reply:
-        corpus = self.corpus
+    def _story_reply(self, corpus: Corpus, wanted: str) -> Reply:
         chosen = next((story for story in corpus.stories if story.id == wanted), None)
         if chosen is None:
             matches = stories_matching(corpus, wanted)
@@ -228,20 +241,22 @@ class BriefingsCog(commands.Cog, name="Briefings"):
         summary = summarize_story(corpus, chosen, LengthBudget(sentences=5))
         return render.story_reply(corpus, chosen, summary)
 
-    async def _topic_choices(self, current: str) -> list[app_commands.Choice[str]]:
-        # On the engine thread: the first call after a swap may count the topics (seconds on a large corpus).
+    async def _topic_choices(self, guild_id: int | None, current: str) -> list[app_commands.Choice[str]]:
+        # On the engine thread: the first call after a swap may count the topics (seconds on a large corpus), and
+        # a server's corpus may be made first.
         none: tuple[str, ...] = ()
         names = await on_engine(self.services.engine,
-                                lambda: complete_topics(self.services.live.topic_index, current, AUTOCOMPLETE_LIMIT),
+                                lambda: complete_topics(self.services.live.topic_index_for(guild_id), current,
+                                                        AUTOCOMPLETE_LIMIT),
                                 none)
         return [app_commands.Choice(name=_choice_name(name), value=name[:CHOICE_NAME_LIMIT]) for name in names]
 
-    def _require_topic(self, topic: str) -> None:
-        if not topic.strip() or matching_sentences(self.corpus.index, topic).size == 0:
-            raise UserError(self._unknown_topic(f"No article mentions “{render.safe(topic)}”", ()))
+    def _require_topic(self, corpus: Corpus, topic: str) -> None:
+        if not topic.strip() or matching_sentences(corpus.index, topic).size == 0:
+            raise UserError(self._unknown_topic(corpus, f"No article mentions “{render.safe(topic)}”", ()))
 
-    def _unknown_topic(self, message: str, suggestions: tuple[str, ...]) -> str:
-        index = self.services.live.topic_index
+    def _unknown_topic(self, corpus: Corpus, message: str, suggestions: tuple[str, ...]) -> str:
+        index = self.services.live.topic_index if corpus is self.services.live.current else corpus.index
         topic = message.split("“")[-1].split("”")[0] if "“" in message else ""
         close = close_topics(index, topic) if topic else ()
         if close:
@@ -258,7 +273,8 @@ class BriefingsCog(commands.Cog, name="Briefings"):
                 raise UserError("No briefing has been posted in this channel yet. Give `since` as a date "
                                 "(2025-03-01), 'yesterday' or '3 days'.")
             now = self.services.clock()
-            latest = min(self.corpus.latest or now, now)  # an article dated in the future is not "latest"
+            # An article dated in the future is not "latest".
+            latest = min(self.corpus(interaction.guild_id).latest or now, now)
             return latest - timedelta(days=1)
         try:
             return parse_moment(since, self.services.clock())

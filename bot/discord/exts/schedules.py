@@ -12,13 +12,14 @@ from discord.ext import commands
 
 from bot.delivery.scheduler import EmptyBriefing, PostError, ScheduleRunner
 from bot.discord import render
-from bot.discord.exts._admin import AdminGroupCog
+from bot.discord.exts._admin import AdminGroupCog, may_manage
 from bot.discord.exts._replies import on_engine, reply_privately
 from bot.ingestion.live import LiveCorpus
 from bot.storage import MAX_ID
 from bot.storage.database import Storage
 from briefings.briefing import Briefing
 from briefings.corpus import Corpus
+from briefings.filters import FilterError, parse_keywords
 from briefings.scheduling import (
     DigestSchedule,
     Run,
@@ -55,34 +56,39 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
                            channel="Where to post (default: this channel)",
                            topic="Only news about this subject (optional)",
                            days="Which days: every day (default), weekdays, weekends, or e.g. mon,wed,fri",
-                           role="A role to mention with each briefing (nobody else is ever pinged)")
+                           role="A role to mention with each briefing (nobody else is ever pinged)",
+                           include='Only news that mentions one of these, e.g. "oil, OPEC"',
+                           exclude='Never news that mentions one of these, e.g. "football"')
     async def set_schedule(self, interaction: discord.Interaction, time: str, timezone: str,
                            channel: discord.TextChannel | None = None, topic: str | None = None,
-                           days: str | None = None, role: discord.Role | None = None) -> None:
+                           days: str | None = None, role: discord.Role | None = None,
+                           include: str | None = None, exclude: str | None = None) -> None:
         """Post a briefing every chosen day at a local time."""
         try:
             at, zone, chosen_days = parse_time(time), parse_timezone(timezone), parse_days(days)
-        except ScheduleError as error:
-            await reply_privately(interaction, f"{error}. Nothing was saved.")
+            included, excluded = parse_keywords(include), parse_keywords(exclude)
+        except (ScheduleError, FilterError) as error:
+            await reply_privately(interaction, f"{str(error)[:1].upper()}{str(error)[1:]}. Nothing was saved.")
             return
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
             await reply_privately(interaction, "Choose a text channel for the briefings. Nothing was saved.")
             return
-        missing = _missing_permissions(target)
+        missing = missing_permissions(target)
         if missing:
             await reply_privately(interaction, f"Briefbot cannot post in {target.mention}: it needs "
                                   f"{', '.join(missing)}. Give it those permissions there, or pick another channel. "
                                   "Nothing was saved.")
             return
-        live = self.live  # its index is read on the engine thread, where it may still be built
+        live, guild_id = self.live, interaction.guild_id  # its index is read on the engine thread
         if topic and not await on_engine(self.runner.engine,
-                                         lambda: bool(matching_sentences(live.current.index, topic).size), True):
+                                         lambda: bool(matching_sentences(live.server(guild_id).index, topic).size),
+                                         True):
             await reply_privately(interaction, f"No article mentions “{render.safe(topic)}” yet. Nothing was saved.")
             return
         schedule = self.storage.add_schedule(DigestSchedule(
             0, interaction.guild_id or 0, target.id, at, zone, chosen_days, topic or None,
-            role.id if role else None, created_by=interaction.user.id))
+            role.id if role else None, created_by=interaction.user.id, include=included, exclude=excluded))
         self.runner.arm(schedule)
         run = self._next_run(schedule)
         await reply_privately(interaction, f"Saved schedule {schedule.id}: {render.safe(schedule.describe())} in "
@@ -95,9 +101,12 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
 
     @set_schedule.autocomplete("topic")
     async def _topics(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        live = self.live
+        if not may_manage(interaction):
+            return []
+        live, guild_id = self.live, interaction.guild_id
         none: tuple[str, ...] = ()
-        names = await on_engine(self.runner.engine, lambda: complete_topics(live.topic_index, current), none)
+        names = await on_engine(self.runner.engine, lambda: complete_topics(live.topic_index_for(guild_id), current),
+                                none)
         return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names]
 
     @app_commands.command(name="list")
@@ -155,7 +164,7 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
             await reply_privately(interaction, f"The test post failed: {render.safe(str(error))}.")
             return
         except EmptyBriefing as empty:
-            await reply_privately(interaction, _why_empty(empty.briefing, self.live.current, chosen,
+            await reply_privately(interaction, _why_empty(empty.briefing, self.live.server(chosen.guild_id), chosen,
                                                           self.runner.clock()))
             return
         await reply_privately(interaction, f"Posted a test briefing in <#{chosen.channel_id}>: what the channel "
@@ -164,6 +173,8 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
     @remove.autocomplete("schedule")
     @test.autocomplete("schedule")
     async def _schedules(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        if not may_manage(interaction):
+            return []  # a DM or a member without Manage Server: no server's schedules are listed
         choices = []
         for schedule in self.storage.schedules(interaction.guild_id):
             name = f"#{schedule.id} {schedule.describe()}"
@@ -193,7 +204,8 @@ def _why_empty(briefing: Briefing, corpus: Corpus, schedule: DigestSchedule, now
             f"{render.freshness(corpus, now)}")
 
 
-def _missing_permissions(channel: discord.TextChannel) -> list[str]:
+def missing_permissions(channel: discord.TextChannel) -> list[str]:
+    """Name the permissions Briefbot lacks to post in a channel."""
     permissions = channel.permissions_for(channel.guild.me)
     return [name.replace("_", " ") for name in NEEDED if not getattr(permissions, name)]
 

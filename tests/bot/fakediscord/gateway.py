@@ -200,7 +200,7 @@ class Gateway:
             session.ws = ws
             self._sessions[shard_id] = session
         self._recorder.record(EventKind.IDENTIFY, body={k: v for k, v in d.items() if k != "token"})
-        guilds = [guild for guild in (self._world.guild,) if self.shard_of(guild.id) == shard_id]
+        guilds = [guild for guild in self._world.guilds if self.shard_of(guild.id) == shard_id]
         ready = payloads.ready(
             self._world, session_id=session.session_id or "", resume_gateway_url=self._url(), shard=shard,
             guilds=guilds,
@@ -222,7 +222,7 @@ class Gateway:
         self._recorder.record(EventKind.RESUME, extra={"seq": last_seq, "replayed": replayed})
 
     async def _send_members_chunk(self, d: JSON) -> None:
-        guild = self._world.guild
+        guild = next((g for g in self._world.guilds if g.id == str(d.get("guild_id"))), self._world.guild)
         chunk: JSON = {
             "guild_id": guild.id,
             "members": [payloads.member(guild, m) for m in guild.members],

@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .world import FakeChannel, FakeGuild, FakeRole, FakeUser, World
+from .world import EVERYONE_PERMISSIONS, FakeChannel, FakeGuild, FakeRole, FakeUser, World
 
 JSON = dict[str, Any]
 
@@ -96,7 +96,9 @@ def member(guild: FakeGuild, u: FakeUser, *, include_user: bool = True, include_
 
 
 def channel(ch: FakeChannel) -> JSON:
-    """A guild text channel object."""
+    """A guild text channel object (a DM channel: its recipient, no guild)."""
+    if ch.recipient is not None:
+        return {"id": ch.id, "type": ch.type, "recipients": [user(ch.recipient)], "last_message_id": None, "flags": 0}
     return {
         "id": ch.id,
         "type": ch.type,
@@ -158,7 +160,7 @@ def ready(world: World, *, session_id: str, resume_gateway_url: str, shard: Sequ
 
     ``guilds`` are the shard's guilds (by default every guild: an unsharded client).
     """
-    shown = guilds if guilds is not None else [world.guild]
+    shown = guilds if guilds is not None else world.guilds
     data: JSON = {
         "v": 10,
         "user": bot_user(world.bot),
@@ -224,7 +226,7 @@ def message(
         "id": message_id,
         "type": message_type,
         "channel_id": channel_id,
-        "guild_id": world.guild.id,
+        **({"guild_id": channel.guild_id} if (channel := world.get_channel(channel_id)) and channel.guild_id else {}),
         "author": user(author),
         "content": body.get("content") or "",
         "embeds": list(body.get("embeds") or []),
@@ -281,30 +283,27 @@ def interaction(
 
     ``attachment_size_limit`` is mandatory for discord.py >= 2.5 (KeyError otherwise).
     """
-    guild = world.guild
-    payload: JSON = {
-        "id": interaction_id,
-        "application_id": world.application_id,
-        "type": interaction_type,
-        "token": token,
-        "version": 1,
-        "data": data,
+    guild = world.guild_of(channel)
+    common: JSON = {"id": interaction_id, "application_id": world.application_id, "type": interaction_type,
+                    "token": token, "version": 1, "data": data, "channel_id": channel.id, "locale": "en-US",
+                    "entitlements": [], "attachment_size_limit": 10 * 1024 * 1024}
+    if source_message is not None:
+        common["message"] = source_message
+    if guild is None:  # a DM with the bot: no guild, no member (``user`` instead), context 1 (BOT_DM)
+        return {**common, "channel": {"id": channel.id, "type": channel.type, "recipients": [user(by)], "flags": 0},
+                "user": user(by), "app_permissions": str(EVERYONE_PERMISSIONS), "context": 1,
+                "authorizing_integration_owners": {"0": "0"}}
+    return {
+        **common,
         "guild_id": guild.id,
         "guild": {"id": guild.id, "locale": "en-US", "features": []},
-        "channel_id": channel.id,
         "channel": channel_as_resolved(guild, channel, by),
         "member": member(guild, by, include_permissions=True),
         "app_permissions": str(guild.permissions_of(world.bot)),
-        "locale": "en-US",
         "guild_locale": "en-US",
         "context": 0,
         "authorizing_integration_owners": {"0": guild.id},
-        "entitlements": [],
-        "attachment_size_limit": 10 * 1024 * 1024,
     }
-    if source_message is not None:
-        payload["message"] = source_message
-    return payload
 
 
 def channel_as_resolved(guild: FakeGuild, ch: FakeChannel, viewer: FakeUser) -> JSON:

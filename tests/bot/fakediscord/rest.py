@@ -141,7 +141,7 @@ class RestApi:
         if request.match_info["application_id"] != self._world.application_id:
             return error_response(404, UNKNOWN_APPLICATION, "Unknown Application")
         guild_id = request.match_info.get("guild_id")
-        if guild_id is not None and guild_id != self._world.guild.id:
+        if guild_id is not None and guild_id not in {g.id for g in self._world.guilds}:
             return error_response(404, UNKNOWN_GUILD, "Unknown Guild")
         return guild_id
 
@@ -284,7 +284,7 @@ class RestApi:
                     "webhook_id": self._world.application_id,
                     "application_id": self._world.application_id,
                     "interaction_metadata": payloads.interaction_metadata(
-                        state.id, state.type, state.user, self._world.guild.id
+                        state.id, state.type, state.user, state.channel.guild_id or "0"
                     ),
                 },
             )
@@ -397,7 +397,7 @@ class RestApi:
             EventKind.MESSAGE_DELETED, message=message, interaction_id=interaction_id, channel_id=message["channel_id"]
         )
         if not message["flags"] & EPHEMERAL:
-            deleted = {"id": message_id, "channel_id": message["channel_id"], "guild_id": self._world.guild.id}
+            deleted = {"id": message_id, "channel_id": message["channel_id"], "guild_id": message.get("guild_id")}
             await self._gateway.dispatch("MESSAGE_DELETE", deleted)
 
     async def _echo_create(self, message: JSON) -> None:

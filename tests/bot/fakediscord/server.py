@@ -159,7 +159,8 @@ class FakeDiscord:
         """
         user, channel = user or self.user, channel or self.channel
         name, *path = command.split()
-        data = command_data(self._synced(name), path, options or {}, guild=self.guild, viewer=user)
+        guild = self.world.guild_of(channel)
+        data = command_data(self._synced(name, guild), path, options or {}, guild=guild or self.guild, viewer=user)
         return await self._send_interaction(payloads.APPLICATION_COMMAND, data, user, channel)
 
     async def autocomplete(
@@ -174,7 +175,9 @@ class FakeDiscord:
         """Send an autocomplete request while ``user`` types into option ``focused`` (its partial value in options)."""
         user, channel = user or self.user, channel or self.channel
         name, *path = command.split()
-        data = command_data(self._synced(name), path, options, guild=self.guild, viewer=user, focused=focused)
+        guild = self.world.guild_of(channel)
+        data = command_data(self._synced(name, guild), path, options, guild=guild or self.guild, viewer=user,
+                            focused=focused)
         return await self._send_interaction(payloads.APPLICATION_COMMAND_AUTOCOMPLETE, data, user, channel)
 
     async def click(
@@ -263,10 +266,12 @@ class FakeDiscord:
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
         return SentInteraction(interaction_id, token, interaction_type, payload, self.recorder)
 
-    def _synced(self, name: str) -> JSON:
-        command = self.commands.find(name, self.guild.id)
+    def _synced(self, name: str, guild: FakeGuild | None = None) -> JSON:
+        """A command as Discord offers it in a guild (its own and global commands) or, for None, in a DM."""
+        scope = guild.id if guild is not None else None
+        command = self.commands.find(name, scope) if scope else self.commands.find(name, "")
         if command is None:
-            synced = sorted({c["name"] for scope in (None, self.guild.id) for c in self.commands.list(scope)})
+            synced = sorted({c["name"] for scope in (None, scope) for c in self.commands.list(scope)})
             raise NotOffered(f"/{name} was never synced, so Discord would not offer it (synced: {synced})")
         return command
 

@@ -39,6 +39,7 @@ EVERYONE_PERMISSIONS = (
 ALL_PERMISSIONS = (1 << 51) - 1
 
 TEXT_CHANNEL = 0
+DM_CHANNEL = 1
 
 
 class SnowflakeFactory:
@@ -84,7 +85,7 @@ class FakeUser:
 
 @dataclass
 class FakeChannel:
-    """A guild text channel."""
+    """A guild text channel, or (``type`` DM_CHANNEL, no ``guild_id``) a direct-message channel with ``recipient``."""
 
     id: str
     name: str
@@ -92,11 +93,12 @@ class FakeChannel:
     type: int = TEXT_CHANNEL
     position: int = 0
     topic: str | None = None
+    recipient: FakeUser | None = None
 
 
 @dataclass
 class FakeGuild:
-    """The single guild the bot is in."""
+    """A guild the bot is in (the first is ``World.guild``)."""
 
     id: str
     name: str
@@ -104,6 +106,11 @@ class FakeGuild:
     roles: list[FakeRole] = field(default_factory=list)
     channels: list[FakeChannel] = field(default_factory=list)
     members: list[FakeUser] = field(default_factory=list)
+
+    @property
+    def admin_role(self) -> FakeRole:
+        """The guild's Admin role (ADMINISTRATOR)."""
+        return next(r for r in self.roles if r.name == "Admin")
 
     @property
     def everyone_role(self) -> FakeRole:
@@ -122,7 +129,7 @@ class FakeGuild:
 
 
 class World:
-    """Everything the fake server knows about: the bot user/application and one guild.
+    """Everything the fake server knows about: the bot user/application and its guilds (one unless more are added).
 
     By default the guild ``"Briefbot Test Guild"`` has one text channel ``#general``, an ``Admin`` role, the bot and
     one human member ``alice`` (who owns the application and the guild).  Add more before or while a test runs with
@@ -135,37 +142,61 @@ class World:
         self.bot = FakeUser(id=self.new_id(), username=bot_name, bot=True)
         self.application_id = self.bot.id  # as on Discord: the bot user id is the application id
         self.owner = FakeUser(id=self.new_id(), username="alice", global_name="Alice")
-        guild_id = self.new_id()
-        self.guild = FakeGuild(id=guild_id, name=guild_name, owner_id=self.owner.id)
-        self.guild.roles.append(FakeRole(id=guild_id, name="@everyone", permissions=EVERYONE_PERMISSIONS))
-        self.admin_role = FakeRole(id=self.new_id(), name="Admin", permissions=ADMINISTRATOR, position=1)
-        self.guild.roles.append(self.admin_role)
-        self.guild.members += [self.bot, self.owner]
-        self.channel = self.add_channel("general")
+        self.guilds: list[FakeGuild] = []
+        self.dms: list[FakeChannel] = []
+        self.guild = self.add_guild(guild_name)
+        self.admin_role = self.guild.admin_role
+        self.channel = self.guild.channels[0]
 
-    def add_user(self, username: str, *, admin: bool = False, global_name: str | None = None) -> FakeUser:
+    def add_guild(self, name: str) -> FakeGuild:
+        """Invite the bot to another guild (owned by alice, with #general and an Admin role); add it before the bot
+        connects, so READY lists it."""
+        guild_id = self.new_id()
+        guild = FakeGuild(id=guild_id, name=name, owner_id=self.owner.id)
+        guild.roles.append(FakeRole(id=guild_id, name="@everyone", permissions=EVERYONE_PERMISSIONS))
+        guild.roles.append(FakeRole(id=self.new_id(), name="Admin", permissions=ADMINISTRATOR, position=1))
+        guild.members += [self.bot, self.owner]
+        self.guilds.append(guild)
+        self.add_channel("general", guild=guild)
+        return guild
+
+    def add_user(self, username: str, *, admin: bool = False, global_name: str | None = None,
+                 guild: FakeGuild | None = None) -> FakeUser:
         """Create a guild member; ``admin=True`` gives it the Admin role (ADMINISTRATOR permission)."""
+        guild = guild or self.guild
         user = FakeUser(
             id=self.new_id(),
             username=username,
             global_name=global_name,
-            role_ids=(self.admin_role.id,) if admin else (),
+            role_ids=(guild.admin_role.id,) if admin else (),
         )
-        self.guild.members.append(user)
+        guild.members.append(user)
         return user
 
-    def add_channel(self, name: str, *, topic: str | None = None) -> FakeChannel:
-        """Create a text channel in the guild."""
+    def add_channel(self, name: str, *, topic: str | None = None, guild: FakeGuild | None = None) -> FakeChannel:
+        """Create a text channel in a guild (default: the first)."""
+        guild = guild or self.guild
         channel = FakeChannel(
-            id=self.new_id(), name=name, guild_id=self.guild.id, position=len(self.guild.channels), topic=topic
+            id=self.new_id(), name=name, guild_id=guild.id, position=len(guild.channels), topic=topic
         )
-        self.guild.channels.append(channel)
+        guild.channels.append(channel)
         return channel
+
+    def add_dm(self, user: FakeUser) -> FakeChannel:
+        """Open a direct-message channel between ``user`` and the bot."""
+        channel = FakeChannel(id=self.new_id(), name="", guild_id="", type=DM_CHANNEL, recipient=user)
+        self.dms.append(channel)
+        return channel
+
+    def guild_of(self, channel: FakeChannel) -> FakeGuild | None:
+        """Return the guild a channel is in (None for a DM)."""
+        return next((g for g in self.guilds if g.id == channel.guild_id), None)
 
     def get_channel(self, channel_id: str) -> FakeChannel | None:
         """Return the channel with this id, if it exists."""
-        return next((c for c in self.guild.channels if c.id == channel_id), None)
+        channels = [c for g in self.guilds for c in g.channels] + self.dms
+        return next((c for c in channels if c.id == channel_id), None)
 
     def get_user(self, user_id: str) -> FakeUser | None:
         """Return the guild member with this id, if it exists."""
-        return next((u for u in self.guild.members if u.id == user_id), None)
+        return next((u for g in self.guilds for u in g.members if u.id == user_id), None)

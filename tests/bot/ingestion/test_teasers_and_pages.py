@@ -260,7 +260,7 @@ def test_an_undated_entry_is_dated_when_first_seen_unless_it_is_back_catalogue(c
     local.routes["/undated.xml"] = Answer(rss([full(FT), full(CNA)]))
     store = SourceStore(Storage.open(load_settings().database))
     with store.engine.begin() as connection:  # due again now
-        connection.exec_driver_sql("UPDATE sources SET next_poll = '2000-01-01T00:00:00+00:00'")
+        connection.exec_driver_sql("UPDATE feeds SET next_poll = '2000-01-01T00:00:00+00:00'")
     assert cli(capsys, "source", "poll")[1].strip() == "source 1: 1 new, 1 already held"
     back_catalogue, arrived = stored_documents()
     assert "published:" not in back_catalogue  # ranked as the oldest, never as the newest
