@@ -187,6 +187,20 @@ async def test_each_server_sees_the_folder_and_its_own_feeds_and_nothing_else(fa
     assert main(["summary", "copper", "--server", a.id, "--json"]) == 0
     assert main(["summary", "salmon", "--server", a.id, "--json"]) == 1
     assert main(["summary", "salmon", "--server", b.id, "--json"]) == 0
+    # A restart with the stored feed articles loaded into the corpus (as `briefbot run` loads them): before any
+    # poll, each server still sees only its own feeds.
+    from bot.storage.database import SourceStore, Storage
+
+    stored = SourceStore(Storage.open(settings.database)).held_articles(datetime.now(UTC) - timedelta(days=30))
+    seeds, _ = Corpus.from_folder(SEEDS)
+    loaded = Corpus(seeds.articles + tuple(article for article, _ in stored))
+    again = build_bot(settings, loaded, defer_after=5.0, guild_ready_timeout=0.05, run_background_jobs=False)
+    async with running_client(again, fake_discord.token):
+        assert "No article mentions" in (await answer(fake_discord, "summary", {"topic": "copper"},
+                                                      channel=b_general)).content
+        assert "No article mentions" in (await answer(fake_discord, "summary", {"topic": "salmon"},
+                                                      channel=dm)).content
+        assert "Fjord Wire" in text_of(await answer(fake_discord, "summary", {"topic": "salmon"}, channel=b_general))
 
 
 async def test_new_items_are_posted_to_the_chosen_channel_once_as_one_post_per_story(fake_discord, settings,  # noqa: F811
