@@ -26,10 +26,11 @@ class LiveCorpus:
         from bot.ingestion.tenancy import Holdings, Tenancy  # noqa: PLC0415 - tenancy imports this module's users
 
         self._current = corpus
+        self._everything = corpus  # every article held, the one servers' views slice (the operator's may drop copies)
         self._holdings = Holdings(corpus.articles, folder_corpus=corpus)
         self._lock = threading.Lock()
         self._counted: CorpusIndex | None = None  # the newest index whose topics are counted
-        self.tenancy = Tenancy(lambda: self._current, lambda: self._holdings)
+        self.tenancy = Tenancy(lambda: self._everything, lambda: self._holdings)
 
     @property
     def topic_index(self) -> CorpusIndex:
@@ -56,8 +57,13 @@ class LiveCorpus:
         """Return what the current corpus is made of (the folder's articles and each feed's)."""
         return self._holdings
 
-    def replace(self, corpus: Corpus, holdings: Holdings | None = None) -> None:
-        """Swap in a new corpus (and what it is made of); readers never see half an update."""
+    @property
+    def everything(self) -> Corpus:
+        """Return the corpus of every article held (each server's corpus is a view of it)."""
+        return self._everything
+
+    def replace(self, corpus: Corpus, holdings: Holdings | None = None, everything: Corpus | None = None) -> None:
+        """Swap in a new corpus (and what it is made of, and every article held); readers never see half an update."""
         from briefings.topics import topics_counted  # noqa: PLC0415
 
         with self._lock:
@@ -65,6 +71,7 @@ class LiveCorpus:
             if "index" in before.__dict__ and topics_counted(before.index):
                 self._counted = before.index  # served until the new corpus's topics are counted
             self._current = corpus
+            self._everything = everything if everything is not None else corpus
             if holdings is not None:
                 self._holdings = holdings
 

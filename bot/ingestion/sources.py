@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from bot.ingestion.fetch import Fetcher, FetchError, printable_url
 from bot.ingestion.live import LiveCorpus, count_topics, folder_snapshot, ready
 from bot.ingestion.pages import Page, extract_page
-from bot.ingestion.tenancy import Holdings, holdings_of, operator_corpus
+from bot.ingestion.tenancy import Holdings, everything_corpus, holdings_of, operator_corpus
 from bot.storage.database import Feed, PollLocks, Source, SourceStore, StoredArticle
 from briefings.corpus import (
     DEFAULT_MAX_FOLDER_FILES,
@@ -564,9 +564,10 @@ class Ingestor:
         Every server's view slices it; new articles answer at once, and join autocomplete once counted.
         """
         holdings = await asyncio.to_thread(self._holdings)
-        previous = self.live.current
-        rebuilt = await asyncio.to_thread(lambda: ready(operator_corpus(holdings, previous), topics=False))
-        self.live.replace(rebuilt, holdings)
+        previous = self.live.everything
+        everything = await asyncio.to_thread(lambda: ready(everything_corpus(holdings, previous), topics=False))
+        rebuilt = await asyncio.to_thread(lambda: ready(operator_corpus(holdings, everything), topics=False))
+        self.live.replace(rebuilt, holdings, everything)
         await asyncio.to_thread(count_topics, rebuilt)
 
     def _holdings(self) -> Holdings:

@@ -75,15 +75,24 @@ def server_corpus(holdings: Holdings, sources: Sequence[Source], everything: Cor
     return corpus_of(holdings, [Reading.of(source) for source in sorted(sources, key=lambda s: s.id)], everything)
 
 
-def operator_corpus(holdings: Holdings, previous: Corpus | None = None) -> Corpus:
-    """Build the operator's corpus: the folder and every feed, de-duplicated the same way.
+def everything_corpus(holdings: Holdings, previous: Corpus | None = None) -> Corpus:
+    """Build the corpus of every article held (the folder and every feed's), the one each reader's view slices.
 
-    With `previous` (the corpus served now) it is built incrementally from it (`Corpus.updated`).
+    Nothing is dropped between feeds here: which copy of an item a reader keeps depends on the feeds it reads.
+    With `previous` (the one built before) it is built incrementally (`Corpus.updated`).
     """
-    chosen, background = _read(holdings, [Reading(feed_id) for feed_id in sorted(holdings.by_feed)])
-    if previous is not None:
-        return previous.updated(tuple(chosen), frozenset(background))
-    return Corpus(tuple(chosen), frozenset(background))
+    fed = [item for feed in sorted(holdings.by_feed) for item in holdings.by_feed[feed]]
+    articles = holdings.folder + tuple(item.article for item in fed)
+    background = frozenset(item.article.id for item in fed if item.backfill)
+    return previous.updated(articles, background) if previous is not None else Corpus(articles, background)
+
+
+def operator_corpus(holdings: Holdings, everything: Corpus | None = None) -> Corpus:
+    """Build the operator's corpus: the folder and every feed, de-duplicated as a server's is.
+
+    A view of `everything` when given.
+    """
+    return corpus_of(holdings, [Reading(feed_id) for feed_id in sorted(holdings.by_feed)], everything)
 
 
 def corpus_of(holdings: Holdings, readings: Sequence[Reading], everything: Corpus | None = None) -> Corpus:
@@ -96,12 +105,12 @@ def corpus_of(holdings: Holdings, readings: Sequence[Reading], everything: Corpu
     it, or in its first poll, are background (never "what changed").
     """
     chosen, background = _read(holdings, readings)
+    if everything is not None and len(chosen) == len(everything) and frozenset(background) == everything.backfill:
+        return everything  # first: with no feeds at all, the folder's corpus is the operator's, counted once
     if len(chosen) == len(holdings.folder) and holdings.folder_corpus is not None:
         return holdings.folder_corpus
     if everything is None:
         return Corpus(tuple(chosen), frozenset(background))
-    if len(chosen) == len(everything) and frozenset(background) == everything.backfill:
-        return everything
     # A view of the operator's corpus: its index sliced, its stories restricted (each story named again from
     # the articles this reader sees), so no text is stemmed again and no story is grouped again per server.
     return replace(everything.view(article.id for article in chosen), backfill=frozenset(background))
@@ -142,18 +151,15 @@ def _read(holdings: Holdings, readings: Sequence[Reading]) -> tuple[list[Article
 class Tenancy:
     """Hands each server (and the operator) its view of the live corpus."""
 
-    def __init__(self, current: Callable[[], Corpus], holdings: Callable[[], Holdings],
+    def __init__(self, everything: Callable[[], Corpus], holdings: Callable[[], Holdings],
                  store: SourceStore | None = None, cache_size: int = DEFAULT_VIEW_CACHE) -> None:
-        self._current = current
+        self._everything = everything  # every article held: each server's corpus is a view of it
         self._holdings = holdings
         self.store = store
         self.cache_size = cache_size
         self._views: OrderedDict[Hashable, Corpus] = OrderedDict()
         self._lock = threading.Lock()
 
-    def operator(self) -> Corpus:
-        """Return everything: the terminal is the operator."""
-        return self._current()
 
     def sources(self, guild_id: int | None) -> list[Source]:
         """Return the sources a server follows (none outside a server: a DM sees the operator's folder)."""
@@ -173,13 +179,10 @@ class Tenancy:
             if view is not None:
                 self._views.move_to_end(key)
                 return view
-        view = server_corpus(holdings, sources, self._current())
+        view = server_corpus(holdings, sources, self._everything())
         with self._lock:
             self._views[key] = view
             while len(self._views) > self.cache_size:
                 self._views.popitem(last=False)
         return view
 
-    def view(self, guild_id: int | None, *, operator: bool = False) -> Corpus:
-        """Return the operator's corpus, or a server's."""
-        return self.operator() if operator else self.server(guild_id)

@@ -309,3 +309,29 @@ async def test_a_delivery_that_went_out_before_a_crash_is_not_posted_again(fake_
              if "interaction_metadata" not in m]
     assert len(texts) == 2 and "striker" in texts[0] and "copper" in texts[1]
     assert {status for _, status, _ in again.ingestor.store.delivered(int(news.id)).values()} == {"posted"}
+
+
+def test_another_servers_copy_of_the_same_address_never_replaces_mine():
+    from bot.ingestion.tenancy import everything_corpus, holdings_of, operator_corpus, server_corpus
+    from bot.storage.database import Feed, HeldArticle, Source
+    from briefings.corpus import Article
+
+    now = datetime.now(UTC)
+
+    def held(feed_id: int, article_id: str, outlet: str, text: str) -> HeldArticle:
+        article = Article.from_text(article_id, f"---\ntitle: Salmon\nsource: {outlet}\n---\n{text}")
+        return HeldArticle(article, feed_id, False, now, f"guid-{feed_id}", "https://fish.example/salmon")
+
+    def source(source_id: int, feed_id: int, guild_id: int) -> Source:
+        feed = Feed(feed_id, f"https://feed{feed_id}.example/rss", timedelta(minutes=30), None, None, now, None, 0,
+                    False, now, None)
+        return Source(source_id, feed.url, feed.interval, guild_id, feed, backfill_until=now - timedelta(days=1))
+
+    seeds, _ = Corpus.from_folder(SEEDS)
+    holdings = holdings_of(seeds, [held(1, "a-salmon", "Reuters", SALMON), held(2, "b-salmon", "Fjord Wire", SALMON)])
+    everything = everything_corpus(holdings)
+    mine = server_corpus(holdings, [source(2, 2, 22)], everything)  # B follows only its own feed
+    assert "b-salmon" in mine and "a-salmon" not in mine
+    both = server_corpus(holdings, [source(1, 1, 22), source(2, 2, 22)], everything)  # one address, counted once
+    assert ("a-salmon" in both) != ("b-salmon" in both)
+    assert len(operator_corpus(holdings, everything)) == len(seeds) + 1
