@@ -19,6 +19,7 @@ import yaml
 from briefings.cleaning import Line, clean, infer_source
 from briefings.languages import DEFAULT_LANGUAGE, SAMPLE_CHARS, detect_language, language_code
 from briefings.printable import printable_name
+from briefings.prose import lowercase_words, run_in_starts
 from briefings.text import (
     UNSPACED_LANGUAGES,
     counts_as_sentence,
@@ -577,15 +578,28 @@ def _language(meta: dict[str, Any], lines: tuple[Line, ...], title: str | None) 
 def _sentences(article_id: str, body: str, lines: tuple[Line, ...], language: str) -> Iterator[Sentence]:
     position = 0
     spaced = language not in UNSPACED_LANGUAGES  # words between spaces: the English path, kept as fast as it was
+    lowercase = lowercase_words(body) if language == "en" else None
     for start, end in _paragraph_spans(lines):
         # Bling Fire treats a newline as a sentence break; hard-wrapped lines are one paragraph, so the
         # newlines are read as spaces (same length: the offsets still point into the body).
         paragraph = body[start:end]
         for first, last in split_sentences(paragraph.replace("\n", " ").replace("\r", " "), language):
-            text = paragraph[first:last].strip()
-            if (ends_like_sentence(text) and len(text.split()) >= 3) if spaced else counts_as_sentence(text, language):
-                yield Sentence(text, article_id, position)
-                position += 1
+            for text in _without_run_ins(paragraph[first:last].strip(), lowercase):
+                if (ends_like_sentence(text) and len(text.split()) >= 3) if spaced else \
+                        counts_as_sentence(text, language):
+                    yield Sentence(text, article_id, position)
+                    position += 1
+
+
+def _without_run_ins(text: str, lowercase: set[str] | None) -> list[str]:
+    """Split a caption or headline run into the sentence after it (English): only sentence-like pieces are kept."""
+    if lowercase is None:
+        return [text]
+    starts = run_in_starts(text, lowercase)
+    if not starts:
+        return [text]
+    bounds = [0, *starts, len(text)]
+    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
 
 
 def _paragraph_spans(lines: tuple[Line, ...]) -> Iterator[tuple[int, int]]:

@@ -24,6 +24,7 @@ LIST = 0.1  # a line-up, a table or a list of names: no news sentence at all
 MIN_WORDS_FOR_SHARES = 6  # shorter texts are judged by their words, not by shares of them
 HEADLINE_WORDS = 12  # a run-in headline or caption is this long at most
 
+_PUNCTUATION = ".,;:!?\"'“”‘’()[]"
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,:%]*")
 _SEPARATORS = re.compile(r"[;|•·*\t]|\s[-–—]\s")
 _SLUG = re.compile(r"^\s*(?:UPDATE|WRAPUP|FACTBOX|TIMELINE|SNAP|FLASH|RPT|CORRECTED)\b[ \d-]*")  # wire slugs
@@ -103,11 +104,41 @@ def _repeats_a_phrase(words: Sequence[str]) -> bool:
     return any(pairs[pair] > 1 and (len(pair[0]) > 3 or len(pair[1]) > 3) for pair in opening)
 
 
+def lowercase_words(text: str) -> set[str]:
+    """Return the words a text writes in lowercase (what `run_in_starts` checks a capitalised word against)."""
+    return {word.strip(_PUNCTUATION) for word in text.split() if word[:1].islower()}
+
+
+def run_in_starts(text: str, lowercase: set[str] | frozenset[str]) -> list[int]:
+    """Return where a new clause starts inside a text that splits as one sentence (English).
+
+    Pages run a caption or a headline into the sentence after it with no full stop ("Rescuers applaud as the
+    children are pulled alive from the ruins A strong aftershock has rocked Haiti"); the offsets are where each
+    piece begins, so that the story's own sentence can be quoted on its own, verbatim.
+    """
+    starts = [match.start(2) if match.group(1) else match.start(4) for match in _LOWER_RUN.finditer(text)
+              if _is_run_in(match, lowercase)]
+    # A headline's opening words, said again by the sentence it leads: plain string searches (this runs on every
+    # sentence an English article loads).
+    folded = text.lower()
+    opening = folded.split(maxsplit=HEADLINE_WORDS)[:HEADLINE_WORDS]
+    at = 0
+    for first, second in zip(opening, opening[1:], strict=False):
+        at = folded.find(first, at)
+        if len(first) > 3 or len(second) > 3:
+            pair = f"{first} {second}"
+            again = folded.find(pair, at + len(pair))
+            if again > 0 and folded[again - 1] == " ":
+                starts.append(again)
+                break
+    return sorted(set(starts))
+
+
+def _is_run_in(match: re.Match[str], lowercase: set[str] | frozenset[str]) -> bool:
+    before, capital = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    return before.lower() not in _NAMING and (capital in ("A", "An") or capital.lower() in lowercase)
+
+
 def _clauses_started_mid_sentence(text: str, lowercase: set[str] | frozenset[str]) -> int:
     """Count the capitalised common words that follow a word with no punctuation between them."""
-    count = 0
-    for match in _LOWER_RUN.finditer(text):
-        before, capital = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
-        if before.lower() not in _NAMING and capital.lower() in lowercase | {"a", "an"}:
-            count += 1
-    return count
+    return sum(_is_run_in(match, lowercase) for match in _LOWER_RUN.finditer(text))

@@ -1,6 +1,6 @@
 """What reads as news prose: real sentences from Timeline17 pages and the issue 13 line-up."""
 
-from briefings.prose import LIST, PROMOTION, PROSE, RUN_IN, prose_weight, prose_weights
+from briefings.prose import LIST, PROMOTION, PROSE, RUN_IN, lowercase_words, prose_weight, prose_weights, run_in_starts
 
 
 def test_news_sentences_read_as_prose():
@@ -48,3 +48,27 @@ def test_an_appeal_with_a_phone_number_is_a_promotion_and_a_caption_before_a_is_
                         "is helping to re-home children orphaned by the earthquake in Haiti.") == RUN_IN
     assert prose_weight("The pun - ancient artform, or the lowest form of wit?") == RUN_IN  # a teaser
     assert prose_weight('"Why are we here?" he asked the court.') == PROSE
+
+
+def test_a_caption_run_into_a_real_sentence_is_split_off_and_the_sentence_quoted_alone():
+    from briefings.corpus import Article
+    from tests.conftest import timeline17_story
+
+    articles = timeline17_story("haitian_earthquake") / "articles"
+    # "Rescuers applaud as the children are pulled alive from the ruins A strong aftershock has rocked Haiti, ..."
+    aftershock = Article.from_path(articles / "2010-01-20_haiti_379.txt")
+    assert aftershock.sentences[0].text.startswith("A strong aftershock has rocked Haiti, sending screaming people")
+    assert not any("Rescuers applaud" in s.text for s in aftershock.sentences)  # a caption is no sentence
+    # "US troops land at Haiti's presidential palace US troops are stepping up aid operations ...": a headline.
+    troops = Article.from_path(articles / "2010-01-20_haiti_709.txt")
+    assert troops.sentences[0].text.startswith("US troops are stepping up aid operations across Haiti")
+    for article in (aftershock, troops):
+        assert all(s.text in article.body for s in article.sentences)  # pieces of the text, verbatim
+
+
+def test_run_in_starts_finds_where_each_piece_begins():
+    text = "Aid groups have complained of delays getting aid to survivors A Royal Fleet Auxiliary ship is to be sent."
+    assert [text[start:start + 7] for start in run_in_starts(text, lowercase_words(text))] == ["A Royal"]
+    # A name after a word that names, or a capital that no lowercase word matches, is no new clause.
+    plain = "Officials at the White House said the president Barack Obama would visit Port-au-Prince soon."
+    assert run_in_starts(plain, lowercase_words(plain) | {"white", "port"}) == []

@@ -369,7 +369,7 @@ def test_changes_on_a_topic_and_the_briefing_lead_with_the_days_news(capsys):
     code, out, _ = run(capsys, "brief", "--corpus", haiti, "--as-of", "2010-01-20", "--no-record", "--json")
     assert code == 0
     changed = [s["text"] for s in json.loads(out)["changes"]["sentences"]]
-    assert any("200,000" in text for text in changed), changed
+    assert sum(any(news in text for news in ("200,000", "troops", "aftershock")) for text in changed) >= 2, changed
     for texts in (day, troops, changed):
         assert not [text for text in texts if any(mark in text for mark in PAGE_COLOUR)], texts
 
