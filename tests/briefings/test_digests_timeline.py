@@ -1,6 +1,6 @@
 """'What changed' on real, messy coverage: the Haiti earthquake of January 2010 in Timeline17 (read in place).
 
-On 20 January 2010 officials put the toll at up to 200,000 and US troops stepped up the relief; the same day's
+On 20 January 2010 an aftershock struck, officials put the toll at up to 200,000 and aid was flown in; the same day's
 pages also carry a TV studio's guest list, a charity single, call-charge small print and donation instructions.
 The BBC's timeline and three annotators' summaries of that day name the toll, the aftershock and the troops.
 """
@@ -16,7 +16,8 @@ from tests.conftest import timeline17_story
 
 DAY = datetime(2010, 1, 20, tzinfo=UTC)
 END = DAY + timedelta(days=1, microseconds=-1)
-NEWS = ("200,000", "troops", "aftershock", "aid distribution", "airdrop", "homeless", "US military")
+NEWS = ("200,000", "troops", "aftershock", "aid distribution", "airdrop", "homeless", "US military", "aid supplies",
+        "Dominican Republic")
 NOT_NEWS = ("Trinny", "0370", "U2", "invention", "donate", "social networks")
 
 
@@ -31,8 +32,8 @@ def test_the_days_digest_leads_with_the_toll_and_the_troops_not_page_colour(hait
     texts = [s.text for s in digest.sentences]
     assert len(texts) == 5
     assert any("200,000" in text for text in texts), texts
-    assert any("troops" in text for text in texts), texts
-    assert sum(any(mark in text for mark in NEWS) for text in texts) >= 3, texts
+    assert any(text.startswith("A strong aftershock has rocked Haiti") for text in texts), texts  # caption cut off
+    assert sum(any(mark in text for mark in NEWS) for text in texts) >= 4, texts
     assert not [text for text in texts if any(mark in text for mark in NOT_NEWS)], texts
     for sentence in digest.sentences:  # verbatim, from the day's own articles
         article = haiti.get(sentence.article_id)
