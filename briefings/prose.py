@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import islice
 
 PROSE = 1.0
 RUN_IN = 0.5  # a caption or headline run into a sentence, or a teaser question: often the news itself, badly read
@@ -24,6 +25,7 @@ LIST = 0.1  # a line-up, a table or a list of names: no news sentence at all
 MIN_WORDS_FOR_SHARES = 6  # shorter texts are judged by their words, not by shares of them
 HEADLINE_WORDS = 12  # a run-in headline or caption is this long at most
 
+_TOKEN = re.compile(r"\S+")
 _PUNCTUATION = ".,;:!?\"'“”‘’()[]"
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,:%]*")
 _SEPARATORS = re.compile(r"[;|•·*\t]|\s[-–—]\s")
@@ -121,13 +123,11 @@ def run_in_starts(text: str, lowercase: set[str] | frozenset[str]) -> list[int]:
     # A headline's opening words, said again by the sentence it leads: plain string searches (this runs on every
     # sentence an English article loads).
     folded = text.lower()
-    opening = folded.split(maxsplit=HEADLINE_WORDS)[:HEADLINE_WORDS]
-    at = 0
+    opening = list(islice(_TOKEN.finditer(folded), HEADLINE_WORDS))
     for first, second in zip(opening, opening[1:], strict=False):
-        at = folded.find(first, at)
-        if len(first) > 3 or len(second) > 3:
-            pair = f"{first} {second}"
-            again = folded.find(pair, at + len(pair))
+        if len(first.group()) > 3 or len(second.group()) > 3:
+            pair = folded[first.start() : second.end()]
+            again = folded.find(pair, second.end())
             if again > 0 and folded[again - 1] == " ":
                 starts.append(again)
                 break

@@ -72,3 +72,8 @@ def test_run_in_starts_finds_where_each_piece_begins():
     # A name after a word that names, or a capital that no lowercase word matches, is no new clause.
     plain = "Officials at the White House said the president Barack Obama would visit Port-au-Prince soon."
     assert run_in_starts(plain, lowercase_words(plain) | {"white", "port"}) == []
+
+
+def test_a_sentence_without_a_run_in_is_left_whole():
+    text = "The minister resigned on Monday after a long dispute."
+    assert run_in_starts(text, lowercase_words(text)) == []
