@@ -243,8 +243,8 @@ def print_timing(label: str, timing: dict[str, Any], per_day: list[float]) -> No
           f"day) in {timing['digest_seconds']:.2f} s (target < 2 s)")
 
 
-def print_gold() -> None:
-    """Print the moved-figure and reversal precision and recall of bench/gold.py, when it is there."""
+def print_gold(baseline: Path | None) -> None:
+    """Print the moved-figure and reversal precision and recall of bench/gold.py (and the baseline's), if there."""
     path = ROOT / "bench" / "gold.py"
     if not path.exists():
         print("bench/gold.py is not there yet: no figure or reversal precision and recall in this run")
@@ -253,7 +253,7 @@ def print_gold() -> None:
     assert spec is not None and spec.loader is not None  # noqa: S101 - a file that exists has a loader
     gold = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gold)
-    gold.print_gold_scores()
+    gold.print_gold_scores(baseline)
 
 
 def main() -> None:
@@ -289,7 +289,7 @@ def main() -> None:
     if before is not None:
         print_timing("baseline", before["timing"], [day["seconds"] for day in before["days"].values()])
     if not args.no_gold:
-        print_gold()
+        print_gold(args.baseline)
 
 
 if __name__ == "__main__":
