@@ -128,7 +128,7 @@ def run_in_starts(text: str, lowercase: set[str] | frozenset[str]) -> list[int]:
         if len(first.group()) > 3 or len(second.group()) > 3:
             pair = folded[first.start() : second.end()]
             again = folded.find(pair, second.end())
-            if again > 0 and folded[again - 1] == " ":
+            if again > 0 and folded[again - 1] == " " and text[again].isupper():  # a restart, not a repetition
                 starts.append(again)
                 break
     return sorted(set(starts))

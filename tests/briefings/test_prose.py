@@ -77,3 +77,5 @@ def test_run_in_starts_finds_where_each_piece_begins():
 def test_a_sentence_without_a_run_in_is_left_whole():
     text = "The minister resigned on Monday after a long dispute."
     assert run_in_starts(text, lowercase_words(text)) == []
+    repeated = "The council said the council would meet again next week to settle the budget."
+    assert run_in_starts(repeated, lowercase_words(repeated)) == []  # a repetition, not a headline run in
