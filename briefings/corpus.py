@@ -240,7 +240,10 @@ class Corpus:
                 {id(a) for a in wanted} == {id(a) for a in self.articles}:
             return self
         current = {id(article) for article in wanted}
-        kept = self.view(article.id for article in self.articles if id(article) in current)
+        if all(id(article) in current for article in self.articles):
+            kept = self  # nothing leaves: grow from this corpus itself, nothing sliced
+        else:
+            kept = self.view(article.id for article in self.articles if id(article) in current)
         kept.stories  # noqa: B018 - sliced and restricted now, so that the next corpus grows from them
         return kept.with_articles((a for a in wanted if a.id not in kept), backfill)
 

@@ -55,7 +55,16 @@ class CorpusIndex:
         owners: list[IntArray] = []
         pieces: list[npt.NDArray[np.int32]] = []
         lengths: list[IntArray] = []
-        for number, article in enumerate(articles):
+        prefix = 0  # the known index's articles, in its order, at the start: copied whole (articles appended)
+        if known is not None:
+            while prefix < min(len(articles), len(known.articles)) and articles[prefix] is known.articles[prefix]:
+                prefix += 1
+            end = int(first[prefix])
+            sentences.extend(known.sentences[:end])
+            pieces.append(known.term_ids[: known.offsets[end]])
+            lengths.append(np.diff(known.offsets[: end + 1]))
+            owners.append(known.sentence_article[:end])
+        for number, article in enumerate(articles[prefix:], start=prefix):
             old = held.get(id(article))
             if known is not None and old is not None and known.articles[old] is article:
                 start, end = int(first[old]), int(first[old + 1])
