@@ -22,7 +22,6 @@ import argparse
 import http.server
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -38,16 +37,29 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 
 def cli(code: Path, args: list[str], env: dict[str, str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
-    """Run `briefbot ARGS` with the code at `code`; return wall seconds, peak RSS (MiB) and the result."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run `briefbot ARGS` with the code at `code`; return wall seconds, peak RSS (MiB, sampled) and the result."""
+    import psutil
+
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "bot", *args], cwd=code, env={**os.environ, **env},  # noqa: S603
-                          capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=code,  # noqa: S603 - our own CLI
+                                 env={**os.environ, **env}, stdout=out, stderr=err, text=True)
+        peak = 0
+        watched = psutil.Process(child.pid)
+        while child.poll() is None:
+            try:
+                peak = max(peak, watched.memory_info().rss)
+            except psutil.Error:
+                break
+            time.sleep(0.05)
+        child.wait()
+        elapsed = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(child.args, child.returncode, out.read(), err.read())
     if done.returncode not in (0, 1):
         print(f"  ! exit {done.returncode}: {done.stderr.strip()[-300:]}")
-    return elapsed, (peak if peak > before else 0) / 1024, done
+    return elapsed, peak / 2**20, done
 
 
 def newest_copies(folder: Path, count: int) -> list[tuple[str, str]]:
