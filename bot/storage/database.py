@@ -797,18 +797,21 @@ class SourceStore:
             connection.execute(update(follows).where(follows.c.id == source_id)
                                .values(backfill_until=self.storage.clock().isoformat()))
 
-    def feeds(self) -> list[Feed]:
-        """Return every feed someone follows, each with the shortest interval asked for."""
-        shortest = (select(follows.c.feed_id, func.min(follows.c.interval_minutes).label("interval_minutes"))
-                    .group_by(follows.c.feed_id).subquery())
-        query = (select(feeds, shortest.c.interval_minutes).join(shortest, shortest.c.feed_id == feeds.c.id)
+    def feeds(self, feed_id: int | None = None) -> list[Feed]:
+        """Return every feed someone follows (or one), each with the shortest interval asked for."""
+        shortest = select(follows.c.feed_id, func.min(follows.c.interval_minutes).label("interval_minutes"))
+        if feed_id is not None:
+            shortest = shortest.where(follows.c.feed_id == feed_id)
+        table = shortest.group_by(follows.c.feed_id).subquery()
+        query = (select(feeds, table.c.interval_minutes).join(table, table.c.feed_id == feeds.c.id)
                  .order_by(feeds.c.id))
         with self.engine.connect() as connection:
             return [_feed(row._mapping) for row in connection.execute(query)]
 
     def feed(self, feed_id: int) -> Feed | None:
-        """Return one feed."""
-        return next((feed for feed in self.feeds() if feed.id == feed_id), None)
+        """Return one feed (read again under its poll lock: one query, not the whole list)."""
+        found = self.feeds(feed_id)
+        return found[0] if found else None
 
     def polled(self, feed_id: int, *, ok: bool, next_poll: datetime, error: str | None = None,
                etag: str | None = None, last_modified: str | None = None, title: str | None = None,
