@@ -14,6 +14,7 @@ from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
 import pytest
+import sqlalchemy
 from aiohttp import web
 
 from bot.__main__ import build_bot
@@ -82,12 +83,12 @@ def feeds() -> Iterator[Feeds]:
 
 
 @pytest.fixture
-def settings(fake_discord, tmp_path, monkeypatch):  # noqa: F811
+def settings(fake_discord, tmp_path, monkeypatch, database_url):  # noqa: F811
     monkeypatch.chdir(tmp_path)
     for name, value in {"DISCORD_TOKEN": fake_discord.token, "DISCORD_API_BASE_URL": fake_discord.rest_base,
                         "DISCORD_GATEWAY_URL": fake_discord.gateway_url, "BRIEFBOT_CORPUS_DIR": str(SEEDS),
                         "BRIEFBOT_STATE_DIR": str(tmp_path / "state"),
-                        "BRIEFBOT_FETCH_ALLOW_HOSTS": "127.0.0.1"}.items():
+                        "BRIEFBOT_FETCH_ALLOW_HOSTS": "127.0.0.1", "BRIEFBOT_DATABASE_URL": database_url}.items():
         monkeypatch.setenv(name, value)
     return load_settings()
 
@@ -297,8 +298,8 @@ async def test_a_delivery_that_went_out_before_a_crash_is_not_posted_again(fake_
     store = bot.ingestor.store
     long_ago = (datetime.now(UTC) - timedelta(minutes=30)).isoformat()
     with store.engine.begin() as connection:
-        connection.exec_driver_sql("UPDATE deliveries SET status = 'claimed', message_id = NULL, claimed_at = ?",
-                                   (long_ago,))
+        connection.execute(sqlalchemy.text("UPDATE deliveries SET status = 'claimed', message_id = NULL, "
+                                           "claimed_at = :long_ago"), {"long_ago": long_ago})
     feeds.items["fjord"][1].append(("f-3", "Zambian copper output rises", COPPER))
     again = new_bot(settings)
     async with running_client(again, fake_discord.token):
