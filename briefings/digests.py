@@ -8,7 +8,6 @@ that moved, and statements that reverse or deny an earlier one.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,16 +32,6 @@ SUPPORT = 2  # in a window of several articles, what one article alone says earn
 # Terms in more than this share of the earlier sentences (and in more than COMMON_FLOOR of them) say too little to
 # compare by and cost the most: a month of one story has "oil" in a third of its sentences.
 COMMON_TERMS, COMMON_FLOOR = 0.02, 100
-# A new sentence that shares this share of its terms with one earlier sentence restates it.
-RESTATES = 0.6
-KNOWN_WORDS = 0.75  # ... or whose terms the earlier articles hold this share of
-# Words that deny, reverse or cancel: a new sentence with one of them, in familiar words, is not a restatement
-# (what is a reversal is decided by briefings.reversals, which never takes a bare negation for one).
-_DENIAL = re.compile(
-    r"\b(?:no|not|never|none|nor|denied|denies|deny|denying|fake news|false|rejected|rejects|refused|refuses|"
-    r"cancel(?:led|s)?|halted|suspended|reversed|scrapped|withdrew|abandoned|no longer|collapsed)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +84,6 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
         new_ids = np.intersect1d(new_ids, about)
     known = _Known.of(index, known_ids)
     unsaid = np.asarray([int(i) for i in new_ids if index.sentences[int(i)].text not in already_said], dtype=np.int64)
-    fresh = [int(i) for i in unsaid[~known.restated(index, unsaid)]]  # what reversals are sought among
     said_ids = _sentences_with_texts(index, known_ids, new_ids, already_said)
     summary = summarize_sentences(index, unsaid, budget, known=known.concepts(index, unsaid.tolist()),
                                   min_documents=SUPPORT,
@@ -117,7 +105,8 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
         topic=topic,
         sentences=summary.sentences,
         figures=tuple(figures),
-        contrasts=tuple(_contrasts(index, fresh, known_ids, same_story)),
+        # a reversal repeats the words of the claim it undoes, so it is sought among every sentence not said yet
+        contrasts=tuple(_contrasts(index, unsaid.tolist(), known_ids, same_story)),
         new_article_ids=tuple(a.id for a in new_articles),
         known_article_ids=tuple(a.id for a in known_articles),
     )
@@ -178,20 +167,6 @@ class _Known:
         pairs = np.unique(keys[token_known[:-1] & (keys >= 0)]) if keys.size else keys
         return cls(terms, pairs)
 
-    def restated(self, index: CorpusIndex, ids: IntArray) -> npt.NDArray[np.bool_]:
-        """Flag the sentences that say again what was known.
-
-        A sentence restates when most of its word pairs were read before (the same claim in the same words), or
-        when it uses only words already read: paraphrase ("agreed to keep up communications") shares little
-        with any one sentence, while a new fact brings words of its own (a figure, a name, a verb). A denial in
-        familiar words ("no negotiations") is the opposite of a restatement.
-        """
-        if ids.size == 0:
-            return np.zeros(0, dtype=bool)
-        repeated_share, familiar_share = self.shares(index, ids)
-        denial = np.asarray([_DENIAL.search(index.sentences[i].text) is not None for i in ids.tolist()])
-        return np.asarray((repeated_share >= RESTATES) | ((familiar_share >= KNOWN_WORDS) & ~denial), dtype=bool)
-
     def shares(self, index: CorpusIndex, ids: IntArray) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Return, for each sentence, the share of its word pairs and the share of its words already read."""
         if ids.size == 0:
@@ -229,9 +204,9 @@ class _Known:
         return frozenset(found)
 
 
-def _contrasts(index: CorpusIndex, fresh: list[int], known_ids: IntArray, same_story: SameStory) -> list[Contrast]:
+def _contrasts(index: CorpusIndex, window: list[int], known_ids: IntArray, same_story: SameStory) -> list[Contrast]:
     """Set each new statement that undoes an earlier claim of its story beside that claim (briefings.reversals)."""
-    return [Contrast(_cite(r.before), _cite(r.after)) for r in find_reversals(index, fresh, known_ids, same_story)]
+    return [Contrast(_cite(r.before), _cite(r.after)) for r in find_reversals(index, window, known_ids, same_story)]
 
 
 def _cite(sentence: Sentence) -> CitedSentence:

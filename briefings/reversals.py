@@ -23,7 +23,7 @@ from briefings.corpus import Sentence
 from briefings.index import CorpusIndex, IntArray
 
 MAX_REVERSALS = 3
-MAX_CANDIDATES = 400  # cue sentences examined in one window, leading sentences first
+MAX_CANDIDATES = 150  # cue sentences examined in one window, leading sentences first
 CLAIM_OVERLAP = 0.25  # share of the new sentence's (IDF-weighted) terms the earlier claim must hold
 SCOPE_WORDS = 6  # words either side of the cue that say what it is aimed at
 MIN_SHARED = 3  # terms the two sentences share at least
@@ -52,6 +52,11 @@ _CUES = re.compile(
     r"[\"“‘']?(?:fake news|false|untrue|not true|baseless|groundless|unfounded|nonsense)",
     re.IGNORECASE,
 )
+# Cues that undo a plan; the earlier sentence must then announce one.
+_CANCELS = re.compile(r"cancel|called off|scrapped|postponed|suspended|abandon|withdr", re.IGNORECASE)
+_PLAN = re.compile(r"\b(?:will|would|plans?|planned|planning|scheduled|due to|to be held|expected to|set to|"
+                   r"intends?|agreed to|announced|joined|hopes?|going to|attempt|try|trying|continue)\b",
+                   re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+")
 _COPY_WORD = re.compile(r"[a-z0-9]+")
 
@@ -75,7 +80,9 @@ def has_cue(text: str) -> bool:
 def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray,
                    same_story: SameStory | None = None) -> list[Reversal]:
     """Pair new sentences that undo something with the earlier claim of the story they undo."""
-    candidates = [(sentence, cue) for sentence in fresh if (cue := _CUES.search(index.sentences[sentence].text))]
+    known_texts = {index.sentences[int(k)].text for k in known_ids}  # a copy of what was read is not news
+    candidates = [(sentence, cue) for sentence in fresh if index.sentences[sentence].text not in known_texts
+                  and (cue := _CUES.search(index.sentences[sentence].text))]
     candidates.sort(key=lambda item: (index.sentences[item[0]].position, item[0]))
     candidates = _one_per_copy(index, candidates)[:MAX_CANDIDATES]
     if not candidates or known_ids.size == 0:
@@ -101,6 +108,8 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
             text = index.sentences[earlier].text
             if _CUES.search(text):
                 continue  # the earlier sentence undoes something itself: it is not the claim
+            if _CANCELS.search(cue.group(0)) and not _PLAN.search(text):
+                continue  # a cancellation undoes a plan: "the sale is scheduled", not "flights were full"
             terms = set(index.terms_of(earlier).tolist())
             shared = claims[row] & terms
             specific = [t for t in shared if idf[t] >= rare]
