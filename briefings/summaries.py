@@ -14,7 +14,7 @@ from scipy import sparse
 from briefings.corpus import Article, Corpus
 from briefings.duplicates import group_duplicates
 from briefings.index import CorpusIndex, IntArray, normalised_rows
-from briefings.prose import prose_weights
+from briefings.prose import LIST, prose_weights
 from briefings.summarizers import COVERAGE, SumySummarizer
 from briefings.summarizers._base import LengthBudget, take_within
 from briefings.summarizers.coverage import MIN_DOCUMENTS, Candidate, select
@@ -77,8 +77,8 @@ def summarize_sentences(index: CorpusIndex, sentence_ids: Sequence[int] | IntArr
     fewer than `min_documents` of them earn nothing.
     """
     ids = _usable(index, np.asarray(sentence_ids, dtype=np.int64))
-    groups = group_duplicates(index, ids)
-    candidates = _candidates(index, groups, novelty)
+    groups, prose = _news_first(index, group_duplicates(index, ids))
+    candidates = _candidates(index, groups, prose, novelty)
     selection = select(candidates, budget, known, min_documents)
     picked = list(selection.chosen)
     if selection.cut is not None:
@@ -186,14 +186,25 @@ def _usable(index: CorpusIndex, ids: IntArray) -> IntArray:
     return np.sort(ids[order[:MAX_CANDIDATES]])
 
 
-def _candidates(index: CorpusIndex, groups: list[list[int]],
+def _news_first(index: CorpusIndex, groups: list[list[int]]) -> tuple[list[list[int]], list[float]]:
+    """Weigh each group's sentence as prose, leaving out line-ups and tables whenever there is prose to choose.
+
+    A list of names covers many rare terms, so a small weight alone does not keep it out of a short summary.
+    """
+    weights = prose_weights([index.sentences[group[0]].text for group in groups])
+    kept = [number for number, weight in enumerate(weights) if weight > LIST]
+    if not kept or len(kept) == len(groups):
+        return groups, weights
+    return [groups[number] for number in kept], [weights[number] for number in kept]
+
+
+def _candidates(index: CorpusIndex, groups: list[list[int]], prose: list[float],
                 novelty: Callable[[IntArray], npt.NDArray[np.float64]] | None = None) -> list[Candidate]:
     stamps = [_timestamp(index.articles[int(index.sentence_article[group[0]])].published) for group in groups]
     oldest, newest = (min(stamps), max(stamps)) if stamps else (0.0, 0.0)
     span = newest - oldest
     leaders = [group[0] for group in groups]
     centrality = _centrality(index, leaders)
-    prose = prose_weights([index.sentences[sentence].text for sentence in leaders])
     new = novelty(np.asarray(leaders, dtype=np.int64)) if novelty is not None else np.ones(len(groups))
     return [
         Candidate(

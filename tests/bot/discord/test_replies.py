@@ -262,3 +262,16 @@ async def test_an_untitled_feed_is_listed_by_its_address_once(fake_discord, sett
         listing = await answer(fake_discord, "source list")
     seen = screen(listing.data)
     assert seen.count(address) == 1 and "0 articles" in seen
+
+
+async def test_a_story_whose_articles_print_a_line_up_quotes_their_prose_not_the_line_up(
+        fake_discord, settings, big_corpus):  # noqa: F811
+    line_ups = {sentence.article_id for article in big_corpus for sentence in article.sentences
+                if "(capt)" in sentence.text}
+    stories = [s for s in ranked_stories(big_corpus) if line_ups & set(s.article_ids)]
+    assert len(stories) >= 3, "the BBC sport pages print team line-ups such as 'J Robinson (capt); M Cueto...'"
+    async with running_bot(settings, big_corpus):
+        seen = [screen((await answer(fake_discord, "story", {"story": story.id})).data) for story in stories[:5]]
+    said = [line for page in seen for line in bullets(page)]
+    assert said, seen
+    assert not [line for line in said if "(capt)" in line or line.count(";") >= 3], said
