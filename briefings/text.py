@@ -14,6 +14,7 @@ retrieval), and counted as one word per two characters.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from functools import cache
 from importlib import resources
@@ -116,9 +117,21 @@ def _split_after(text: str, span: tuple[int, int], marks: re.Pattern[str]) -> li
     return pieces
 
 
+@cache
+def _pythainlp_tokenize() -> ModuleType:
+    """Return pythainlp's tokenizers, loaded only for Thai text and read-only: its models ship in the wheel.
+
+    Otherwise importing pythainlp creates a `pythainlp-data` folder in the user's home for data it would download.
+    """
+    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+    import pythainlp.tokenize  # noqa: PLC0415
+
+    return pythainlp.tokenize
+
+
 def _thai_sentences(text: str) -> list[tuple[int, int]]:
     """Split Thai with pythainlp's CRF sentence model (Thai marks sentences with spaces, which also part clauses)."""
-    from pythainlp.tokenize import sent_tokenize  # noqa: PLC0415 - loaded only for Thai text
+    sent_tokenize = _pythainlp_tokenize().sent_tokenize
 
     spans: list[tuple[int, int]] = []
     cursor = 0
@@ -338,10 +351,8 @@ class ThaiNormalizer(Normalizer):
         """Return the meaningful terms of text in order."""
         if _THAI_RUN.search(text) is None:
             return super().terms(text)
-        from pythainlp.tokenize import word_tokenize  # noqa: PLC0415 - loaded only for Thai text
-
         found: list[str] = []
-        for token in word_tokenize(text, engine="newmm", keep_whitespace=False):
+        for token in _pythainlp_tokenize().word_tokenize(text, engine="newmm", keep_whitespace=False):
             for word in _WORD.findall(token):
                 term = self.term(word)
                 if term:

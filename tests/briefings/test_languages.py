@@ -4,6 +4,9 @@ The samples are written for these tests, in the style of news reports; the Chine
 from ../shared/data/realweb (not copied here).
 """
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -74,6 +77,19 @@ def test_thai_text_without_sentence_marks_is_split_into_its_sentences():
     assert len(texts) == 3
     assert all(text in THAI and " " not in text for text in texts)
 
+
+
+def test_reading_thai_writes_nothing_in_the_users_home(tmp_path):
+    # pythainlp's models ship in its wheel; imported as is, it would create ~/pythainlp-data for downloads.
+    script = ("from briefings.corpus import Article; from briefings.text import normalizer_for; "
+              f"article = Article.from_text('th', {THAI!r}); "
+              "print(len(article.sentences), len(normalizer_for('th').terms(article.sentences[0].text)))")
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTHAINLP")}
+    done = subprocess.run([sys.executable, "-c", script], env={**environment, "HOME": str(tmp_path)},
+                          capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2])
+    sentences, terms = map(int, done.stdout.split())
+    assert sentences == 3 and terms > 0
+    assert list(tmp_path.iterdir()) == []
 
 def test_german_day_ordinals_and_french_closing_guillemets_do_not_break_sentences():
     german = Article.from_text("de", GERMAN)
