@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from briefings.cleaning import is_link_furniture
+from briefings.cleaning import is_boilerplate, is_link_furniture
 from briefings.text import ends_like_sentence, word_count
 
 MIN_PAGE_WORDS = 40  # a page with fewer words of article text keeps the feed's teaser
@@ -44,6 +44,10 @@ _DISCLOSURE = re.compile(
     r"\bprovisionslinks?\b|\bpartnerlinks?\b|\*\s*(?:werbe|affiliate)",
     re.IGNORECASE,
 )
+# An advertisement labelled as one: "ANZEIGE - Heute mal ausgehen?", "– Anzeige: Dieser Beitrag ist in
+# Zusammenarbeit mit … entstanden –". The label word opens the line and a dash or colon follows it.
+_ADVERT = re.compile(r"^\W*(?:advertisement|anzeige|werbung|sponsored|publicité|publicidad|publicidade|reklama)"
+                     r"\s*[-–—:|]", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,20 +131,23 @@ def decoded(body: bytes, content_type: str | None) -> bytes | str:
 
 
 def without_banners(text: str) -> str:
-    """Drop cookie banners, advertising disclosures and page furniture; keep every other line as it is.
+    """Drop cookie banners, advertising, promotions and page furniture; keep every other line as it is.
 
     Furniture is a "read also" link, a credit or a date alone (briefings.cleaning), in a short line that is not a
-    sentence: a sentence is never dropped for the words it holds, nor a subheading.
+    sentence: a sentence is never dropped for the words it holds, nor a subheading. Promotions are the lines
+    `briefings.cleaning.is_boilerplate` keeps out of summaries ("Sign up for the … newsletter"), so the stored
+    text holds no line that summaries leave out; an advertisement is a line that opens with its label.
     """
-    kept = []
-    for line in text.splitlines():
-        size = len(line.split())
-        if size <= _BANNER_WORDS and ((_COOKIES.search(line) and _CONSENT.search(line)) or _DISCLOSURE.search(line)):
-            continue
-        if size <= _FURNITURE_WORDS and not ends_like_sentence(line) and is_link_furniture(line):
-            continue
-        kept.append(line)
-    return "\n".join(kept)
+    return "\n".join(line for line in text.splitlines() if not _is_banner(line))
+
+
+def _is_banner(line: str) -> bool:
+    size = len(line.split())
+    if size <= _BANNER_WORDS and ((_COOKIES.search(line) and _CONSENT.search(line)) or _DISCLOSURE.search(line)):
+        return True
+    if size <= _FURNITURE_WORDS and not ends_like_sentence(line) and is_link_furniture(line):
+        return True
+    return bool(_ADVERT.match(line)) or (bool(line.strip()) and is_boilerplate(line))
 
 
 def _date(written: object) -> datetime | None:
