@@ -315,11 +315,19 @@ class Corpus:
         for article in self.articles:
             yield from article.sentences
 
-    @property
+    @cached_property
     def latest(self) -> datetime | None:
-        """Return the newest publication date in the corpus."""
+        """Return the newest publication date in the corpus (remembered: every topic summary ranks stories by it)."""
         dates = [article.published for article in self.articles if article.published is not None]
         return max(dates) if dates else None
+
+    def number(self, article_id: str) -> int:
+        """Return an article's place in corpus order (the index's article number)."""
+        return self._numbers[article_id]
+
+    @cached_property
+    def _numbers(self) -> dict[str, int]:
+        return {article.id: number for number, article in enumerate(self.articles)}
 
     @cached_property
     def index(self) -> CorpusIndex:

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
+from briefings.arrays import ranges
 from briefings.index import CorpusIndex, IntArray
 
 # Two sentences are one when their sets of terms overlap this much (Jaccard). Wire copies edited by
@@ -15,45 +17,55 @@ SAME_SENTENCE = 0.6
 
 
 def group_duplicates(index: CorpusIndex, sentence_ids: Sequence[int] | IntArray) -> list[list[int]]:
-    """Group near-identical sentences; each group is sorted, its first sentence the earliest in the corpus."""
+    """Group near-identical sentences; each group is sorted, its first sentence the earliest in the corpus.
+
+    Two sentences are compared only when they share two term bigrams, and all such pairs at once (a story told
+    by sixty outlets holds tens of thousands of them); copies are joined transitively (connected components).
+    """
     ids = np.asarray(sentence_ids, dtype=np.int64)
-    parent = list(range(len(ids)))
-
-    def root(item: int) -> int:
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
-    term_sets = [frozenset(index.terms_of(int(sentence)).tolist()) for sentence in ids]
-    for left, right in _pairs_sharing_bigrams(index, ids):
-        union = len(term_sets[left] | term_sets[right])
-        if union and len(term_sets[left] & term_sets[right]) / union >= SAME_SENTENCE:
-            parent[root(left)] = root(right)
+    if ids.size == 0:
+        return []
+    rows, terms = _terms(index, ids)
+    left, right = _pairs_sharing_bigrams(index, ids, rows, terms)
+    if left.size:
+        present = sparse.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, terms)),
+                                    shape=(ids.size, max(len(index.vocabulary), 1)))
+        present.sum_duplicates()
+        present.data[:] = 1.0  # term sets, not counts
+        sizes = np.diff(present.indptr)
+        shared = np.asarray(present[left].multiply(present[right]).sum(axis=1), dtype=np.float64).ravel()
+        union = sizes[left] + sizes[right] - shared
+        same = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0) >= SAME_SENTENCE
+        left, right = left[same], right[same]
+    links = sparse.csr_matrix((np.ones(left.size, dtype=np.int8), (left, right)), shape=(ids.size, ids.size))
+    _, labels = connected_components(links, directed=False)
     groups: dict[int, list[int]] = {}
-    for position, sentence in enumerate(ids):
-        groups.setdefault(root(position), []).append(int(sentence))
+    for label, sentence in zip(labels.tolist(), ids.tolist(), strict=True):
+        groups.setdefault(label, []).append(sentence)
     return sorted((sorted(group) for group in groups.values()), key=lambda group: group[0])
 
 
-def _pairs_sharing_bigrams(index: CorpusIndex, ids: IntArray) -> list[tuple[int, int]]:
-    """Return the pairs of positions in ids whose sentences share at least two term bigrams."""
+def _terms(index: CorpusIndex, ids: IntArray) -> tuple[IntArray, IntArray]:
+    """Return the term ids of these sentences, flat, with the position in ids each belongs to."""
+    starts = index.offsets[ids]
+    lengths = index.offsets[ids + 1] - starts
+    return np.repeat(np.arange(ids.size, dtype=np.int64), lengths), index.term_ids[ranges(starts, lengths)].astype(
+        np.int64)
+
+
+def _pairs_sharing_bigrams(index: CorpusIndex, ids: IntArray, rows: IntArray, terms: IntArray
+                           ) -> tuple[IntArray, IntArray]:
+    """Return the pairs of positions in ids (left < right) whose sentences share at least two term bigrams."""
+    within = rows[:-1] == rows[1:]
+    if not within.any():
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     vocabulary = max(len(index.vocabulary), 1)
-    rows: list[IntArray] = []
-    keys: list[IntArray] = []
-    for position, sentence in enumerate(ids):
-        terms = index.terms_of(int(sentence)).astype(np.int64)
-        if terms.size < 2:
-            continue
-        pairs = np.unique(terms[:-1] * vocabulary + terms[1:])
-        rows.append(np.full(pairs.size, position, dtype=np.int64))
-        keys.append(pairs)
-    if not rows:
-        return []
-    columns, inverse = np.unique(np.concatenate(keys), return_inverse=True)
-    matrix = sparse.csr_matrix(
-        (np.ones(inverse.size, dtype=np.float32), (np.concatenate(rows), inverse)), shape=(len(ids), columns.size)
-    )
+    owners = rows[:-1][within]
+    columns = np.unique(terms[:-1][within] * vocabulary + terms[1:][within], return_inverse=True)[1]
+    matrix = sparse.csr_matrix((np.ones(owners.size, dtype=np.float32), (owners, columns)),
+                               shape=(ids.size, int(columns.max()) + 1))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0  # each bigram once per sentence
     shared = sparse.triu(matrix @ matrix.T, k=1).tocoo()
     keep = shared.data >= 2
-    return list(zip(shared.row[keep].tolist(), shared.col[keep].tolist(), strict=True))
+    return shared.row[keep].astype(np.int64), shared.col[keep].astype(np.int64)

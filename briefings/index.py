@@ -123,6 +123,22 @@ class CorpusIndex:
             normalizers=self.normalizers,
         )
 
+    def word_counts(self, sentence_ids: IntArray) -> IntArray:
+        """Return the word counts of these sentences (counted once per sentence, remembered with the index)."""
+        counts = self._word_counts
+        wanted = counts[sentence_ids]
+        missing = sentence_ids[wanted < 0]
+        if missing.size:
+            counted = np.fromiter((self.sentences[i].word_count for i in missing.tolist()), dtype=np.int32,
+                                  count=missing.size)
+            counts[missing] = counted
+            wanted = counts[sentence_ids]
+        return wanted.astype(np.int64)
+
+    @cached_property
+    def _word_counts(self) -> npt.NDArray[np.int32]:
+        return np.full(len(self.sentences), -1, dtype=np.int32)  # -1: not counted yet
+
     def terms_of(self, sentence: int) -> npt.NDArray[np.int32]:
         """Return the term ids of one sentence, in order."""
         return self.term_ids[self.offsets[sentence] : self.offsets[sentence + 1]]

@@ -186,7 +186,30 @@ def restrict(table: StoryTable, numbers: npt.NDArray[np.int64], index: CorpusInd
 
 
 def ranked_stories(corpus: Corpus, as_of: datetime | None = None) -> list[Story]:
-    """Order stories for a briefing: by number of sources, discounted by age."""
+    """Order stories for a briefing: by number of sources, discounted by age.
+
+    Without `as_of` the order is remembered with the corpus (it never changes): every topic summary reads it.
+    """
+    if as_of is None:
+        known = corpus.__dict__.get("_ranked_stories")
+        if known is None:
+            known = corpus.__dict__["_ranked_stories"] = tuple(_ranked(corpus, None))
+        return list(known)
+    return _ranked(corpus, as_of)
+
+
+def story_ranks(corpus: Corpus) -> IntArray:
+    """Return, for each article number, the rank of its story in `ranked_stories(corpus)` (remembered too)."""
+    known = corpus.__dict__.get("_story_ranks")
+    if known is None:
+        known = np.zeros(len(corpus), dtype=np.int64)
+        for rank, story in enumerate(ranked_stories(corpus)):
+            known[[corpus.number(article_id) for article_id in story.article_ids]] = rank
+        corpus.__dict__["_story_ranks"] = known
+    return known
+
+
+def _ranked(corpus: Corpus, as_of: datetime | None) -> list[Story]:
     now = as_of or corpus.latest
     published = [story.last_published for story in corpus.stories]
     if as_of is not None:

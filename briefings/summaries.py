@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -112,22 +113,23 @@ def summarize_across_stories(corpus: Corpus, sentence_ids: Sequence[int] | IntAr
     """
     from dataclasses import replace  # noqa: PLC0415
 
-    from briefings.stories import ranked_stories  # noqa: PLC0415 - scipy-heavy; loaded when needed
+    from briefings.stories import ranked_stories, story_ranks  # noqa: PLC0415 - scipy-heavy; loaded when needed
 
     index = corpus.index
     ids = _usable(index, np.asarray(sentence_ids, dtype=np.int64))
-    by_article: dict[str, list[int]] = {}
-    for sentence in ids.tolist():
-        by_article.setdefault(index.sentences[sentence].article_id, []).append(sentence)
     per_story: list[list[CitedSentence]] = []
     wanted = budget.sentences or max((budget.words or 0) // 15, 1)
-    for story in ranked_stories(corpus):
-        members = [sentence for article_id in story.article_ids for sentence in by_article.get(article_id, [])]
-        if members:
-            picked = summarize_sentences(index, members, LengthBudget(sentences=wanted)).sentences
-            per_story.append([replace(cited, story_id=story.id) for cited in picked])
-        if len(per_story) >= wanted:
-            break
+    # The leading stories among those the sentences come from: found from the sentences, not by walking every story.
+    ranks = story_ranks(corpus)[index.sentence_article[ids]]
+    order = np.argsort(ranks, kind="stable")
+    by_rank = ranks[order]
+    leading = np.unique(ranks)[:wanted]
+    ranked = ranked_stories(corpus) if leading.size else []
+    for rank in leading.tolist():
+        members = ids[order[np.searchsorted(by_rank, rank, side="left") : np.searchsorted(by_rank, rank, side="right")]]
+        story = ranked[rank]
+        picked = summarize_sentences(index, members, LengthBudget(sentences=wanted)).sentences
+        per_story.append([replace(cited, story_id=story.id) for cited in picked])
     chosen = _in_turn(per_story, budget)
     # Grouped by story, leading story first, so that each sentence is read with its story's heading (one word can
     # name different things in different stories); in reading order within a story.
@@ -165,7 +167,7 @@ def _in_turn(per_story: list[list[CitedSentence]], budget: LengthBudget) -> list
 def corpus_position(corpus: Corpus, cited: CitedSentence) -> tuple[int, int]:
     """Return where a cited sentence stands in the corpus (article order, then position): reading order."""
     article = corpus.get(cited.article_id)
-    order = corpus.articles.index(article)
+    order = corpus.number(article.id)
     position = next((s.position for s in article.sentences if cited.text in s.text), 0)
     return order, position
 
@@ -176,14 +178,28 @@ def matching_sentences(index: CorpusIndex, topic: str) -> IntArray:
 
 
 def _usable(index: CorpusIndex, ids: IntArray) -> IntArray:
-    lengths = np.asarray([index.sentences[int(i)].word_count for i in ids], dtype=np.int64)
-    ids = ids[(lengths >= MIN_WORDS) & (lengths <= MAX_WORDS)] if ids.size else ids
+    """Keep the sentences of a usable length; beyond MAX_CANDIDATES, the newest articles' leading ones.
+
+    The candidates are ordered first and counted in that order, so a common word's tens of thousands of
+    sentences cost a sort, not a word count each.
+    """
     if ids.size <= MAX_CANDIDATES:
-        return ids
-    published = np.asarray([_timestamp(index.articles[int(index.sentence_article[i])].published) for i in ids])
-    positions = np.asarray([index.sentences[int(i)].position for i in ids])
-    order = np.lexsort((positions, -published))  # newest articles first, then their leading sentences
-    return np.sort(ids[order[:MAX_CANDIDATES]])
+        lengths = index.word_counts(ids)
+        return ids[(lengths >= MIN_WORDS) & (lengths <= MAX_WORDS)] if ids.size else ids
+    published = np.nan_to_num(index.published[index.sentence_article[ids]], nan=0.0)
+    positions = np.fromiter((index.sentences[i].position for i in ids.tolist()), dtype=np.int64, count=ids.size)
+    ordered = ids[np.lexsort((positions, -published))]  # newest articles first, then their leading sentences
+    kept: list[IntArray] = []
+    found = 0
+    for start in range(0, ordered.size, MAX_CANDIDATES):
+        chunk = ordered[start : start + MAX_CANDIDATES]
+        lengths = index.word_counts(chunk)
+        usable = chunk[(lengths >= MIN_WORDS) & (lengths <= MAX_WORDS)][: MAX_CANDIDATES - found]
+        kept.append(usable)
+        found += usable.size
+        if found >= MAX_CANDIDATES:
+            break
+    return np.sort(np.concatenate(kept))
 
 
 def _news_first(index: CorpusIndex, groups: list[list[int]]) -> tuple[list[list[int]], list[float]]:
@@ -200,10 +216,12 @@ def _news_first(index: CorpusIndex, groups: list[list[int]]) -> tuple[list[list[
 
 def _candidates(index: CorpusIndex, groups: list[list[int]], prose: list[float],
                 novelty: Callable[[IntArray], npt.NDArray[np.float64]] | None = None) -> list[Candidate]:
-    stamps = [_timestamp(index.articles[int(index.sentence_article[group[0]])].published) for group in groups]
+    leaders = [group[0] for group in groups]
+    stamps = np.nan_to_num(index.published[index.sentence_article[np.asarray(leaders, dtype=np.int64)]],
+                           nan=0.0).tolist() if groups else []
+    words = index.word_counts(np.asarray(leaders, dtype=np.int64)).tolist()
     oldest, newest = (min(stamps), max(stamps)) if stamps else (0.0, 0.0)
     span = newest - oldest
-    leaders = [group[0] for group in groups]
     centrality = _centrality(index, leaders)
     new = novelty(np.asarray(leaders, dtype=np.int64)) if novelty is not None else np.ones(len(groups))
     return [
@@ -211,13 +229,14 @@ def _candidates(index: CorpusIndex, groups: list[list[int]], prose: list[float],
             terms=tuple(index.terms_of(group[0]).tolist()),
             documents=frozenset(int(index.sentence_article[i]) for i in group),
             position=min(index.sentences[i].position for i in group),
-            words=index.sentences[group[0]].word_count,
+            words=count,
             recency=(stamp - oldest) / span if span > 0 else 0.0,
             centrality=float(central),
             prose=form,
             novelty=float(fresh),
         )
-        for group, stamp, central, form, fresh in zip(groups, stamps, centrality, prose, new, strict=True)
+        for group, stamp, count, central, form, fresh in zip(groups, stamps, words, centrality, prose, new,
+                                                             strict=True)
     ]
 
 
@@ -227,7 +246,7 @@ def _centrality(index: CorpusIndex, sentence_ids: list[int]) -> npt.NDArray[np.f
         return np.zeros(0)
     vectors = normalised_rows(index.sentence_terms[sentence_ids] @ sparse.diags(index.idf))
     centroid = np.asarray(vectors.sum(axis=0)).ravel()
-    norm = float(np.linalg.norm(centroid)) or 1.0
+    norm = math.sqrt(float(np.square(centroid).sum())) or 1.0  # not linalg.norm: BLAS threads cost ms when busy
     return np.asarray(vectors @ (centroid / norm)).ravel()
 
 

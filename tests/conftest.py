@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefings.corpus import Corpus
+from briefings.corpus import Article, Corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -21,6 +21,32 @@ def timeline17_story(name: str) -> Path:
     folder = TIMELINE17 / name
     assert folder.is_dir(), f"the Timeline17 data is expected at {folder} (shared/ beside the project)"
     return folder
+
+BBC = ROOT.parent / "shared" / "data" / "bbc-news-summary" / "News Articles"
+WIRE_OUTLETS = ("BBC News", "Reuters", "AFP", "Associated Press", "The Guardian", "Bloomberg")
+
+
+def bbc_wire(stories: int, copies: int, *, category: str = "business", start: int = 0) -> tuple[Article, ...]:
+    """Return real BBC articles as a desk sees wire copy: each story from `copies` outlets, hours apart, a day each.
+
+    Read in place from ../shared/data (as CI has it), never copied into the project; every copy is the article's
+    text, so any two copies carry the same sentences.
+    """
+    from datetime import UTC, datetime, timedelta
+
+    folder = BBC / category
+    assert folder.is_dir(), f"the BBC data is expected at {folder} (shared/ beside the project)"
+    first = datetime(2026, 10, 1, tzinfo=UTC)
+    articles = []
+    for number, path in enumerate(sorted(folder.glob("*.txt"))[start : start + stories]):
+        lines = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+        for copy in range(copies):
+            when = first + timedelta(days=number + start, hours=copy)
+            front = f'---\ntitle: "{lines[0].replace(chr(34), chr(39))}"\nsource: "{WIRE_OUTLETS[copy % 6]}"\n' \
+                    f"published: {when.isoformat()}\n---\n"
+            articles.append(Article.from_text(f"{category}-{path.stem}-{copy}", front + "\n".join(lines[1:])))
+    return tuple(articles)
+
 
 AGGREGATOR, STRAITS_TIMES, AFP, CNA, FT = (
     "000_7684b3e5862f0080",

@@ -1,10 +1,10 @@
 import pytest
 
-from briefings.corpus import Article
+from briefings.corpus import Article, Corpus
 from briefings.stories import ranked_stories
 from briefings.summaries import NothingToReport, summarize_articles, summarize_topic
 from briefings.summarizers import ALGORITHMS, LengthBudget
-from tests.conftest import AFP, SEEDS, STRAITS_TIMES
+from tests.conftest import AFP, SEEDS, STRAITS_TIMES, bbc_wire
 
 
 def file_text(article_id: str) -> str:
@@ -31,6 +31,18 @@ def test_a_sentence_several_outlets_carry_appears_once_credited_to_all(seeds):
     assert len(talks) == 1
     assert set(talks[0].article_ids) == {STRAITS_TIMES, AFP}
     assert not any(text.startswith("The talks came shortly after Trump") for text in texts[1:] if talks)
+
+
+def test_a_sentence_every_outlet_carries_is_quoted_once_credited_to_every_copy():
+    corpus = Corpus(bbc_wire(40, 6))  # real BBC business stories, each from six outlets
+    summary = summarize_topic(corpus, "economy", LengthBudget(sentences=5))
+    assert len(summary.sentences) == 5
+    assert len({sentence.text for sentence in summary.sentences}) == 5
+    for sentence in summary.sentences:
+        assert sentence.text in corpus.get(sentence.article_id).body
+        carriers = {a.id for a in corpus if any(s.text == sentence.text for s in a.sentences)}
+        assert len(carriers) >= 6 and carriers <= set(sentence.article_ids)
+        assert "econom" in sentence.text.lower()
 
 
 def test_topic_summary_holds_only_sentences_about_the_topic(seeds):
