@@ -1,8 +1,9 @@
 """The built corpus kept between commands: articles, index and stories in the state folder, reused when unchanged.
 
 One NumPy `.npz` file a corpus folder (`corpus-<hash of the folder>.npz`), read with `allow_pickle=False`: its
-arrays hold the index (term ids, sentence offsets) and the story grouping, and one JSON document (stored as
-bytes) the articles, the vocabulary and what it was built from: each file's name, size and modification time,
+arrays hold the index (term ids, sentence offsets), the story grouping and every article's body in one UTF-8
+text (each sentence a place in its body), and one JSON document (stored as bytes) the articles' other fields,
+the vocabulary and what it was built from: each file's name, size and modification time,
 the reading limits, the stored feed articles, the cache version and a fingerprint of the engine's code. A file
 whose name, size and time are unchanged is not read again; a few new or changed files are read and added
 incrementally (the index reads only them; newer articles continue the story grouping). A cache that is missing,
@@ -11,13 +12,15 @@ stale, damaged or from other code is rebuilt silently, never trusted: every arra
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +33,7 @@ from briefings.stories import naming
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: bodies and sentences as places in one text
 _FUTURE = "has a 'published' date in the future"  # refused for now only: such a file is read again each time
 _ENGINE = Path(__file__).resolve().parent.parent.parent / "briefings"
 
@@ -64,6 +67,29 @@ def load_corpus(folder: Path, state_dir: Path, limits: Limits, now: datetime,
 
     `stored` is handed the feed articles read before, by id, so that it need not parse them again.
     """
+    with _collection_paused():
+        return _load_corpus(folder, state_dir, limits, now, stored, on_progress)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a corpus is made: it holds millions of objects, none garbage.
+
+    Each collection would walk every object made so far (a third of an unchanged run's load at 10,000 articles);
+    reference counting still frees what is dropped, and the collector runs again afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load_corpus(folder: Path, state_dir: Path, limits: Limits, now: datetime,
+                 stored: Callable[[dict[str, Article]], list[tuple[Article, bool]]] | None,
+                 on_progress: Callable[[int, int], None] | None) -> tuple[Corpus, tuple[LoadProblem, ...]]:
     entries, problems = article_entries(folder, limits.max_files)
     path = cache_path(state_dir, folder)
     cached = _read(path, limits)
@@ -138,15 +164,17 @@ def _write(path: Path, limits: Limits, corpus: Corpus, files: dict[str, tuple[in
                                                                         limits.max_front_matter_bytes],
         "files": by_name, "feed": {article_id: number[article_id] for article_id in sorted(feed)},
         "backfill": sorted(corpus.backfill),
-        "articles": [[a.id, a.title, a.source, a.published.isoformat() if a.published else None, a.url, a.body,
+        "articles": [[a.id, a.title, a.source, a.published.isoformat() if a.published else None, a.url,
                       a.has_headline, a.date_only, a.language] for a in corpus.articles],
-        "sentences": [sentence.text for sentence in index.sentences],
         "vocabulary": list(index.vocabulary),
         "story_names": [naming(story) for story in table.stories],
     }
     members = table.members
+    text, bodies, spans = _text_pool(corpus.articles)
     arrays: dict[str, np.ndarray] = {
         "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+        "text": np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8), "bodies": bodies,
+        "spans": spans,
         "positions": np.asarray([sentence.position for sentence in index.sentences], dtype=np.int64),
         "sentence_article": index.sentence_article, "offsets": index.offsets, "term_ids": index.term_ids,
         "members": np.asarray([n for group in members for n in group], dtype=np.int64),
@@ -165,6 +193,40 @@ def _write(path: Path, limits: Limits, corpus: Corpus, files: dict[str, tuple[in
         log.info("the built corpus could not be kept in %s: %s", path.parent, error)
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
+
+
+def _text_pool(articles: tuple[Article, ...]) -> tuple[str, np.ndarray, np.ndarray]:
+    """Return every body in one string, where each body starts and ends, and each sentence's place in it.
+
+    A sentence is a verbatim piece of its article's body, so it is kept as a place in the body (one string to
+    decode, then slices, instead of a JSON string a sentence); one that is not (an article built otherwise) is
+    kept after the bodies.
+    """
+    parts: list[str] = []
+    extra: list[tuple[int, str]] = []  # sentence number, text
+    bounds = [0]
+    starts: list[int] = []
+    lengths: list[int] = []
+    for article in articles:
+        base, body, cursor = bounds[-1], article.body, 0
+        parts.append(body)
+        bounds.append(base + len(body))
+        for sentence in article.sentences:
+            found = body.find(sentence.text, cursor)
+            if found < 0:
+                found = body.find(sentence.text)
+            if found < 0:
+                extra.append((len(starts), sentence.text))
+            else:
+                cursor = found
+            starts.append(base + found)
+            lengths.append(len(sentence.text))
+    end = bounds[-1]
+    for number, text in extra:
+        starts[number] = end
+        end += len(text)
+        parts.append(text)
+    return "".join(parts), np.asarray(bounds, dtype=np.int64), np.asarray([starts, lengths], dtype=np.int64)
 
 
 def _read(path: Path, limits: Limits) -> _Cached | None:
@@ -193,11 +255,19 @@ def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> _Cached:
     from briefings.text import Normalizer  # noqa: PLC0415
 
     rows = meta["articles"]
-    texts: list[str] = meta["sentences"]
+    pool = arrays["text"].tobytes().decode("utf-8", "surrogatepass")
+    bounds, spans = arrays["bodies"], arrays["spans"]
     owners, offsets, term_ids = arrays["sentence_article"], arrays["offsets"], arrays["term_ids"]
     positions = arrays["positions"]
     vocabulary = dict(zip(meta["vocabulary"], range(len(meta["vocabulary"])), strict=True))
     count = len(rows)
+    if not (bounds.shape == (count + 1,) and spans.ndim == 2 and spans.shape[0] == 2 and bounds[0] == 0
+            and np.all(np.diff(bounds) >= 0) and bounds[-1] <= len(pool) and np.all(spans >= 0)
+            and np.all(spans[0] + spans[1] <= len(pool))):
+        raise ValueError("the text arrays do not agree")
+    starts, ends = spans[0].tolist(), (spans[0] + spans[1]).tolist()
+    texts = [pool[start:end] for start, end in zip(starts, ends, strict=True)]
+    body_bounds = bounds.tolist()
     if not (owners.ndim == offsets.ndim == term_ids.ndim == 1 and len(texts) == owners.size == positions.size
             and offsets.size == owners.size + 1 and offsets[0] == 0 and offsets[-1] == term_ids.size
             and np.all(np.diff(offsets) >= 0) and np.all(np.diff(owners) >= 0)
@@ -208,17 +278,19 @@ def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> _Cached:
     places = positions.tolist()
     articles = []
     sentences: list[Sentence] = []
-    for number, (article_id, title, source, published, url, body, headline, date_only, language) in enumerate(rows):
+    for number, (article_id, title, source, published, url, headline, date_only, language) in enumerate(rows):
         start, end = first[number], first[number + 1]
         own = tuple(map(Sentence, texts[start:end], [article_id] * (end - start), places[start:end]))
         sentences.extend(own)
+        body = pool[body_bounds[number] : body_bounds[number + 1]]
         articles.append(Article(str(article_id), str(title), source, datetime.fromisoformat(published)
-                                if published else None, url, str(body), own, bool(headline), bool(date_only),
+                                if published else None, url, body, own, bool(headline), bool(date_only),
                                 str(language)))
     ordered = tuple(articles)
     normalizer = Normalizer()
-    index = CorpusIndex(ordered, tuple(sentences), owners.astype(np.int64), offsets.astype(np.int64),
-                        term_ids.astype(np.int32), vocabulary, normalizer, {normalizer.language: normalizer})
+    index = CorpusIndex(ordered, tuple(sentences), owners.astype(np.int64, copy=False),
+                        offsets.astype(np.int64, copy=False), term_ids.astype(np.int32, copy=False), vocabulary,
+                        normalizer, {normalizer.language: normalizer})
     table = restore_table(index, arrays["members"], arrays["member_counts"], arrays["centrality"],
                           arrays["follows"], meta["story_names"])
     corpus = Corpus.prebuilt(ordered, frozenset(meta["backfill"]), index, table)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -509,6 +510,7 @@ def _next_schedule(storage: Storage, server: int) -> DigestSchedule | None:
 def _load(args: argparse.Namespace, settings: Settings) -> Corpus | None:
     folder: Path = args.corpus or settings.corpus_dir
     corpus, problems = _load_with_progress(folder, settings)
+    gc.freeze()  # the corpus lives as long as the command: later collections need not walk its millions of objects
     if getattr(args, "server", None) is not None:
         corpus = _server_view(corpus, settings, args.server)
     for problem in problems[:PROBLEMS_SHOWN]:

@@ -5,17 +5,18 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from briefings.briefing import Briefing
 from briefings.cleaning import outlet_name
-from briefings.corpus import Corpus
-from briefings.digests import Digest
-from briefings.figures import FigureChange
 from briefings.printable import printable, printable_name
-from briefings.stories import Story
-from briefings.summaries import CitedSentence, Summary
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: a summary need not load the digest and briefing modules
     from rich.console import Console
+
+    from briefings.briefing import Briefing
+    from briefings.corpus import Corpus
+    from briefings.digests import Digest
+    from briefings.figures import FigureChange
+    from briefings.stories import Story
+    from briefings.summaries import CitedSentence, Summary
 
 
 def console(stream: TextIO | None = None) -> Console:

@@ -6,14 +6,15 @@ import json
 import sys
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from briefings.briefing import Briefing
-from briefings.corpus import Article, Corpus
-from briefings.digests import Digest
-from briefings.figures import FigureChange
-from briefings.stories import Story
-from briefings.summaries import CitedSentence, Summary
+if TYPE_CHECKING:  # annotations only: a summary need not load the digest and briefing modules
+    from briefings.briefing import Briefing
+    from briefings.corpus import Article, Corpus
+    from briefings.digests import Digest
+    from briefings.figures import FigureChange
+    from briefings.stories import Story
+    from briefings.summaries import CitedSentence, Summary
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -11,7 +11,7 @@ import pytest
 
 from bot.storage import corpus_cache
 from bot.storage.corpus_cache import Limits, cache_path, load_corpus
-from briefings.corpus import Article, Corpus
+from briefings.corpus import Article, Corpus, Sentence
 from tests.conftest import AFP, FT, SEEDS
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -135,3 +135,22 @@ def test_the_command_line_gives_the_same_answer_from_the_kept_corpus(folder, tmp
     assert cache_path(tmp_path / "state", folder).is_file()
     again = briefbot("summary", "tariffs", "--json", env=env, cwd=tmp_path)
     assert again.returncode == 0 and again.stdout == first.stdout and again.stderr == first.stderr
+
+
+def test_sentences_not_found_in_their_body_are_kept_as_written(folder, tmp_path, reads):
+    # Bodies are kept once and sentences as places in them; a sentence its body does not hold verbatim (an
+    # article built from a feed entry, say) is kept after the bodies, and reads back the same.
+    state = tmp_path / "state"
+    wire = Article("feed-wire", "Wire", "Late Wire", NOW, None, "Tariffs rose sharply on Monday. Markets fell.",
+                   (Sentence("Tariffs rose sharply on Monday.", "feed-wire", 0),
+                    Sentence("Markets fell in Tokyo, not in London.", "feed-wire", 1),
+                    Sentence("Tariffs rose sharply on Monday.", "feed-wire", 2)))
+
+    def stored(held):
+        return [(held.get("feed-wire", wire), False)]
+
+    first, _ = load_corpus(folder, state, LIMITS, NOW, stored)
+    reads.clear()
+    again, _ = load_corpus(folder, state, LIMITS, NOW, stored)
+    assert reads == [] and summary_of(again) == summary_of(first)
+    assert again.get("feed-wire") == wire
