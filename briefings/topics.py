@@ -154,6 +154,16 @@ def topics_counted(index: CorpusIndex) -> bool:
     return index in _CACHE
 
 
+def counted_topics(index: CorpusIndex) -> tuple[Topic, ...] | None:
+    """Return an index's topics if they are counted already (to keep them), else None."""
+    return _CACHE.get(index)
+
+
+def remember_topics(index: CorpusIndex, topics: tuple[Topic, ...]) -> None:
+    """Take the topics counted before for this same index (kept between commands) instead of counting them."""
+    _CACHE[index] = topics
+
+
 def _topics(index: CorpusIndex) -> tuple[Topic, ...]:
     cached = _CACHE.get(index)
     if cached is None:

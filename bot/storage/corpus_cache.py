@@ -16,26 +16,40 @@ import gc
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
+import secrets
 import tempfile
+import threading
+import weakref
 import zipfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from briefings.corpus import Article, ArticleError, Corpus, LoadProblem, Sentence, article_entries
+from briefings.index import CorpusIndex
 from briefings.stories import naming
+from briefings.topics import Topic, counted_topics, remember_topics
 
 log = logging.getLogger(__name__)
 
 CACHE_VERSION = 2  # 2: bodies and sentences as places in one text
 _FUTURE = "has a 'published' date in the future"  # refused for now only: such a file is read again each time
+PARALLEL_FROM = 200  # files to read before worker processes pay for themselves
+MAX_READERS = 4
+READ_CHUNK = 50  # files a worker reads per task
 _ENGINE = Path(__file__).resolve().parent.parent.parent / "briefings"
+
+
+# The kept corpus each loaded index is (its file and build), while the index lives: where its topics are kept.
+_KEPT: weakref.WeakKeyDictionary[CorpusIndex, tuple[Path, str]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,7 @@ class _Cached:
     files: dict[str, tuple[int, int, int, str | None]]  # name -> size, mtime_ns, article number or -1, problem
     feed: dict[str, int]  # stored feed article id -> article number
     corpus: Corpus
+    build: str  # names this build of the kept corpus (its kept topics name it too)
 
 
 def cache_path(state_dir: Path, folder: Path) -> Path:
@@ -94,32 +109,39 @@ def _load_corpus(folder: Path, state_dir: Path, limits: Limits, now: datetime,
     path = cache_path(state_dir, folder)
     cached = _read(path, limits)
     files: dict[str, tuple[int, int, int, str | None]] = {}
-    articles: list[Article] = []
-    for done, entry in enumerate(entries, start=1):
-        if on_progress is not None:
-            on_progress(done, len(entries))
+    slots: list[Article | LoadProblem | None] = []  # each entry's article or problem, in the folder's order
+    to_read: list[tuple[int, Path, int, int]] = []  # slot, file, size, time
+    for entry in entries:
         try:
             info = entry.stat(follow_symlinks=False)
         except OSError as error:
-            problems.append(LoadProblem(Path(entry.path), f"cannot be read ({error.strerror or error})"))
+            slots.append(LoadProblem(Path(entry.path), f"cannot be read ({error.strerror or error})"))
             continue
         known = cached.files.get(entry.name) if cached is not None else None
         if known is not None and known[:2] == (info.st_size, info.st_mtime_ns) and not (known[3] or "").startswith(
                 _FUTURE):
             if known[2] >= 0:
-                articles.append(cached.corpus.articles[known[2]])  # type: ignore[union-attr]
-            elif known[3] is not None:
-                problems.append(LoadProblem(Path(entry.path), known[3]))
+                slots.append(cached.corpus.articles[known[2]])  # type: ignore[union-attr]
+            else:
+                slots.append(LoadProblem(Path(entry.path), known[3]) if known[3] is not None else None)
             files[entry.name] = (info.st_size, info.st_mtime_ns, -1, known[3])
             continue
-        file = Path(entry.path)
-        try:
-            articles.append(Article.from_path(file, limits.max_bytes, now=now, follow_symlinks=False,
-                                              max_front_matter_bytes=limits.max_front_matter_bytes))
-            files[file.name] = (info.st_size, info.st_mtime_ns, -1, None)
-        except ArticleError as error:
-            problems.append(LoadProblem(file, str(error)))
-            files[file.name] = (info.st_size, info.st_mtime_ns, -1, str(error))
+        to_read.append((len(slots), Path(entry.path), info.st_size, info.st_mtime_ns))
+        slots.append(None)
+    done = len(entries) - len(to_read)
+    if on_progress is not None and entries:
+        on_progress(done, len(entries))
+
+    def progress(count: int) -> None:
+        if on_progress is not None:
+            on_progress(done + count, len(entries))
+
+    outcomes = _read_files([file for _, file, _, _ in to_read], limits, now, progress)
+    for (slot, file, size, mtime), outcome in zip(to_read, outcomes, strict=True):
+        slots[slot] = outcome if isinstance(outcome, Article) else LoadProblem(file, outcome)
+        files[file.name] = (size, mtime, -1, None if isinstance(outcome, Article) else outcome)
+    articles = [slot for slot in slots if isinstance(slot, Article)]
+    problems.extend(slot for slot in slots if isinstance(slot, LoadProblem))
     folder_ids = {article.id for article in articles}
     held_feed = ({article_id: cached.corpus.articles[number] for article_id, number in cached.feed.items()}
                  if cached is not None else {})
@@ -130,10 +152,54 @@ def _load_corpus(folder: Path, state_dir: Path, limits: Limits, now: datetime,
     for problem in problems:
         log.info("%s", problem)
     corpus = _corpus(every, backfill, cached)
+    build: str | None
     if cached is None or corpus is not cached.corpus:
         corpus.stories  # noqa: B018 - built now, to be kept
-        _write(path, limits, corpus, files, {article.id for article, _ in feed})
+        build = _write(path, limits, corpus, files, {article.id for article, _ in feed})
+    else:
+        build = cached.build
+        _restore_topics(path, build, corpus.index)
+    if build is not None:
+        _KEPT[corpus.index] = (path, build)
     return corpus, tuple(problems)
+
+
+def _read_files(files: list[Path], limits: Limits, now: datetime,
+                progress: Callable[[int], None]) -> list[Article | str]:
+    """Read article files (each an article, or why it cannot be used), in worker processes when there are many.
+
+    Reading is most of a cold load (parsing, cleaning, splitting sentences) and each file is read alone, so it
+    is spread over the machine's cores. Only from a process with one thread: fork copies a process whose other
+    threads may hold locks (the running bot reads a few files at a time, in its own threads, one by one).
+    """
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
+                  MAX_READERS)
+    if len(files) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        outcomes: list[Article | str] = []
+        for file in files:
+            outcomes.extend(_read_chunk([file], limits, now))
+            progress(len(outcomes))
+        return outcomes
+    chunks = [files[start : start + READ_CHUNK] for start in range(0, len(files), READ_CHUNK)]
+    outcomes = []
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for chunk in pool.map(_read_chunk, chunks, [limits] * len(chunks), [now] * len(chunks)):
+            outcomes.extend(chunk)
+            progress(len(outcomes))
+    return outcomes
+
+
+def _read_chunk(files: list[Path], limits: Limits, now: datetime) -> list[Article | str]:
+    """Read some article files: each an article, or the reason it was skipped."""
+    outcomes: list[Article | str] = []
+    for file in files:
+        try:
+            outcomes.append(Article.from_path(file, limits.max_bytes, now=now, follow_symlinks=False,
+                                              max_front_matter_bytes=limits.max_front_matter_bytes))
+        except ArticleError as error:
+            outcomes.append(str(error))
+    return outcomes
 
 
 def _corpus(articles: tuple[Article, ...], backfill: frozenset[str], cached: _Cached | None) -> Corpus:
@@ -150,9 +216,64 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
+def keep_topics(index: CorpusIndex) -> None:
+    """Keep the topics counted for a loaded corpus's index beside its kept corpus, for the next command to reuse.
+
+    Topics are counted only when a command needs them (a topic nothing mentions, the bot's autocomplete), and
+    cost seconds; an index that is not one load_corpus returned, or whose topics are not counted, keeps nothing.
+    """
+    kept, topics = _KEPT.get(index), counted_topics(index)
+    if kept is None or topics is None:
+        return
+    path, build = kept
+    document = {"version": CACHE_VERSION, "build": build,
+                "topics": [[t.name, t.articles, t.coverage, list(t.aliases)] for t in topics]}
+    _replace(topics_path(path), lambda out: out.write(json.dumps(document, ensure_ascii=False).encode("utf-8")))
+
+
+def topics_path(path: Path) -> Path:
+    """Return where the topics of a kept corpus are kept (a file of their own: they are counted later)."""
+    return path.with_name(f"{path.stem}.topics.json")
+
+
+def _restore_topics(path: Path, build: str, index: CorpusIndex) -> None:
+    """Take the topics kept for this very build of the corpus, if any (anything else is ignored: counted anew)."""
+    where = topics_path(path)
+    if not where.is_file():
+        return
+    try:
+        document = json.loads(where.read_bytes().decode("utf-8"))
+        if document.get("version") != CACHE_VERSION or document.get("build") != build:
+            return
+        topics = tuple(Topic(str(name), int(articles), float(coverage), tuple(str(alias) for alias in aliases))
+                       for name, articles, coverage, aliases in document["topics"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
+        log.info("the kept topics in %s cannot be used (%s): they are counted again when needed", where, error)
+        return
+    remember_topics(index, topics)
+
+
+def _replace(path: Path, write: Callable[[BinaryIO], object]) -> bool:
+    """Write a file whole to a temporary file, then rename it (a crash leaves the old one); False if it failed."""
+    temporary: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            write(out)
+        os.replace(temporary, path)
+        return True
+    except OSError as error:  # a full disk or a read-only state folder: the next command builds again
+        log.info("%s could not be kept in %s: %s", path.name, path.parent, error)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        return False
+
+
 def _write(path: Path, limits: Limits, corpus: Corpus, files: dict[str, tuple[int, int, int, str | None]],
-           feed: set[str]) -> None:
-    """Keep the built corpus (written whole to a temporary file, then renamed: a crash leaves the old one)."""
+           feed: set[str]) -> str | None:
+    """Keep the built corpus, and return the name of this build of it (None if it could not be written)."""
+    build = secrets.token_hex(8)  # what the kept topics are counted for
     index, table = corpus.index, corpus.story_table
     number = {article.id: position for position, article in enumerate(corpus.articles)}
     by_name = {}
@@ -160,7 +281,7 @@ def _write(path: Path, limits: Limits, corpus: Corpus, files: dict[str, tuple[in
         stem = name[: -len(".txt")] if name.endswith(".txt") else name
         by_name[name] = [size, mtime, number.get(stem, -1) if problem is None else -1, problem]
     meta = {
-        "version": CACHE_VERSION, "engine": _fingerprint(), "limits": [limits.max_bytes,
+        "version": CACHE_VERSION, "build": build, "engine": _fingerprint(), "limits": [limits.max_bytes,
                                                                         limits.max_front_matter_bytes],
         "files": by_name, "feed": {article_id: number[article_id] for article_id in sorted(feed)},
         "backfill": sorted(corpus.backfill),
@@ -182,17 +303,7 @@ def _write(path: Path, limits: Limits, corpus: Corpus, files: dict[str, tuple[in
         "centrality": table.centrality.astype(np.float64),
         "follows": np.asarray([-1 if f is None else f for f in table.follows], dtype=np.int64),
     }
-    temporary: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            np.savez(out, allow_pickle=False, **arrays)
-        os.replace(temporary, path)
-    except OSError as error:  # a full disk or a read-only state folder: the next command builds again
-        log.info("the built corpus could not be kept in %s: %s", path.parent, error)
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+    return build if _replace(path, lambda out: np.savez(out, allow_pickle=False, **arrays)) else None
 
 
 def _text_pool(articles: tuple[Article, ...]) -> tuple[str, np.ndarray, np.ndarray]:
@@ -250,7 +361,6 @@ def _read(path: Path, limits: Limits) -> _Cached | None:
 
 def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> _Cached:
     """Make the corpus again from the cache's contents; raise ValueError where they do not agree."""
-    from briefings.index import CorpusIndex  # noqa: PLC0415
     from briefings.stories import restore_table  # noqa: PLC0415
     from briefings.text import Normalizer  # noqa: PLC0415
 
@@ -303,4 +413,4 @@ def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> _Cached:
     feed = {str(article_id): int(number) for article_id, number in meta["feed"].items()}
     if any(not 0 <= number < count for number in feed.values()):
         raise ValueError("a feed article the cache does not hold")
-    return _Cached(files, feed, corpus)
+    return _Cached(files, feed, corpus, str(meta["build"]))

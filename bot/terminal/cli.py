@@ -250,7 +250,7 @@ def _changes(args: argparse.Namespace, settings: Settings) -> int:
     try:
         digest = build_digest(corpus, since, args.until, topic, budget)
     except NothingToReport as nothing:
-        return _nothing_to_report(nothing)
+        return _nothing_to_report(nothing, corpus)
     if digest.is_empty:
         window = "in that window" if digest.new_article_ids else "(no article was published in that window)"
         print(f"briefbot: nothing changed {window}", file=sys.stderr)
@@ -275,7 +275,7 @@ def _summary(args: argparse.Namespace, settings: Settings) -> int:
     try:
         summary = summarize_topic(corpus, topic, budget)
     except NothingToReport as nothing:
-        return _nothing_to_report(nothing)
+        return _nothing_to_report(nothing, corpus)
     if args.json:
         print_json(summary_json(summary, corpus))
     else:
@@ -352,6 +352,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.ingestion.live import ready  # noqa: PLC0415
 
     ready(corpus)  # index, stories and topics before connecting, not during the first command
+    from bot.storage.corpus_cache import keep_topics  # noqa: PLC0415
+
+    keep_topics(corpus.index)  # counted once: the next start reads them
     return run_discord(settings, corpus, shards=args.shards)
 
 
@@ -510,7 +513,8 @@ def _next_schedule(storage: Storage, server: int) -> DigestSchedule | None:
 def _load(args: argparse.Namespace, settings: Settings) -> Corpus | None:
     folder: Path = args.corpus or settings.corpus_dir
     corpus, problems = _load_with_progress(folder, settings)
-    gc.freeze()  # the corpus lives as long as the command: later collections need not walk its millions of objects
+    if args.command != "run":  # the corpus lives as long as the command: collections need not walk its objects
+        gc.freeze()
     if getattr(args, "server", None) is not None:
         corpus = _server_view(corpus, settings, args.server)
     for problem in problems[:PROBLEMS_SHOWN]:
@@ -584,7 +588,10 @@ def _load_with_progress(folder: Path, settings: Settings) -> tuple[Corpus, tuple
         return load(advance)
 
 
-def _nothing_to_report(nothing: NothingToReport) -> int:
+def _nothing_to_report(nothing: NothingToReport, corpus: Corpus) -> int:
+    from bot.storage.corpus_cache import keep_topics  # noqa: PLC0415
+
+    keep_topics(corpus.index)  # the suggestions counted the topics: the next command need not
     hint = f" Topics that exist: {', '.join(nothing.suggestions)}." if nothing.suggestions else ""
     print(f"briefbot: {nothing}.{hint}", file=sys.stderr)
     return NOTHING_TO_REPORT

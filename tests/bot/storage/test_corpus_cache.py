@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bot.storage import corpus_cache
-from bot.storage.corpus_cache import Limits, cache_path, load_corpus
+from bot.storage.corpus_cache import Limits, cache_path, keep_topics, load_corpus
 from briefings.corpus import Article, Corpus, Sentence
 from tests.conftest import AFP, FT, SEEDS
 
@@ -154,3 +154,73 @@ def test_sentences_not_found_in_their_body_are_kept_as_written(folder, tmp_path,
     again, _ = load_corpus(folder, state, LIMITS, NOW, stored)
     assert reads == [] and summary_of(again) == summary_of(first)
     assert again.get("feed-wire") == wire
+
+
+def test_topics_once_counted_are_kept_and_equal_a_fresh_count(folder, tmp_path, reads):
+    from briefings.topics import corpus_topics, topics_counted
+
+    state = tmp_path / "state"
+    first, _ = load_corpus(folder, state, LIMITS, NOW)
+    keep_topics(first.index)  # not counted yet: nothing is kept
+    assert not corpus_cache.topics_path(cache_path(state, folder)).exists()
+    counted = corpus_topics(first.index, 10_000)
+    keep_topics(first.index)
+    reads.clear()
+    again, _ = load_corpus(folder, state, LIMITS, NOW)
+    assert reads == [] and topics_counted(again.index)  # read back, not counted
+    fresh = corpus_topics(Corpus.from_folder(folder)[0].index, 10_000)
+    assert corpus_topics(again.index, 10_000) == counted == fresh and len(fresh) > 10
+
+
+@pytest.mark.parametrize("change", ["a file changed", "damaged", "another build"])
+def test_kept_topics_of_another_corpus_or_damaged_are_counted_again(folder, tmp_path, change):
+    from briefings.topics import corpus_topics, topics_counted
+
+    state = tmp_path / "state"
+    first, _ = load_corpus(folder, state, LIMITS, NOW)
+    corpus_topics(first.index)
+    keep_topics(first.index)
+    kept = corpus_cache.topics_path(cache_path(state, folder))
+    if change == "a file changed":
+        changed = folder / f"{AFP}.txt"
+        changed.write_text(changed.read_text(encoding="utf-8").replace("Bessent", "Mr Bessent", 1), encoding="utf-8")
+    elif change == "damaged":
+        kept.write_bytes(kept.read_bytes()[:200])
+    else:
+        document = json.loads(kept.read_text(encoding="utf-8"))
+        kept.write_text(json.dumps({**document, "build": "0" * 16}), encoding="utf-8")
+    again, _ = load_corpus(folder, state, LIMITS, NOW)
+    assert not topics_counted(again.index)
+    assert corpus_topics(again.index, 10_000) == corpus_topics(Corpus.from_folder(folder)[0].index, 10_000)
+
+
+def test_the_command_line_keeps_the_topics_its_suggestions_counted(folder, tmp_path):
+    from tests.hostile._processes import briefbot, cli_env
+
+    env = cli_env(tmp_path, BRIEFBOT_CORPUS_DIR=str(folder))
+    first = briefbot("summary", "tarifs", env=env, cwd=tmp_path)  # a typo: nothing mentions it
+    assert first.returncode == 1 and "Topics that exist: tariffs" in first.stderr, first.stderr
+    assert corpus_cache.topics_path(cache_path(tmp_path / "state", folder)).is_file()
+    again = briefbot("summary", "tarifs", env=env, cwd=tmp_path)
+    assert again.returncode == 1 and again.stderr == first.stderr
+
+
+def test_files_read_by_worker_processes_give_the_corpus_read_in_one(folder, tmp_path, monkeypatch):
+    (folder / "broken.txt").write_bytes(b"\x00\x01binary")
+    serial, serial_problems = load_corpus(folder, tmp_path / "one", LIMITS, NOW)
+    monkeypatch.setattr(corpus_cache, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(corpus_cache, "READ_CHUNK", 2)
+    monkeypatch.setattr(corpus_cache.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    pools = []
+
+    class Counted(corpus_cache.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(corpus_cache, "ProcessPoolExecutor", Counted)
+    seen: list[tuple[int, int]] = []
+    parallel, problems = load_corpus(folder, tmp_path / "workers", LIMITS, NOW, on_progress=lambda *p: seen.append(p))
+    assert summary_of(parallel) == summary_of(serial)
+    assert [str(p) for p in problems] == [str(p) for p in serial_problems] and "binary" in str(problems[0])
+    assert seen[-1] == (6, 6) and pools == [(2,)]  # read by two worker processes
