@@ -1,6 +1,6 @@
 """'What changed', replayed day by day on Timeline17 against people's timelines and update summaries (issue 10).
 
-    .venv/bin/python bench/timeline.py [--stories a,b] [--days N] [--baseline DIR] [--words 100]
+    .venv/bin/python bench/timeline.py [--stories a,b] [--days N | --batches N] [--baseline DIR] [--words 100]
 
 For each story of ../shared/data/timeline17/ and each replayed day d (a day with articles and with a human
 reference: an outlet's timeline entries for d, or the annotators' "what's new that day" summaries):
@@ -15,8 +15,12 @@ Prints per story and overall means, and the ratios digest/window-alone and diges
 digest and window-alone beside them. Also times a day's digest over the largest story's whole corpus, and, when
 bench/gold.py is present, prints its moved-figure and reversal precision and recall.
 
-Days are sampled evenly over each story's replayable days (--days 0: every day). The stories are development
-data: the held-out benchmarks of the issue are other stories from other years.
+Days are sampled evenly over each story's replayable days (--days 0: every day). With --batches N, the replay is
+shaped like the TAC update task instead: each story's days are cut into successive batches of at least ten
+articles, and N triples of successive batches (A, B, C) per story are replayed; the digest of B has A as its
+history, the digest of C has A and B, and each is scored against the references of its batch's days (each
+timeline's entries for those days as one reference, each annotator's summaries as one). The stories are
+development data: the held-out benchmarks of the issue are other stories from other years.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from rouge_score import rouge_scorer
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "timeline17"
 ENGINES = ("digest", "window")
+BATCH = 10  # articles at least in a batch of --batches (the TAC update task's batches hold about ten)
 LEXRANK_CACHE = ROOT / "bench" / "_data" / "timeline-lexrank.json"
 
 
@@ -64,25 +69,78 @@ def article_days(story: Path) -> dict[str, list[Path]]:
     return dict(days)
 
 
-def plan(data: Path, stories: list[str] | None, days: int) -> dict[str, list[str]]:
+def story_days(data: Path, stories: list[str] | None) -> list[tuple[Path, dict[str, list[Path]], set[str]]]:
+    """Return each chosen story with its article files by day and the days that have references."""
+    return [(story, article_days(story), set(references(story)))
+            for story in sorted(path for path in data.iterdir() if path.is_dir())
+            if not stories or story.name in stories]
+
+
+def sample(items: list[Any], wanted: int) -> list[Any]:
+    """Return `wanted` items spread evenly over the list (all of them when wanted is 0 or more than there are)."""
+    if not wanted or len(items) <= wanted:
+        return items
+    step = len(items) / wanted
+    return [items[int(step * n + step / 2)] for n in range(wanted)]
+
+
+def plan(data: Path, stories: list[str] | None, days: int) -> list[dict[str, Any]]:
     """Choose the days to replay for each story: days with articles and references, sampled evenly."""
-    chosen: dict[str, list[str]] = {}
-    for story in sorted(path for path in data.iterdir() if path.is_dir()):
-        if stories and story.name not in stories:
-            continue
-        by_day = article_days(story)
-        refs = references(story)
-        replayable = sorted(day for day in by_day if day in refs)
-        if days and len(replayable) > days:
-            step = len(replayable) / days
-            replayable = [replayable[int(step * n + step / 2)] for n in range(days)]
-        if replayable:
-            chosen[story.name] = replayable
-    return chosen
+    steps: list[dict[str, Any]] = []
+    for story, by_day, refs in story_days(data, stories):
+        replayable = sample(sorted(day for day in by_day if day in refs), days)
+        steps += [{"story": story.name, "key": f"{story.name}/{day}", "days": [day], "start": None}
+                  for day in replayable]
+    return steps
 
 
-def run_engine(code: Path, data: Path, days: dict[str, list[str]], words: int) -> dict[str, Any]:
-    """With the briefings package of `code`, return the digest and window-alone sentences of each planned day."""
+def plan_batches(data: Path, stories: list[str] | None, per_story: int, size: int = BATCH) -> list[dict[str, Any]]:
+    """Choose TAC-like steps: triples of successive batches of >= size articles, B and C each with references."""
+    steps: list[dict[str, Any]] = []
+    for story, by_day, refs in story_days(data, stories):
+        batches: list[list[str]] = []
+        current: list[str] = []
+        for day in sorted(by_day):
+            current.append(day)
+            if sum(len(by_day[d]) for d in current) >= size:
+                batches.append(current)
+                current = []
+        triples = [batches[n : n + 3] for n in range(0, len(batches) - 2, 3)]
+        triples = [t for t in triples if all(any(day in refs for day in batch) for batch in t[1:])]
+        for first, *later in sample(triples, per_story):
+            for number, batch in enumerate(later, start=2):
+                steps.append({"story": story.name, "key": f"{story.name}/{batch[0]}..{batch[-1]}/{number}",
+                              "days": batch, "start": first[0]})
+    return steps
+
+
+def step_references(data: Path, step: dict[str, Any]) -> list[str]:
+    """Return a step's references: per timeline and per annotator, its texts for the step's days joined."""
+    story = data / step["story"]
+    found: list[str] = []
+    for path in sorted((story / "timelines").glob("*.json")):
+        dates = json.loads(path.read_text(encoding="utf-8"))["dates"]
+        text = " ".join(" ".join(dates[day]) for day in step["days"] if dates.get(day))
+        if text.strip():
+            found.append(text)
+    for path in sorted((story / "updates").glob("*.json")):
+        texts = json.loads(path.read_text(encoding="utf-8"))
+        text = " ".join(texts[day] for day in step["days"] if texts.get(day, "").strip())
+        if text.strip():
+            found.append(text)
+    return found
+
+
+def window_of(step: dict[str, Any]) -> tuple[datetime, datetime, datetime | None]:
+    """Return a step's window (its first day's start, its last day's end) and where its history starts."""
+    since = datetime.fromisoformat(step["days"][0]).replace(tzinfo=UTC)
+    until = datetime.fromisoformat(step["days"][-1]).replace(tzinfo=UTC) + timedelta(days=1, microseconds=-1)
+    start = datetime.fromisoformat(step["start"]).replace(tzinfo=UTC) if step["start"] else None
+    return since, until, start
+
+
+def run_engine(code: Path, data: Path, steps: list[dict[str, Any]], words: int) -> dict[str, Any]:
+    """With the briefings package of `code`, return the digest and window-alone sentences of each planned step."""
     sys.path.insert(0, str(code))
     from briefings.corpus import Article, ArticleError, Corpus
     from briefings.digests import build_digest
@@ -91,32 +149,34 @@ def run_engine(code: Path, data: Path, days: dict[str, list[str]], words: int) -
 
     budget = LengthBudget(words=words)
     out: dict[str, Any] = {"days": {}, "timing": {}}
-    for story, wanted in days.items():
-        articles: list[Article] = []
-        for path in sorted((data / story / "articles").glob("*.txt")):
-            try:
-                articles.append(Article.from_path(path))
-            except ArticleError:
-                continue
-        for day in wanted:
-            since = datetime.fromisoformat(day).replace(tzinfo=UTC)
-            until = since + timedelta(days=1, microseconds=-1)
-            known = [a for a in articles if a.published is not None and a.published <= until]
-            window = [a for a in known if a.published is not None and a.published >= since]
-            corpus = Corpus(tuple(known))
-            corpus.index  # noqa: B018 - built here, as a running bot holds it, so the timing is the digest's
-            started = time.perf_counter()
-            digest = build_digest(corpus, since, until, budget=budget)
-            elapsed = time.perf_counter() - started
-            alone = summarize_articles(window, budget) if window else None
-            out["days"][f"{story}/{day}"] = {
-                "digest": [cited.text for cited in digest.sentences],
-                "window": [cited.text for cited in alone.sentences] if alone else [],
-                "seconds": elapsed,
-                "articles": len(known),
-                "window_articles": len(window),
-            }
-            print(f"\r{code.name}: {story} {day}", end="", file=sys.stderr, flush=True)
+    loaded: dict[str, list[Article]] = {}
+    for step in steps:
+        story = step["story"]
+        if story not in loaded:
+            loaded[story] = []
+            for path in sorted((data / story / "articles").glob("*.txt")):
+                try:
+                    loaded[story].append(Article.from_path(path))
+                except ArticleError:
+                    continue
+        since, until, start = window_of(step)
+        known = [a for a in loaded[story] if a.published is not None and a.published <= until
+                 and (start is None or a.published >= start)]
+        window = [a for a in known if a.published is not None and a.published >= since]
+        corpus = Corpus(tuple(known))
+        corpus.index  # noqa: B018 - built here, as a running bot holds it, so the timing is the digest's
+        started = time.perf_counter()
+        digest = build_digest(corpus, since, until, budget=budget)
+        elapsed = time.perf_counter() - started
+        alone = summarize_articles(window, budget) if window else None
+        out["days"][step["key"]] = {
+            "digest": [cited.text for cited in digest.sentences],
+            "window": [cited.text for cited in alone.sentences] if alone else [],
+            "seconds": elapsed,
+            "articles": len(known),
+            "window_articles": len(window),
+        }
+        print(f"\r{code.name}: {step['key']}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     out["timing"] = time_largest(data, words)
     return out
@@ -151,16 +211,16 @@ def time_largest(data: Path, words: int) -> dict[str, Any]:
             "index_seconds": indexed, "digest_seconds": min(runs)}
 
 
-def engine_in_subprocess(code: Path, data: Path, days: dict[str, list[str]], words: int) -> dict[str, Any]:
+def engine_in_subprocess(code: Path, data: Path, steps: list[dict[str, Any]], words: int) -> dict[str, Any]:
     """Run run_engine in a fresh interpreter, so two versions of briefings never share a process."""
     command = [sys.executable, __file__, "--engine", str(code), "--data", str(data), "--words", str(words),
-               "--plan", json.dumps(days)]
+               "--plan", json.dumps(steps)]
     result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)  # noqa: S603 - our own script
     return json.loads(result.stdout)
 
 
-def lexrank(data: Path, days: dict[str, list[str]], words: int) -> dict[str, list[str]]:
-    """Return sumy LexRank's sentences for each planned day's articles alone."""
+def lexrank(data: Path, steps: list[dict[str, Any]], words: int) -> dict[str, list[str]]:
+    """Return sumy LexRank's sentences for each planned step's window articles alone."""
     sys.path.insert(0, str(ROOT))
     from briefings.corpus import Article, ArticleError
     from briefings.summaries import summarize_articles
@@ -170,26 +230,28 @@ def lexrank(data: Path, days: dict[str, list[str]], words: int) -> dict[str, lis
     if LEXRANK_CACHE.exists():
         cached = json.loads(LEXRANK_CACHE.read_text(encoding="utf-8"))
     chosen: dict[str, list[str]] = {}
-    for story, wanted in days.items():
-        by_day = article_days(data / story)
-        for day in wanted:
-            window = []
-            for path in by_day[day]:
+    days_of: dict[str, dict[str, list[Path]]] = {}
+    for step in steps:
+        story = step["story"]
+        by_day = days_of.setdefault(story, article_days(data / story))
+        window = []
+        for day in step["days"]:
+            for path in by_day.get(day, []):
                 try:
                     window.append(Article.from_path(path))
                 except ArticleError:
                     continue
-            # sumy's LexRank compares every pair of sentences in Python (a minute for a 1,000-sentence day), and its
-            # answer depends only on the day's sentences: it is computed once for them and kept in bench/_data.
-            digest = hashlib.sha256("\n".join(s.text for a in window for s in a.sentences).encode()).hexdigest()[:16]
-            key = f"{story}/{day}/{words}/{digest}"
-            if key not in cached:
-                cached[key] = [cited.text for cited in
-                               summarize_articles(window, LengthBudget(words=words), "lexrank").sentences]
-                LEXRANK_CACHE.parent.mkdir(parents=True, exist_ok=True)
-                LEXRANK_CACHE.write_text(json.dumps(cached), encoding="utf-8")
-            chosen[f"{story}/{day}"] = cached[key]
-            print(f"\rlexrank: {story} {day}", end="", file=sys.stderr, flush=True)
+        # sumy's LexRank compares every pair of sentences in Python (a minute for a 1,000-sentence day), and its
+        # answer depends only on the window's sentences: it is computed once for them and kept in bench/_data.
+        digest = hashlib.sha256("\n".join(s.text for a in window for s in a.sentences).encode()).hexdigest()[:16]
+        key = f"{story}/{step['days'][0]}/{words}/{digest}"
+        if key not in cached:
+            cached[key] = [cited.text for cited in
+                           summarize_articles(window, LengthBudget(words=words), "lexrank").sentences]
+            LEXRANK_CACHE.parent.mkdir(parents=True, exist_ok=True)
+            LEXRANK_CACHE.write_text(json.dumps(cached), encoding="utf-8")
+        chosen[step["key"]] = cached[key]
+        print(f"\rlexrank: {step['key']}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     return chosen
 
@@ -200,36 +262,41 @@ def rouge2_recall(scorer: rouge_scorer.RougeScorer, refs: list[str], sentences: 
     return 100 * statistics.fmean(scorer.score(ref, text)["rouge2"].recall for ref in refs)
 
 
-def report(data: Path, days: dict[str, list[str]], systems: dict[str, dict[str, list[str]]]) -> None:
+def report(data: Path, steps: list[dict[str, Any]], systems: dict[str, dict[str, list[str]]]) -> None:
     """Print per-story and overall ROUGE-2 recall of every system, and the ratios the issue names."""
     scorer = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)
     names = list(systems)
     overall: dict[str, list[float]] = defaultdict(list)
-    header = f"{'story':<20} {'days':>4} " + " ".join(f"{name:>15}" for name in names)
-    print("ROUGE-2 recall (x100, Porter stemmer), mean over replayed days")
+    header = f"{'story':<20} {'steps':>5} " + " ".join(f"{name:>15}" for name in names)
+    print("ROUGE-2 recall (x100, Porter stemmer), mean over replayed steps")
     print(header)
     print("-" * len(header))
-    for story, wanted in days.items():
-        refs = references(data / story)
+    by_story: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for step in steps:
+        by_story[step["story"]].append(step)
+    for story, wanted in by_story.items():
         scores: dict[str, list[float]] = defaultdict(list)
-        for day in wanted:
+        for step in wanted:
+            refs = step_references(data, step)
             for name in names:
-                value = rouge2_recall(scorer, refs[day], systems[name][f"{story}/{day}"])
+                value = rouge2_recall(scorer, refs, systems[name][step["key"]])
                 scores[name].append(value)
                 overall[name].append(value)
-        print(f"{story:<20} {len(wanted):>4} " + " ".join(f"{statistics.fmean(scores[n]):15.2f}" for n in names))
+        print(f"{story:<20} {len(wanted):>5} " + " ".join(f"{statistics.fmean(scores[n]):15.2f}" for n in names))
     print("-" * len(header))
-    total = sum(len(wanted) for wanted in days.values())
+    total = len(steps)
     means = {name: statistics.fmean(overall[name]) for name in names}
-    print(f"{'all (mean of days)':<20} {total:>4} " + " ".join(f"{means[n]:15.2f}" for n in names))
+    print(f"{'all (mean of steps)':<20} {total:>5} " + " ".join(f"{means[n]:15.2f}" for n in names))
     for prefix in ("", "baseline "):
         digest, window = means.get(f"{prefix}digest"), means.get(f"{prefix}window")
         if digest is None or window is None:
             continue
         print(f"{prefix}digest / window-alone: {digest / window:.2f}; {prefix}digest / LexRank: "
               f"{digest / means['lexrank']:.2f}")
-        weak = sum(d < 1.0 for d in overall[f"{prefix}digest"])
-        print(f"  {prefix}digest days under 1.0: {weak} of {total}")
+        pairs = list(zip(overall[f"{prefix}digest"], overall[f"{prefix}window"], strict=True))
+        print(f"  {prefix}digest above / below window-alone on {sum(d > w for d, w in pairs)} / "
+              f"{sum(d < w for d, w in pairs)} of {total} steps; under 1.0 on "
+              f"{sum(d < 1.0 for d, _ in pairs)}")
     if "baseline digest" in means:
         print(f"digest now / baseline digest: {means['digest'] / means['baseline digest']:.2f}")
 
@@ -262,6 +329,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA, help=f"the Timeline17 folder ({DATA})")
     parser.add_argument("--stories", help="comma-separated story folders (default: all)")
     parser.add_argument("--days", type=int, default=5, help="days replayed per story, evenly spaced (0: all; 5)")
+    parser.add_argument("--batches", type=int, help="TAC-like: N triples of successive batches per story (0: all)")
     parser.add_argument("--words", type=int, default=100, help="word budget of every system (100)")
     parser.add_argument("--baseline", type=Path, help="a checkout of the code to compare with")
     parser.add_argument("--no-gold", action="store_true", help="skip bench/gold.py's figures and reversals")
@@ -273,18 +341,23 @@ def main() -> None:
     if args.engine is not None:
         json.dump(run_engine(args.engine, args.data, json.loads(args.plan), args.words), sys.stdout)
         return
-    days = plan(args.data, args.stories.split(",") if args.stories else None, args.days)
+    stories = args.stories.split(",") if args.stories else None
+    if args.batches is not None:
+        steps = plan_batches(args.data, stories, args.batches)
+    else:
+        steps = plan(args.data, stories, args.days)
     started = time.perf_counter()
-    now = engine_in_subprocess(ROOT, args.data, days, args.words)
+    now = engine_in_subprocess(ROOT, args.data, steps, args.words)
     systems = {name: {key: day[name] for key, day in now["days"].items()} for name in ENGINES}
-    before = engine_in_subprocess(args.baseline, args.data, days, args.words) if args.baseline else None
+    before = engine_in_subprocess(args.baseline, args.data, steps, args.words) if args.baseline else None
     if before is not None:
         for name in ENGINES:
             systems[f"baseline {name}"] = {key: day[name] for key, day in before["days"].items()}
-    systems["lexrank"] = lexrank(args.data, days, args.words)
-    print(f"{sum(map(len, days.values()))} days of {len(days)} stories replayed in "
+    systems["lexrank"] = lexrank(args.data, steps, args.words)
+    kind = "batches (TAC-like)" if args.batches is not None else "days"
+    print(f"{len(steps)} {kind} of {len({step['story'] for step in steps})} stories replayed in "
           f"{time.perf_counter() - started:.0f} s ({args.words}-word budget)")
-    report(args.data, days, systems)
+    report(args.data, steps, systems)
     print_timing("now", now["timing"], [day["seconds"] for day in now["days"].values()])
     if before is not None:
         print_timing("baseline", before["timing"], [day["seconds"] for day in before["days"].values()])

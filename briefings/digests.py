@@ -1,9 +1,10 @@
 """'What changed': what the articles of a window say that the articles before it did not.
 
-This is the update-summary task (TAC 2008-2009): the reader knows the earlier articles. We leave out
-new sentences that restate an earlier one, give no weight to word pairs the reader has already seen
-(Gillick and Favre's update system removed such concepts), and add two things a reader scans for: figures
-that moved, and statements that reverse or deny an earlier one.
+This is the update-summary task (TAC 2008-2009): the reader knows the earlier articles. The window's sentences are
+ranked as a summary of the window alone ranks them, and what the reader has read discounts each sentence by how
+closely it restates something read (MMR), so the history removes known things and never buries the day's news.
+Two things a reader scans for come beside them: figures that moved, and statements that reverse or deny an
+earlier one.
 """
 
 from __future__ import annotations
@@ -23,12 +24,19 @@ from briefings.summaries import CitedSentence, NothingToReport, matching_sentenc
 from briefings.summarizers import LengthBudget
 from briefings.topics import suggest_topics
 
-# What the reader knows is a redundancy penalty, never a filter (MMR, Carbonell and Goldstein, 1998): a window
-# sentence's gain is scaled by 1 - REDUNDANCY x how much of it the reader has read (see _novelty); a sentence of
-# the last briefing counts as read. On Timeline17 (bench/timeline.py) a softer penalty, or zeroing the word pairs
-# read before as Gillick and Favre's update system did, both let marginal sentences lead because they were new.
-REDUNDANCY = 0.5
-SUPPORT = 2  # in a window of several articles, what one article alone says earns nothing (Gillick and Favre)
+# What the reader knows is a redundancy penalty, never a filter (MMR, Carbonell and Goldstein, 1998). The digest
+# ranks the window's sentences exactly as a summary of the window alone would (briefings.summaries: how many of the
+# window's articles report a thing, how early they put it, how central it is, news prose before page furniture),
+# and the history only scales each sentence's gain by 1 - REDUNDANCY x its TF-IDF cosine with the closest sentence
+# the reader has read (the earlier articles, and the last briefing's sentences). Calibrated on Timeline17
+# (bench/timeline.py): over all 324 replayable days and 66 TAC-like batch steps, 0.2 and 0.3 were the only
+# strengths above the window alone on both (0.2 lost fewer steps); 0.5 and more, a penalty only above a cosine of
+# 0.4-0.7, or one counting the shares of words or word pairs read before (every sentence of a long story shares
+# most of its words with its history) all scored below the window alone on one of them.
+REDUNDANCY = 0.2
+# A sentence this close to one read (wire copy, the same lead run again) is what the reader has read word for word:
+# its gain is scaled by READ_AGAIN besides, so it comes only when the window has nothing else to say.
+COPY, READ_AGAIN = 0.9, 0.3
 # Terms in more than this share of the earlier sentences (and in more than COMMON_FLOOR of them) say too little to
 # compare by and cost the most: a month of one story has "oil" in a third of its sentences.
 COMMON_TERMS, COMMON_FLOOR = 0.02, 100
@@ -75,19 +83,22 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
         new_mask = (published >= since.timestamp()) & (published <= (until.timestamp() if until else np.inf))
         known_mask = (published < since.timestamp()) | (backfill & new_mask)
         new_mask &= ~backfill
-    new_ids = index.sentences_of_articles(new_mask)
+    # The window alone, as `summarize` of its articles sees it (its own document frequencies): window sentence i
+    # is corpus sentence in_corpus[i].
+    window = index.subset(np.flatnonzero(new_mask))
+    in_corpus = index.sentences_of_articles(new_mask)
     known_ids = index.sentences_of_articles(known_mask)
+    candidates = np.arange(len(window.sentences), dtype=np.int64)
     if topic:
         about = matching_sentences(index, topic)
         if about.size == 0:
             raise NothingToReport(f"nothing in the corpus mentions {topic!r}", suggest_topics(index, topic))
-        new_ids = np.intersect1d(new_ids, about)
-    known = _Known.of(index, known_ids)
-    unsaid = np.asarray([int(i) for i in new_ids if index.sentences[int(i)].text not in already_said], dtype=np.int64)
-    said_ids = _sentences_with_texts(index, known_ids, new_ids, already_said)
-    summary = summarize_sentences(index, unsaid, budget, known=known.concepts(index, unsaid.tolist()),
-                                  min_documents=SUPPORT,
-                                  novelty=lambda ids: _novelty(index, ids, known, known_ids, said_ids))
+        candidates = candidates[np.isin(in_corpus, about)]
+    unsaid = np.asarray([int(i) for i in candidates if window.sentences[int(i)].text not in already_said],
+                        dtype=np.int64)
+    said_ids = _sentences_with_texts(index, known_ids, in_corpus, already_said)
+    read = np.union1d(known_ids, said_ids)
+    summary = summarize_sentences(window, unsaid, budget, novelty=lambda ids: _novelty(index, in_corpus[ids], read))
     new_articles = [index.articles[n] for n in np.flatnonzero(new_mask)]
     known_articles = [index.articles[n] for n in np.flatnonzero(known_mask)]
     same_story = SameStory(index.article_vectors, {article.id: n for n, article in enumerate(index.articles)})
@@ -106,7 +117,7 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
         sentences=summary.sentences,
         figures=tuple(figures),
         # a reversal repeats the words of the claim it undoes, so it is sought among every sentence not said yet
-        contrasts=tuple(_contrasts(index, unsaid.tolist(), known_ids, same_story)),
+        contrasts=tuple(_contrasts(index, in_corpus[unsaid].tolist(), known_ids, same_story)),
         new_article_ids=tuple(a.id for a in new_articles),
         known_article_ids=tuple(a.id for a in known_articles),
     )
@@ -121,19 +132,15 @@ def _sentences_with_texts(index: CorpusIndex, known_ids: IntArray, new_ids: IntA
     return np.asarray([int(i) for i in pool if index.sentences[int(i)].text in texts], dtype=np.int64)
 
 
-def _novelty(index: CorpusIndex, ids: IntArray, known: _Known, known_ids: IntArray, said_ids: IntArray
-             ) -> npt.NDArray[np.float64]:
-    """Return 1 - REDUNDANCY x how much of each sentence the reader has read.
+def _novelty(index: CorpusIndex, ids: IntArray, read: IntArray) -> npt.NDArray[np.float64]:
+    """Return 1 - REDUNDANCY x each sentence's cosine with the closest sentence read (x READ_AGAIN for a copy).
 
-    How much is read is the largest of three measures: the TF-IDF cosine with the closest sentence read (the same
-    claim, reworded), the share of its word pairs read anywhere before (the same words, spread over several), and
-    the share of its words read before (a paraphrase). A long story's history holds most words, which lowers every
-    sentence alike; what the measures set apart is a sentence that brings words, pairs or a claim of its own.
+    The cosine is of TF-IDF vectors: the same claim reworded scores high; a sentence that brings words or a claim
+    of its own scores low. Terms common in what was read are left out of the comparison (they would make every
+    sentence of a long story look read).
     """
-    read = np.union1d(known_ids, said_ids)
     if ids.size == 0 or read.size == 0:
         return np.ones(ids.size)
-    pairs_read, words_read = known.shares(index, ids)
     terms = index.sentence_terms
     frequency = np.bincount(terms[read].indices, minlength=terms.shape[1])
     weights = np.where(frequency > max(COMMON_TERMS * read.size, COMMON_FLOOR), 0.0, index.idf)
@@ -145,63 +152,8 @@ def _novelty(index: CorpusIndex, ids: IntArray, known: _Known, known_ids: IntArr
         block = (candidates[start:start + 512] @ history).tocsr()
         if block.nnz:
             closest[start:start + 512] = block.max(axis=1).toarray().ravel()
-    read_share = np.maximum(np.maximum(closest, pairs_read), words_read)
-    return np.asarray(1.0 - REDUNDANCY * np.clip(read_share, 0.0, 1.0), dtype=np.float64)
-
-
-@dataclass(frozen=True, slots=True)
-class _Known:
-    """What the reader has already read, as flags over terms and a sorted array of term-pair keys."""
-
-    terms: npt.NDArray[np.bool_]
-    pairs: IntArray
-
-    @classmethod
-    def of(cls, index: CorpusIndex, known_ids: IntArray) -> _Known:
-        sentence_known = np.zeros(len(index.sentences), dtype=bool)
-        sentence_known[known_ids] = True
-        token_known = sentence_known[index.token_sentence]
-        terms = np.zeros(max(len(index.vocabulary), 1), dtype=bool)
-        terms[index.term_ids[token_known]] = True
-        keys = index.bigram_keys
-        pairs = np.unique(keys[token_known[:-1] & (keys >= 0)]) if keys.size else keys
-        return cls(terms, pairs)
-
-    def shares(self, index: CorpusIndex, ids: IntArray) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """Return, for each sentence, the share of its word pairs and the share of its words already read."""
-        if ids.size == 0:
-            return np.zeros(0), np.zeros(0)
-        chosen = np.zeros(len(index.sentences), dtype=bool)
-        chosen[ids] = True
-        tokens = np.flatnonzero(chosen[index.token_sentence])
-        owner = np.searchsorted(ids, index.token_sentence[tokens])  # position in ids of each token's sentence
-        words = np.bincount(owner, minlength=ids.size)
-        familiar = np.bincount(owner, weights=self.terms[index.term_ids[tokens]], minlength=ids.size)
-        keys = index.bigram_keys[tokens[tokens < index.bigram_keys.size]]
-        pair_owner = owner[: keys.size]
-        valid = keys >= 0
-        slot = np.minimum(np.searchsorted(self.pairs, keys), max(self.pairs.size - 1, 0))
-        seen = valid & (self.pairs.size > 0) & (self.pairs[slot] == keys if self.pairs.size else False)
-        pairs = np.bincount(pair_owner[valid], minlength=ids.size)
-        repeated = np.bincount(pair_owner, weights=seen, minlength=ids.size)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            familiar_share = np.where(words > 0, familiar / words, 1.0)
-            repeated_share = np.where(pairs > 0, repeated / pairs, familiar_share)
-        return repeated_share, familiar_share
-
-    def concepts(self, index: CorpusIndex, ids: list[int]) -> frozenset[tuple[int, ...]]:
-        """Return the word pairs of these sentences that the reader has already read."""
-        vocabulary = max(len(index.vocabulary), 1)
-        found: set[tuple[int, ...]] = set()
-        for sentence in ids:
-            keys = index.bigram_keys[int(index.offsets[sentence]) : max(int(index.offsets[sentence + 1]) - 1, 0)]
-            keys = keys[keys >= 0]
-            if keys.size == 0 or self.pairs.size == 0:
-                continue
-            slot = np.minimum(np.searchsorted(self.pairs, keys), self.pairs.size - 1)
-            for key in keys[self.pairs[slot] == keys].tolist():
-                found.add((key // vocabulary, key % vocabulary))
-        return frozenset(found)
+    closest = np.clip(closest, 0.0, 1.0)
+    return np.asarray((1.0 - REDUNDANCY * closest) * np.where(closest >= COPY, READ_AGAIN, 1.0), dtype=np.float64)
 
 
 def _contrasts(index: CorpusIndex, window: list[int], known_ids: IntArray, same_story: SameStory) -> list[Contrast]:

@@ -7,8 +7,9 @@ U2 and Jay-Z duetted..."). Summaries never drop a sentence for its form (citatio
 text may have nothing better); they rank such sentences below news by a weight in (0, 1].
 
 Each test is a property of form, in any story: how many of the words are lowercase (prose is mostly lowercase
-words; names, line-ups and title-case headlines are not), digits and list separators, a phrase said twice in one
-sentence, a clause that starts with a capital mid-sentence where no punctuation ends the previous one.
+words; names, line-ups and title-case headlines are not), digits and list separators, headlines stamped with
+their age ("- 3 hrs ago"), a phrase said twice in one sentence, a clause that starts with a capital mid-sentence
+where no punctuation ends the previous one.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ _CUES = ("by ", "contributed", "rights reserved", "copyright", "caption", "playb
          "sign up", "subscribe", "share this", "mail", "watch", "listen", "live coverage", "send us", "your ",
          "have your say", "call", "charged", "premium rate", "terms and", "is on ", "will be ", "presented by",
          "donat", "payable", "telephoning", "text ")
+# "... troop surge as rescue teams pull back - 3 hrs ago The Scotsman Haiti: Survivor freed ... - 11 hrs ago": a
+# list of linked headlines, each stamped with its age, run together as one sentence.
+_AGO = re.compile(r"\b\d+\s+(?:secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?)\s+ago\b", re.IGNORECASE)
 _TEASER = re.compile(r"^[^\"“”'‘’]*\?\s*$")  # a question outside any quotation: a teaser or a headline
 # "the web Minutes after", "to survive Doctors treating", "orphaned Haitians A Cambridge-based charity": a clause
 # that starts with a capital where no punctuation ended the one before.
@@ -88,6 +92,8 @@ def _weight(text: str, words: list[str], lowercase: set[str] | frozenset[str]) -
         separators = len(_SEPARATORS.findall(text)) + text.count(",")
         if lower < 0.3 * len(words) or digits > 0.4 * len(words) or separators > 0.3 * len(words):
             return LIST
+    if " ago" in text and len(_AGO.findall(text)) >= 2:
+        return LIST
     folded = text.lower()
     if (any(cue in folded for cue in _CUES) and (_BYLINE.search(text) or _PROMOTION.search(text))) or \
             _SLUG.match(text):

@@ -54,8 +54,9 @@ def test_what_the_last_briefing_said_is_not_said_again_and_the_day_still_has_new
 def test_a_topic_digest_keeps_to_the_topic_and_to_news(haiti):
     digest = build_digest(haiti, DAY, END, topic="troops", budget=LengthBudget(sentences=3))
     texts = [s.text for s in digest.sentences]
-    assert texts and all("troops" in text.lower() for text in texts), texts
+    assert texts and all("troop" in text.lower() for text in texts), texts  # "troops", "UN troop numbers"
     assert not [text for text in texts if any(mark in text for mark in NOT_NEWS)], texts
+    assert not [text for text in texts if " ago " in text], texts  # a "latest news" box of headlines is no news
 
 
 def test_history_discounts_restatements_rather_than_hiding_the_days_main_fact(haiti):
@@ -65,3 +66,15 @@ def test_history_discounts_restatements_rather_than_hiding_the_days_main_fact(ha
     assert earlier
     digest = build_digest(haiti, DAY, END)
     assert any("200,000" in s.text for s in digest.sentences)
+
+
+def test_with_no_history_the_digest_is_the_summary_of_the_window_alone(haiti):
+    # The digest ranks the window as `summarize` ranks the window's articles alone; the history only discounts.
+    from briefings.summaries import summarize_articles
+
+    window = [article for article in haiti if article.published >= DAY]
+    budget = LengthBudget(words=100)
+    alone = [s.text for s in summarize_articles(window, budget).sentences]
+    assert [s.text for s in build_digest(Corpus(tuple(window)), DAY, END, budget=budget).sentences] == alone
+    with_history = [s.text for s in build_digest(haiti, DAY, END, budget=budget).sentences]
+    assert len(set(with_history) & set(alone)) >= len(alone) - 2, (with_history, alone)

@@ -79,3 +79,16 @@ def test_a_sentence_without_a_run_in_is_left_whole():
     assert run_in_starts(text, lowercase_words(text)) == []
     repeated = "The council said the council would meet again next week to settle the budget."
     assert run_in_starts(repeated, lowercase_words(repeated)) == []  # a repetition, not a headline run in
+
+
+def test_a_list_of_headlines_stamped_with_their_age_is_a_list():
+    from briefings.corpus import Article
+    from tests.conftest import timeline17_story
+
+    # A "latest news" box run together as one sentence (Timeline17, haitian_earthquake, 2010-01-20): it names
+    # troops and the aftershock, so a topic digest on troops chose it before it was weighed as a list.
+    page = Article.from_path(timeline17_story("haitian_earthquake") / "articles" / "2010-01-20_haiti_1647.txt")
+    box = next(s.text for s in page.sentences if "mins ago" in s.text)
+    assert "troop surge" in box and box.count(" ago") >= 3
+    assert prose_weight(box) == LIST
+    assert prose_weight("The aftershock struck 20 minutes ago, officials said.") == PROSE  # one age: a sentence

@@ -365,7 +365,7 @@ def test_changes_on_a_topic_and_the_briefing_lead_with_the_days_news(capsys):
     code, out, _ = run(capsys, "changes", "troops", "--corpus", haiti, *window, "--json", "--sentences", "3")
     assert code == 0
     troops = [s["text"] for s in json.loads(out)["sentences"]]
-    assert troops and all("troops" in text.lower() for text in troops), troops
+    assert troops and all("troop" in text.lower() for text in troops), troops  # "troops", "UN troop numbers"
     code, out, _ = run(capsys, "brief", "--corpus", haiti, "--as-of", "2010-01-20", "--no-record", "--json")
     assert code == 0
     changed = [s["text"] for s in json.loads(out)["changes"]["sentences"]]
