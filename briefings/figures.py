@@ -1,13 +1,16 @@
 """Figures that moved: the same measure of the same thing, given one value before and another since.
 
 A figure is a value as the sentence writes it (a number, a range such as "between 100,000 and 200,000", with its
-approximation kept: "more than 13,000"), its unit (per cent, a currency, barrels a day, or a plain count), the
-measure it counts (the noun phrase after the number, "troops", "confirmed cases", "bodies"; for "people" and the
-like, what happened to them: "dead", "homeless", "injured") and the subject it belongs to (a place or country named
-with it: "in Mexico", "Canada has", "US troops"). Two figures are compared only when measure, unit and subject all
-agree and their articles tell the same story, so a death toll is never set against a count of bodies buried, a
-GDP growth rate against a trade surplus, or a count in Canada against one in Mexico. Precision comes first: a figure
-whose measure cannot be told is left out.
+approximation kept: "more than 13,000"), its unit (per cent, a currency, barrels a day, or a plain count; its scale
+is not part of it: "1.5 million" counts what "300,000" counted), the measure it counts (the noun phrase after the
+number, "troops", "cases", "bodies"; for "people" and the like, what the verb frame says happened to them: "dead",
+"homeless", "infected"; confirmed deaths apart from the estimated toll) and the subject it belongs to (a place or
+country named with it: "in Mexico", "Canada has", "US troops"; a part or a list shares the subject of the figure
+before it; a figure naming none is taken for the place the coverage gives that measure for, when one place
+dominates). Two figures are compared only when measure, unit and subject all agree and their articles tell the same
+story, so a death toll is never set against a count of bodies buried, a GDP growth rate against a trade surplus, or
+a count in Canada against one in Mexico. Precision comes first: a figure whose measure cannot be told is left out,
+and so is a pair whose values are too far apart to be one count, or a fall that nothing in its sentence explains.
 
 quantulum3 (0.10) was tried for the number parsing and not kept: 24 ms a sentence on 268 Timeline17 sentences
 with digits (a day of a long story holds thousands), "between 20 and 40 billion dollars" comes out as
@@ -20,7 +23,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -45,7 +48,9 @@ _RATE_UNITS = re.compile(
     r"\s(?P<unit>barrels?|gallons?|litres?|liters?|tonnes?|tons?)(?:\s+of\s+(?:oil|crude|water|fuel|aid|food))?"
     r"(?:\s+(?:\w+\s+)?(?P<per>a|per|each|every)\s+(?P<period>day|week|month|year)|\s+(?P<bpd>bpd))?\b",
     re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r";|—|–\s| - |:|\(|\)|, (?:while|but|and|whereas|although|as)\b|\bwhile\b|\bbut\b")
+# "and it could take 90 days": a clause of its own, whose "could" is not the figure's
+_CLAUSE_BREAK = re.compile(r";|—|–\s| - | -- |:|\band (?:it|he|she|they|we)\b|\(|\)|"
+                           r", (?:while|but|and|whereas|although|as)\b|\bwhile\b|\bbut\b")
 _WORD = re.compile(r"[A-Za-z][\w'’.-]*[\w]|[A-Za-z]")
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _YEAR_IN_TEXT = re.compile(r"(?<![\d,.])((?:1[89]|20)\d\d)(?!\d|,\d)")
@@ -73,11 +78,34 @@ _KIND = frozenset("suspected probable possible".split())  # kept in the measure:
 _DROPPED_MODIFIERS = frozenset("reported known recorded official total".split())
 # Confirmed counts are a measure of their own: "1,600 suspected cases" and "397 confirmed cases" are not one count.
 _CONFIRMED = frozenset("confirmed laboratory-confirmed lab-confirmed".split())
+_CONFIRMED_AFTER = re.compile(r"^(?:(?:have|has|had|are|were|was|is)\s+)?(?:been\s+)?(?:officially\s+)?confirmed\b",
+                              re.IGNORECASE)
+_KIND_BEFORE = re.compile(r"\b(suspected|probable|possible)\s+(?:in|of)\s+$", re.IGNORECASE)
 _MODIFIERS = _PARTIAL | _KIND | _DROPPED_MODIFIERS | _CONFIRMED
-_CONFIRMED_BEFORE = re.compile(r"\bconfirm(?:ed|s)?\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+# "has confirmed 109 cases"; not "to confirm cases after as many as 103 deaths"
+_CONFIRMED_BEFORE = re.compile(r"\bconfirm(?:ed|s)\s+(?:a total of\s+|the\s+)?$", re.IGNORECASE)
+# Verbs naming what happened to the people counted right after them: "has infected some 40,000 people".
+_OUTCOME_VERBS: dict[str, str] = {
+    **dict.fromkeys("killed killing kills".split(), "dead"),
+    **dict.fromkeys("injured injuring wounded wounding".split(), "injured"),
+    **dict.fromkeys("infected infecting sickened sickening".split(), "infected"),
+    **dict.fromkeys("displaced displacing".split(), "homeless"),
+    **dict.fromkeys("evacuated evacuating".split(), "evacuated"),
+    **dict.fromkeys("arrested arresting detained detaining".split(), "arrested"),
+}
+# A value the window's sentence recalls rather than reports: "figures a week ago, when there were 17,410 cases"
+_RECALLED = re.compile(r"\b(?:ago|previously|last week|last month|a week earlier|a day earlier|up from|down from|"
+                       r"compared (?:with|to))\b", re.IGNORECASE)
+# "20 of the 149 reported fatalities have been confirmed": what the clause says is of the part, not the whole
+_PARTITIVE_BEFORE = re.compile(r"(?:\d|\ball|\bmost|\bmany|\bhalf|\bnone|\bsome)\s+(?:of|out of)\s+(?:the\s+)?$",
+                               re.IGNORECASE)
 # Verbs that join a count to what happened to it: "300,000 made homeless", "more than 120 have died".
 _LINKS = frozenset("made left were was are is have has had been feared believed thought reported now".split())
-_SYNONYMS = {"soldiers": "troops", "marines": "troops"}
+# One measure under two names. Marines are not: "3,500 soldiers and 2,200 marines" are two parts of one force.
+_SYNONYMS = {"soldiers": "troops"}
+# A count of bodies is a toll of those recovered or buried: "15,000 bodies had already been recovered and buried".
+_RECOVERED = re.compile(r"\b(?:recover\w*|collect\w*|retriev\w*|bur(?:y|ied|ies|ying|ial\w*)|pulled|"
+                        r"removed|found|identified|exhumed)\b", re.IGNORECASE)
 # Names that report a figure rather than own it: "WHO had confirmed 44,287 cases".
 _REPORTER = re.compile(r"^[A-Z]{3,}$|\b(?:Organi[sz]ation|Agency|Ministry|Department|Centers?|Centres?|Council|"
                        r"Commission|Office|Service|Group|Company|Institute|Survey|Administration|Secretary|"
@@ -115,18 +143,38 @@ _SUBJECT_ALIASES: dict[str, str] = {
 # "deaths in Mexico", "cases confirmed in the UK"; not "killed 167 since detected in Mexico", "most in Mexico"
 _SUBJECT_AFTER = re.compile(
     r"^\s*(?:(?!most\b|since\b|detected\b|first\b|emerged\b|originated\b|began\b|started\b|mostly\b)"
-    r"[\w,'’-]+\s+){0,2}?(?:in|across|throughout)\s+(?:the\s+)?(?P<name>(?:[A-Z][\w.'’-]*\s?){1,3})")
+    r"(?![\w,'’-]*\d)[\w,'’-]+\s+){0,2}?(?:in|across|throughout)\s+(?:the\s+)?(?P<name>(?:[A-Z][\w.'’-]*\s?){1,3})")
 _SUBJECT_BEFORE = re.compile(
     r"(?P<name>(?:[A-Z][\w.'’-]*\s?){1,3})(?:'s|’s|,? which)?\s+(?:has|had|with|reported|recorded|confirmed|now has|"
-    r"has had|has reported|has recorded|has confirmed)\s+(?:\w+\s+){0,2}$")
+    r"has had|has reported|has recorded|has confirmed|is reporting|is now reporting|reports)\s+(?:\w+\s+){0,2}$")
+# "In Mexico, where up to 159 people have died", "Mexico, where as many as 159 deaths have been attributed"
+_SUBJECT_WHERE = re.compile(r"(?P<name>(?:[A-Z][\w.'’-]*\s?){1,3}),\s+where\s+(?:[\w,'’-]+\s+){0,4}$")
+# "more than 1,000 cases have been reported in 20 countries": a count over several countries is the world's
+_COUNTRIES_AFTER = re.compile(r"^\s*(?:[\w,'’-]+\s+){0,8}?(?:in|across)\s+(?:some\s+|more than\s+|over\s+|at least\s+)?"
+                              r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|dozens of)\s+"
+                              r"(?:\w+\s+)?countries\b", re.IGNORECASE)
+# "taking the UK total to 1,604": the total named for a place
+_TOTAL_OF_PLACE = re.compile(r"\bthe\s+(?P<name>[A-Z][\w.]*)\s+(?:total|toll|tally|count|number)\s+(?:\w+\s+){0,2}$")
+# "US: one death, at least 109 confirmed cases": a place heading a list of figures
+_LISTED = re.compile(r"(?:^|\s)(?P<name>(?:[A-Z][\w.'’-]*\s?){1,3}):\s*$")
+# "21 countries had officially reported 1,085 cases"
+_COUNTRIES_BEFORE = re.compile(r"\b\d+\s+countries\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
+# Bodies that report the world's figures: a figure they give with no place named is the world's.
+_WORLD_REPORTER = re.compile(r"^(?:WHO|UN|World Health Organi[sz]ation|United Nations)$")
+# A part of a total just given belongs to the total's subject: "Mexico with 2,059 cases, including 56 deaths".
+_PART_OF = re.compile(r"^[\s\w-]{0,40}?[\s,]+(?:including|of which|of whom|among them|among whom)\s+(?:\w+\s+){0,2}$",
+                      re.IGNORECASE)
+# "WHO had confirmed 44,287 cases of the new flu and 180 deaths": a list of figures shares its subject
+_LISTED_WITH = re.compile(r"^[\s,]*(?:[a-z][\w-]*\s+){1,6}(?:and|with)\s+$")
 _SUBJECT_IN_BEFORE = re.compile(r"\b(?:[Ii]n|across|throughout)\s+(?:the\s+)?(?P<name>(?:[A-Z][\w.'’-]*\s?){1,3})")
 # A figure in a clause like these is a supposition, a capacity, a worst case or a yearly average, not a report of
 # where the story's measure stands ("seasonal flu kills up to 500,000 people a year").
 _HYPOTHETICAL = re.compile(r"\b(?:if|could|might|would|capacity|capable|worst[- ]case|scenario|predict\w*|"
                            r"forecast\w*|hopes?|aims?|target|goal|a year|every year|each year|per year|annually|"
-                           r"last year|average year|typical year|can|able to|asked|plans?|planned|expect\w*)\b|\?",
+                           r"last year|average year|typical year|can|able to|asked|plans?|planned|intends?|intended|"
+                           r"expect\w*)\b|\?",
                            re.IGNORECASE)
-_TOTAL_OF_BEFORE = re.compile(r"\b(?:raising|bringing|taking|pushing|lifting)\s+(?:the|its|their)\s+"
+_TOTAL_OF_BEFORE = re.compile(r"\b(?:raising|bringing|taking|pushing|lifting)\s+(?:the|its|their)\s+(?:[A-Z][\w.]*\s+)?"
                               r"(?:number|total|toll|tally|count|figure)\s+to\s+$", re.IGNORECASE)
 _WORLDWIDE = re.compile(r"\b(?:worldwide|globally|around the world|across the world|in the world)\b", re.IGNORECASE)
 _TOLL = re.compile(r"\btoll\b[^\d]{0,60}$", re.IGNORECASE)
@@ -135,6 +183,8 @@ _CHANGE_WORDS = re.compile(r"\b(?:rose|fell|grew|dropped|dropping|jumped|jumping
                            r"plunged|plunging|slumped|soared|surged)\s+(?!to\b)(?:[\w.'’-]+\s+){0,3}$", re.IGNORECASE)
 _ARTICLES_AGREE = 0.08  # TF-IDF cosine of two articles at which they are taken to tell the same story
 MAX_CHANGES = 5
+DOMINANT = 0.75  # share of the articles naming a subject for a measure at which it is the coverage's (_sole_subjects)
+MAX_FACTOR = 10.0  # how far apart two values may be and still be one measure's update (_plausible_move)
 # Measures that a running story reports again and again as it moves: tolls and casualties, cases, troops, people
 # displaced, votes and seats, flows. A count of anything else ("49 vessels", "26 parts", "3,000 followers") is
 # most often incidental, and two such counts in one story seldom count the same thing; they are left out.
@@ -162,7 +212,12 @@ class Figure:
     @property
     def key(self) -> tuple[str, str, str]:
         """Return what makes two figures comparable: measure, unit and subject."""
-        return (self.measure, self.unit, self.subject)
+        return (self.measure, self.base_unit, self.subject)
+
+    @property
+    def base_unit(self) -> str:
+        """Return the unit without its scale: "1.5 million left homeless" counts what "300,000" counted."""
+        return re.sub(r"\s?(?:m|bn|tn)$", "", self.unit)
 
     @property
     def value(self) -> float:
@@ -208,7 +263,7 @@ class FigureChange:
 def extract_figures(sentence: Sentence) -> list[Figure]:
     """Return the figures of a sentence whose measure can be told; the others are left out."""
     text = re.sub(r"(\d) ,(\d{3})\b", r"\1,\2", sentence.text)  # "50,000-100 ,000": a detokeniser's space
-    figures = []
+    figures: list[Figure] = []
     counted: str | None = None  # what the previous number of the sentence counted, even a part of a total
     previous_end = 0
     for match in _VALUE.finditer(text):
@@ -220,6 +275,9 @@ def extract_figures(sentence: Sentence) -> list[Figure]:
         if figure is None and counted and (_TOTAL_OF_BEFORE.search(text[: match.start()]) or coordinated):
             # "sending 4,000 more troops, raising the number to 16,000": the total is of what was just counted
             figure = _figure(text, match, sentence, counted)
+        if figure is not None and not figure.subject and figures and (_PART_OF.match(between)
+                                                                      or _LISTED_WITH.match(between)):
+            figure = replace(figure, subject=figures[-1].subject)  # "2,059 cases, including 56 deaths": Mexico's
         if figure is not None:
             figures.append(figure)
         head = figure.measure if figure is not None else _head(text[match.end() : match.end() + 120])[1]
@@ -249,18 +307,20 @@ def _figure(text: str, match: re.Match[str], sentence: Sentence, counted: str | 
         # "rose from 91 to 109": the value now is the second; the first is what it was
         low = high
         return _with_measure(sentence, before, rest_after_unit, unit, low, low,
-                             _display(match, unit, only_high=True), counted)
+                             _display(match, unit, only_high=True), counted, text[:clause_start])
     if high < low:
         return None
-    return _with_measure(sentence, before, rest_after_unit, unit, low, high, _display(match, unit), counted)
+    return _with_measure(sentence, before, rest_after_unit, unit, low, high, _display(match, unit), counted,
+                         text[:clause_start])
 
 
 def _with_measure(sentence: Sentence, before: str, after: str, unit: str, low: float, high: float, display: str,
-                  counted: str | None = None) -> Figure | None:
+                  counted: str | None = None, lead: str = "") -> Figure | None:
     measure = counted or _measure(before, after, unit)
-    if measure is None or not _tracked(measure, unit) or _HYPOTHETICAL.search(before + " " + after):
+    if measure is None or not _tracked(measure, unit) or _HYPOTHETICAL.search(before + " " + after) \
+            or _RECALLED.search(before) or _PARTITIVE_BEFORE.search(before):
         return None
-    subject = _subject(before, after, unit == "%" or _is_money(unit))
+    subject = _subject(before, after, unit == "%" or _is_money(unit), lead)
     if not subject and (unit == "%" or _is_money(unit)):
         return None  # a rate or a sum with no owner named is not comparable with another
     return Figure(measure, subject, unit, low, high, display, sentence)
@@ -312,7 +372,9 @@ def _unit(match: re.Match[str], rest: str) -> tuple[str | None, str]:
         unit = rate["unit"].lower().rstrip("s") + "s"
         if rate["period"] or rate["bpd"]:
             unit += f" a {rate['period'].lower() if rate['period'] else 'day'}"
-        return (f"{unit}{' ' + scale if scale else ''}"), rest[rate.end() :]
+        # what flows, when the unit holds it ("12,000 to 19,000 barrels leaking each day"), comes first
+        inner = [word for word in rate.group().lower().split() if word in _FLOWS]
+        return (f"{unit}{' ' + scale if scale else ''}"), " ".join(["", *inner]) + rest[rate.end() :]
     return (scale, rest)
 
 
@@ -337,21 +399,30 @@ def _measure(before: str, after: str, unit: str) -> str | None:
         return _outcome_before(before)
     if modifiers & _PARTIAL:
         return None
-    kinds = " ".join(sorted((modifiers & _KIND) | ({"confirmed"} if modifiers & _CONFIRMED or
-                                                     _CONFIRMED_BEFORE.search(before) else set())))
-    if head in _OUTCOMES:
-        return _OUTCOMES[head]
-    if head in _OUTCOMES.values():
-        return head
+    kind_before = _KIND_BEFORE.search(before)  # "suspected in more than 380 deaths"
+    kinds = " ".join(sorted((modifiers & _KIND) | ({kind_before[1].lower()} if kind_before else set()) | (
+        {"confirmed"} if modifiers & _CONFIRMED or _CONFIRMED_BEFORE.search(before) else set())))
+    if head in _OUTCOMES or head in _OUTCOMES.values():
+        # "16 deaths have been confirmed", "7 confirmed deaths": the confirmed dead are not the estimated dead
+        confirmed = kinds or ("confirmed" if _CONFIRMED_AFTER.match(tail) else "")
+        return f"{confirmed} {_OUTCOMES.get(head, head)}".strip()
+    if head == "cases":
+        # outlets write a case count as "cases" or "confirmed cases" alike (the counts reported are of confirmed
+        # cases: "nearly 30,000 cases globally", "WHO had confirmed 44,287 cases"); suspected ones stay apart
+        kinds = " ".join(sorted(modifiers & _KIND))
     if head in _PEOPLE or head in ("workers", "soldiers", "troops", "marines", "police", "officers", "staff",
                                    "passengers", "protesters", "rebels", "miners", "crew"):
         outcome = _outcome_after(tail) or _outcome_before(before)
         if _outcome_before(before):
             outcome = _outcome_before(before)  # "killed at least 60 people in Mexico and infected ...": the dead
+        if outcome == "dead" and re.search(r"^\W*\w+\s+(?:who|that)\b.*\bbur(?:ied|y)\b", after):
+            return "bodies"  # "At least 70,000 people who died in the earthquake have already been buried"
         if head in _PEOPLE:
             return f"{kinds} {outcome}".strip() if outcome else None  # "200,000 people died" counts the dead
         if outcome:
             return f"{_SYNONYMS.get(head, head)} {outcome}"  # "11 workers killed", "188 staff missing"
+    if head == "bodies" and not _RECOVERED.search(f"{before} {tail}"):
+        return None  # bodies stacked at a morgue or lying in a street are a glimpse, not the count recovered
     return f"{kinds} {_SYNONYMS.get(head, head)}".strip()
 
 
@@ -394,8 +465,8 @@ def _outcome_before(before: str) -> str | None:
         return "dead"
     words = [w.lower() for w in _WORD.findall(before)][-3:]
     for word in reversed(words):
-        if word in ("killed", "killing", "kills", "left"):
-            return "dead" if word != "left" else None
+        if word in _OUTCOME_VERBS or word == "left":
+            return _OUTCOME_VERBS.get(word)  # "left 300,000 homeless": what follows says what happened
     return None
 
 
@@ -413,10 +484,13 @@ def _noun_before(before: str) -> str | None:
     return next((w for w in reversed(words) if w in TRACKED_LEVELS), None)
 
 
-def _subject(before: str, after: str, level: bool = False) -> str:
+def _subject(before: str, after: str, level: bool = False, lead: str = "") -> str:
     """Return the place or country a figure belongs to, as one name; "" when the clause names none."""
     name = None
-    for pattern, text in ((_SUBJECT_AFTER, after), (_SUBJECT_BEFORE, before), (_SUBJECT_IN_BEFORE, before)):
+    if _COUNTRIES_AFTER.search(after) or _COUNTRIES_BEFORE.search(before):
+        return "world"
+    for pattern, text in ((_SUBJECT_AFTER, after), (_TOTAL_OF_PLACE, before), (_SUBJECT_WHERE, before),
+                          (_SUBJECT_BEFORE, before), (_SUBJECT_IN_BEFORE, before), (_LISTED, lead)):
         found = pattern.search(text)
         if found and found["name"].split()[0].lower().strip(".,") not in _NOT_PLACES:
             name = found["name"].strip()
@@ -435,9 +509,9 @@ def _subject(before: str, after: str, level: bool = False) -> str:
         return "world"
     if name is None:
         return ""
-    name = re.sub(r"^(?:The|A)\s+", "", name).strip().rstrip(".,")
-    if _REPORTER.search(name):
-        return "world" if _WORLDWIDE.search(before + " " + after) else ""
+    name = re.sub(r"^(?:The|A|In|At|On)\s+", "", name).strip().rstrip(".,")
+    if _REPORTER.search(name) or _WORLD_REPORTER.match(name):
+        return "world" if _WORLDWIDE.search(before + " " + after) or _WORLD_REPORTER.match(name) else ""
     return _SUBJECT_ALIASES.get(name, _SUBJECT_ALIASES.get(name.split()[0], name))
 
 
@@ -495,21 +569,30 @@ def changed_figures(known: Iterable[Article], new: Iterable[Article],
     articles gave. A measure whose new value the known articles already gave is not news and is left out, and so
     is a pair whose two articles do not tell the same story (`same_story`, when given).
     """
-    known_figures = [(article.published or datetime.min.replace(tzinfo=UTC), figure) for article in known
+    known_articles, new_articles = list(known), list(new)
+    articles = {article.id: article for article in known_articles + new_articles}
+    known_figures = [(article.published or datetime.min.replace(tzinfo=UTC), figure) for article in known_articles
                      for figure in article_figures(article)]
-    new_articles = list(new)
     new_figures = [figure for article in new_articles for figure in article_figures(article)]
     named = _sole_subjects([f for _, f in known_figures] + new_figures)
+    # the places each kind of measure is given for ("dead": Mexico's confirmed dead, the US's dead...)
+    places: dict[str, frozenset[str]] = {}
+    for (measure, _), where in named.items():
+        places[measure.split()[-1]] = places.get(measure.split()[-1], frozenset()) | where.subjects
+
+    def _key(figure: Figure) -> tuple[str, str, str] | None:
+        return _key_of(figure, named, articles, places)
+
     by_key: dict[tuple[str, str, str], list[tuple[datetime, Figure]]] = {}
     for moment, figure in known_figures:
-        known_key = _key(figure, named)
+        known_key = _key(figure)
         if known_key is not None:
             by_key.setdefault(known_key, []).append((moment, figure))
     window: dict[tuple[str, str, str], list[Figure]] = {}
     order = {article.id: (article.published or datetime.min.replace(tzinfo=UTC), article.id)
              for article in new_articles}
     for figure in new_figures:
-        key = _key(figure, named)
+        key = _key(figure)
         if key is not None and key in by_key:
             window.setdefault(key, []).append(figure)
     changes: list[tuple[int, FigureChange]] = []
@@ -520,24 +603,70 @@ def changed_figures(known: Iterable[Article], new: Iterable[Article],
         if not fresh:
             continue
         support = Counter((f.low, f.high) for f in {(f.low, f.high, f.sentence.article_id): f for f in fresh}.values())
-        best = max(support, key=lambda v: (support[v], max(order[f.sentence.article_id] for f in fresh
-                                                           if (f.low, f.high) == v)))
+        latest = max(by_key[key], key=lambda item: item[0])[1]
+        # the value most new articles give; on a tie the smallest move from the latest known value (a stale or
+        # misread figure is most often far from it), then the latest
+        best = max(support, key=lambda v: (
+            support[v], -abs(math.log(max(sum(v), 1) / max(latest.low + latest.high, 1))),
+            max(order[f.sentence.article_id] for f in fresh if (f.low, f.high) == v)))
         after = max((f for f in fresh if (f.low, f.high) == best), key=lambda f: order[f.sentence.article_id])
-        candidates = [f for _, f in reversed(history) if _linked(f, after)
+        candidates = [(moment, f) for moment, f in reversed(history) if _linked(f, after) and _plausible_move(f, after)
                       and (same_story is None or same_story(f.sentence.article_id, after.sentence.article_id))]
         if not candidates:
             continue
-        before = candidates[0]
-        if math.isclose(before.value, after.value):
+        before = candidates[0][1]
+        if math.isclose(before.value, after.value) or _within_bound(before, after) or _unexplained_fall(before, after):
             continue
         others = tuple(dict.fromkeys(f.sentence.article_id for _, f in history if (f.low, f.high) ==
                                      (before.low, before.high) and f.sentence.article_id != before.sentence.article_id))
         subject = " ".join(part for part in (key[2], key[0]) if part)
         changes.append((support[best], FigureChange(
             subject, before.display, after.display, before.sentence, after.sentence, others[:5],
-            "up" if after.value > before.value else "down", key[0], key[1])))
+            "up" if after.value > before.value else "down", key[0], after.unit)))
     changes.sort(key=lambda item: -item[0])
     return [change for _, change in changes[:MAX_CHANGES]]
+
+
+_UPPER_BOUNDS = ("fewer than", "less than", "under", "no more than")
+
+
+def _within_bound(old: Figure, new: Figure) -> bool:
+    """Tell whether the new value, an upper bound, holds the old one: "7 deaths" then "fewer than 10" is no move.
+
+    (A lower bound is a move: "50,000 bodies collected" then "more than 25,000" is another official's lower count.)
+    """
+    return new.display.lower().startswith(_UPPER_BOUNDS) and old.high <= new.high
+
+
+_REVISED = re.compile(r"\b(?:revis\w*|lower\w*|reduc\w*|cut|down|fell|fall\w*|dropped|drops?|correct\w*|"
+                      r"downgrad\w*|scaled back|only)\b", re.IGNORECASE)
+
+
+def _unexplained_fall(old: Figure, new: Figure) -> bool:
+    """Tell a fall to an exact count that its sentence does not explain: most often an older or lagging report.
+
+    Tolls, cases and the like rise as a story runs; an outlet's lower count the same week is mostly one that is
+    behind ("664 confirmed cases in the UK" after the UK's 1,604). A fall is kept when the sentence says the
+    figure was revised or cut ("A revised death toll in Mexico gives a total of 101") or gives a new estimate, a
+    range or a bound ("50,000-100,000", "more than 25,000").
+    """
+    if new.value >= old.value or new.low != new.high or new.display[:1].isalpha():
+        return False
+    return not _REVISED.search(new.sentence.text)
+
+
+def _plausible_move(old: Figure, new: Figure) -> bool:
+    """Tell whether one value can be the other's update: within a factor of MAX_FACTOR of each other.
+
+    Revised tolls, counts and flows move by a few times between reports (45,000-50,000 dead to between 100,000
+    and 200,000; 1,000 barrels a day collected to 10,000); two values further apart are, far more often, counts of
+    different things sharing a word ("188 missing" UN staff against "200,000 people unaccounted for"). Rates and
+    sums are set by decision and may jump (tariffs of 10% raised to 145%): they are not held to it.
+    """
+    if new.unit == "%" or _is_money(new.unit):
+        return True
+    low, high = sorted((abs(old.value), abs(new.value)))
+    return low > 0 and high / low <= MAX_FACTOR
 
 
 _GENERIC = frozenset("people said says say according officials official reported report reports including "
@@ -564,27 +693,61 @@ def _linked(old: Figure, new: Figure) -> bool:
     return any(x in y or y in x for x in a for y in b if min(len(x), len(y)) >= 5)
 
 
-def _sole_subjects(figures: list[Figure]) -> dict[tuple[str, str], str | None]:
-    """Return, for each measure and unit the coverage names a subject for, that subject (None: several).
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """Where the coverage gives one measure: its subject (None: several) and every subject it is given for."""
 
-    "5,000 people died" in coverage where Mexico's toll and the world's are both given could be either: it is
-    left out. (Taking it for the one place named, where only one is, set Haiti's bodies against Tripoli's once
-    stories were mixed: bench/gold.py.)
+    top: str | None
+    subjects: frozenset[str]
+
+
+def _sole_subjects(figures: list[Figure]) -> dict[tuple[str, str], _Named]:
+    """Return, for each measure and unit the coverage names a subject for, where the coverage gives it.
+
+    A subject named by at least DOMINANT of the articles that name one is the coverage's subject for that
+    measure: "At least 5,000 people died" in coverage that puts the dead in Haiti, and once in Port-au-Prince, is
+    Haiti's toll. "5,000 people died" in coverage where Mexico's toll and the world's are both given could be
+    either: it is left out.
     """
-    subjects: dict[tuple[str, str], set[str]] = {}
-    for figure in figures:
-        if figure.subject:
-            subjects.setdefault((figure.measure, figure.unit), set()).add(figure.subject)
-    return {key: next(iter(names)) if len(names) == 1 else None for key, names in subjects.items()}
+    subjects: dict[tuple[str, str], Counter[str]] = {}
+    once = {(f.measure, f.base_unit, f.subject, f.sentence.article_id): f for f in figures if f.subject}
+    for figure in once.values():
+        subjects.setdefault((figure.measure, figure.base_unit), Counter())[figure.subject] += 1
+    named: dict[tuple[str, str], _Named] = {}
+    for key, counts in subjects.items():
+        (top, count), total = counts.most_common(1)[0], counts.total()
+        if total < 2:
+            continue  # one article naming a place for it ("10% of homes in Port-au-Prince"): the story's measure
+        # the world is no place an article is about: a count that names none is not taken for the world's
+        named[key] = _Named(top if count >= DOMINANT * total and top != "world" else None, frozenset(counts))
+    return named
 
 
-def _key(figure: Figure, named: dict[tuple[str, str], str | None]) -> tuple[str, str, str] | None:
+def _key_of(figure: Figure, named: dict[tuple[str, str], _Named], articles: dict[str, Article],
+            places: dict[str, frozenset[str]]) -> tuple[str, str, str] | None:
     if figure.subject:
-        return (figure.measure, figure.unit, figure.subject)
-    # one that names none is compared only with others that name none, and not at all where the coverage gives
-    # the same measure for several places (it could be any of them)
-    ambiguous = (figure.measure, figure.unit) in named and named[(figure.measure, figure.unit)] is None
-    return None if ambiguous else (figure.measure, figure.unit, "")
+        return (figure.measure, figure.base_unit, figure.subject)
+    measure = (figure.measure, figure.base_unit)
+    if measure not in named:
+        return (figure.measure, figure.base_unit, "")  # no article names a subject for it: one measure of the story
+    where = named[measure]
+    # one that names none is the coverage's subject, when the coverage gives the measure for one place (mostly),
+    # the figure's own article speaks of it (a story mixed with another is not taken for it) and its sentence
+    # names no other place the measure is given for ("at least 177 dead, all but one in Mexico", "27 deaths
+    # -- 26 in Mexico and one in the United States" are totals over several)
+    article = articles.get(figure.sentence.article_id)
+    if where.top is not None and article is not None and _speaks_of(article.body, where.top) and not any(
+            _speaks_of(figure.sentence.text, other) for other in places.get(figure.measure.split()[-1], frozenset())
+            - {where.top, "world"}):
+        return (figure.measure, figure.base_unit, where.top)
+    return None
+
+
+@lru_cache(maxsize=65_536)
+def _speaks_of(text: str, subject: str) -> bool:
+    """Tell whether a text names a subject, by any of its names ("the US", "America", "Washington")."""
+    names = [name for name, canonical in _SUBJECT_ALIASES.items() if canonical == subject] or [subject]
+    return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) for name in names)
 
 
 class SameStory:

@@ -80,8 +80,9 @@ def test_ranges_and_approximations_keep_their_words():
         ("", "dead", "between 100,000 and 200,000")]
     assert figures_of("The team's best estimate is 12,000-19 ,000 barrels per day of oil leaking from the well.") == [
         ("", "barrels a day leaking", "12,000-19,000 barrels a day")]
+    # a count over several countries is the world's
     assert figures_of("More than 1,000 cases of the virus have been reported in 20 countries.")[0] == (
-        "", "cases", "More than 1,000")
+        "world", "cases", "More than 1,000")
 
 
 def test_counts_of_different_things_are_never_compared():
@@ -96,3 +97,67 @@ def test_a_count_in_one_country_is_not_compared_with_one_in_another():
     known = [Article.from_text("k", "Canada has 389 confirmed cases of the flu.\n")]
     new = [Article.from_text("n", "Mexico has 2,446 confirmed cases of the flu.\n")]
     assert changed_figures(known, new) == []
+
+
+def timeline_story_article(story: str, name: str) -> Article:
+    return Article.from_path(TIMELINE17 / story / "articles" / f"{name}.txt")
+
+
+def test_a_part_of_a_total_belongs_to_the_place_of_the_total():
+    # Reuters, 12 and 14 May 2009 (Timeline17 swine_flu): "Hardest hit are Mexico with 2,059 cases, including 56
+    # deaths, and the United States with 2,600 cases including three deaths."
+    before = timeline_story_article("swine_flu", "2009-05-12_h1n1_913")
+    after = timeline_story_article("swine_flu", "2009-05-14_h1n1_712")
+    changes = {c.subject: c for c in changed_figures([before], [after])}
+    assert {s: (c.before, c.after, c.direction) for s, c in changes.items()} == {
+        "Mexico cases": ("2,059", "2,446", "up"), "Mexico dead": ("56", "60", "up"),
+        "US cases": ("2,600", "3,352", "up")}
+    dead = changes["Mexico dead"]
+    assert "Mexico with 2,059 cases, including 56 deaths" in dead.before_sentence.text
+    assert dead.after_sentence.text == "The WHO said Mexico has had 2,446 confirmed cases including 60 deaths."
+    assert dead.before_sentence.text in before.body and dead.after_sentence.text in after.body
+
+
+def test_a_lower_exact_count_that_no_word_explains_is_not_shown_as_a_fall():
+    # the UK total was 1,604 on 17 June 2009; a post of 30 June still spoke of "664 confirmed cases in the UK"
+    before = timeline_story_article("swine_flu", "2009-06-17_h1n1_898")
+    after = timeline_story_article("swine_flu", "2009-06-30_h1n1_348")
+    assert "taking the UK total to 1,604" in before.body and "664 confirmed cases in the UK" in after.body
+    assert changed_figures([before], [after]) == []
+    revised = Article.from_text("revised", "A revised count puts the UK total at 1,500 cases.\n")
+    (fall,) = changed_figures([before], [revised])
+    assert (fall.subject, fall.before, fall.after, fall.direction) == ("UK cases", "1,604", "1,500", "down")
+
+
+def test_counts_far_apart_are_not_one_measure_moving():
+    # "Around 100 were still thought to be missing" (Britons, 13 January 2010) is not the "Up to 200,000 people
+    # unaccounted for in Haiti" of the 15th
+    before = timeline_story_article("haitian_earthquake", "2010-01-13_haiti_932")
+    after = timeline_story_article("haitian_earthquake", "2010-01-15_haiti_993")
+    assert [c for c in changed_figures([before], [after]) if c.measure == "missing"] == []
+
+
+def test_bodies_glimpsed_are_not_bodies_recovered():
+    # Haiti, 14-15 January 2010: bodies stacked at a morgue are not the count of bodies recovered and buried
+    assert figures_of("The director of Port-au-Prince's general hospital said that by 1100 (1600 GMT) at least 1,500 "
+                      "bodies were already stacked inside and outside the morgue.") == []
+    assert figures_of("Haitian Prime Minister Jean-Max Bellerive said more than 15,000 bodies had already been "
+                      "recovered and buried, French news agency AFP reported.") == [("", "bodies", "more than 15,000")]
+    assert figures_of("At least 70,000 people who died in the earthquake have already been buried.") == [
+        ("", "bodies", "At least 70,000")]
+
+
+def test_confirmed_deaths_are_not_the_estimated_toll():
+    assert figures_of("The WHO says only 9 deaths are confirmed.") == [("", "confirmed dead", "9")]
+    assert figures_of("In Mexico, where up to 159 people have died from the virus, people struggled.") == [
+        ("Mexico", "dead", "up to 159")]
+    assert figures_of("Mexican officials say the spread of swine flu - suspected in more than 380 deaths - is "
+                      "slowing.") == [("", "suspected dead", "more than 380")]
+
+
+def test_what_a_verb_says_happened_to_people_is_what_they_count():
+    assert figures_of("Swine flu has infected some 40,000 people in more than 70 countries and killed 167 since "
+                      "detected in Mexico in April, says the WHO.") == [
+        ("world", "infected", "some 40,000"), ("world", "dead", "167")]
+    # a figure a sentence recalls is not one it reports: "figures a week ago, when there were 17,410 cases"
+    assert figures_of("It's worth comparing that with figures a week ago, when there were 17,410 cases.") == []
