@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from briefings.corpus import Article, Sentence
@@ -96,6 +96,12 @@ _OUTCOME_VERBS: dict[str, str] = {
 # A value the window's sentence recalls rather than reports: "figures a week ago, when there were 17,410 cases"
 _RECALLED = re.compile(r"\b(?:ago|previously|last week|last month|a week earlier|a day earlier|up from|down from|"
                        r"compared (?:with|to))\b", re.IGNORECASE)
+# A question asks, it does not report: "Why is Mr Obama not taking such a tough stance with ... killing 25,000"
+_QUESTION = re.compile(r"^\W*(?:(?:why|how|what|who|where|when)\s+(?:is|are|was|were|do|does|did|can|could|should|"
+                       r"would|will|has|have)|(?:is|are|do|does|did|can|could|should|would|will|isn't|aren't)\s+(?:the|there|"
+                       r"it|they|we|you|he|she|this|that))\b", re.IGNORECASE)
+# A breakdown by place: "80 deaths from two hospitals in Cairo, 36 in Alexandria and 13 in Suez" gives Cairo's 80
+_BREAKDOWN = re.compile(r"^[^\d.;]{0,60}?\bin\s+(?:the\s+)?(?P<name>[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*)?),\s+\d")
 # "20 of the 149 reported fatalities have been confirmed": what the clause says is of the part, not the whole
 _PARTITIVE_BEFORE = re.compile(r"(?:\d|\ball|\bmost|\bmany|\bhalf|\bnone|\bsome)\s+(?:of|out of)\s+(?:the\s+)?$",
                                re.IGNORECASE)
@@ -109,7 +115,8 @@ _RECOVERED = re.compile(r"\b(?:recover\w*|collect\w*|retriev\w*|bur(?:y|ied|ies|
 # Names that report a figure rather than own it: "WHO had confirmed 44,287 cases".
 _REPORTER = re.compile(r"^[A-Z]{3,}$|\b(?:Organi[sz]ation|Agency|Ministry|Department|Centers?|Centres?|Council|"
                        r"Commission|Office|Service|Group|Company|Institute|Survey|Administration|Secretary|"
-                       r"Officials?|Authorities)\b")
+                       r"Officials?|Authorities|Watch|International|Amnesty|Cross|Crescent|Committee|Foundation|"
+                       r"Society|Association|Programme|Program)\b")
 _NOT_HEADS = frozenset(
     "a an the of to in on at by for from with and or is was were are be been has have had will would could may "
     "might can as that this these those which who per than its their his her our your it they we he she you i "
@@ -143,7 +150,9 @@ _SUBJECT_ALIASES: dict[str, str] = {
 # "deaths in Mexico", "cases confirmed in the UK"; not "killed 167 since detected in Mexico", "most in Mexico"
 _SUBJECT_AFTER = re.compile(
     r"^\s*(?:(?!most\b|since\b|detected\b|first\b|emerged\b|originated\b|began\b|started\b|mostly\b)"
-    r"(?![\w,'’-]*\d)[\w,'’-]+\s+){0,2}?(?:in|across|throughout)\s+(?:the\s+)?(?P<name>(?:[A-Z][\w.'’-]*\s?){1,3})")
+    r"(?![\w,'’-]*\d)[\w,'’-]+\s+){0,2}?(?:in|across|throughout)\s+(?:the\s+)?(?P<name>(?:[A-Z][\w.'’-]*\s?){1,3})"
+    # "1,752 confirmed cases of swine flu across the UK": across and throughout name the place further away
+    r"|^\s*(?:(?![\w,'’-]*\d)[\w,'’-]+\s+){0,5}?(?:across|throughout)\s+(?:the\s+)?(?P<far>(?:[A-Z][\w.'’-]*\s?){1,3})")
 _SUBJECT_BEFORE = re.compile(
     r"(?P<name>(?:[A-Z][\w.'’-]*\s?){1,3})(?:'s|’s|,? which)?\s+(?:has|had|with|reported|recorded|confirmed|now has|"
     r"has had|has reported|has recorded|has confirmed|is reporting|is now reporting|reports)\s+(?:\w+\s+){0,2}$")
@@ -184,6 +193,8 @@ _CHANGE_WORDS = re.compile(r"\b(?:rose|fell|grew|dropped|dropping|jumped|jumping
 _ARTICLES_AGREE = 0.08  # TF-IDF cosine of two articles at which they are taken to tell the same story
 MAX_CHANGES = 5
 DOMINANT = 0.75  # share of the articles naming a subject for a measure at which it is the coverage's (_sole_subjects)
+STALE_DAYS = 7  # a sentence naming a day further back than this recalls the past (article_figures)
+KNOWN_DAYS = 7  # how far back from the latest report a value given counts as known (not news) again
 MAX_FACTOR = 10.0  # how far apart two values may be and still be one measure's update (_plausible_move)
 # Measures that a running story reports again and again as it moves: tolls and casualties, cases, troops, people
 # displaced, votes and seats, flows. A count of anything else ("49 vessels", "26 parts", "3,000 followers") is
@@ -318,6 +329,7 @@ def _with_measure(sentence: Sentence, before: str, after: str, unit: str, low: f
                   counted: str | None = None, lead: str = "") -> Figure | None:
     measure = counted or _measure(before, after, unit)
     if measure is None or not _tracked(measure, unit) or _HYPOTHETICAL.search(before + " " + after) \
+            or _QUESTION.match(sentence.text) \
             or _RECALLED.search(before) or _PARTITIVE_BEFORE.search(before):
         return None
     subject = _subject(before, after, unit == "%" or _is_money(unit), lead)
@@ -390,6 +402,8 @@ def _measure(before: str, after: str, unit: str) -> str | None:
                 if m.group() in _FLOWS]
         right = [(m.start(), _FLOWS[m.group()]) for m in re.finditer(r"[a-z]+", after.lower()) if m.group() in _FLOWS]
         nearest = min(left + right, default=None)
+        if re.match(r"^\W*(?:[\w-]+\s+){0,3}?for\s+(?:[\w-]+\s+)?(?:days|weeks|months)\b", after):
+            return None  # "captured more than 2,000 barrels per day for ten days": a past period's flow
         return f"{unit} {nearest[1]}" if nearest else None
     if _is_money(unit):
         following = [w.lower() for w in _WORD.findall(after[:60])[:4]]
@@ -489,11 +503,15 @@ def _subject(before: str, after: str, level: bool = False, lead: str = "") -> st
     name = None
     if _COUNTRIES_AFTER.search(after) or _COUNTRIES_BEFORE.search(before):
         return "world"
+    breakdown = _BREAKDOWN.match(after)
+    if breakdown:
+        return _SUBJECT_ALIASES.get(breakdown["name"], breakdown["name"])
     for pattern, text in ((_SUBJECT_AFTER, after), (_TOTAL_OF_PLACE, before), (_SUBJECT_WHERE, before),
                           (_SUBJECT_BEFORE, before), (_SUBJECT_IN_BEFORE, before), (_LISTED, lead)):
         found = pattern.search(text)
-        if found and found["name"].split()[0].lower().strip(".,") not in _NOT_PLACES:
-            name = found["name"].strip()
+        written = found and (found["name"] or found.groupdict().get("far"))
+        if written and written.split()[0].lower().strip(".,") not in _NOT_PLACES:
+            name = written.strip()
             break
     first = _WORD.findall(after[:20])[:1]
     if name is None and first and first[0] in _SUBJECT_ALIASES:
@@ -549,16 +567,39 @@ def _display(match: re.Match[str], unit: str, only_high: bool = False) -> str:
 def article_figures(article: Article) -> tuple[Figure, ...]:
     """Return every figure of an article (remembered: a month of articles is compared again each day).
 
-    A sentence that names an earlier year than the article's recalls the past ("the 2005 explosion killed 15
-    workers"): its figures are not reports of the story's measures and are left out.
+    A sentence that names an earlier year than the article's, or a day more than STALE_DAYS before it, recalls the
+    past ("the 2005 explosion killed 15 workers"; a wire story of "Apr 29, 2009" quoted on 18 May): its figures are
+    not reports of where the story's measures stand and are left out.
     """
-    year = article.published.year if article.published else None
     return tuple(figure for sentence in article.sentences if any(c.isdigit() for c in sentence.text)
-                 and not _recalls_past(sentence.text, year) for figure in extract_figures(sentence))
+                 and not _recalls_past(sentence.text, article.published) for figure in extract_figures(sentence))
 
 
-def _recalls_past(text: str, year: int | None) -> bool:
-    return year is not None and any(int(y) < year for y in _YEAR_IN_TEXT.findall(text))
+_DAY_MONTH = re.compile(r"\b(?:(?P<day1>\d{1,2})\s+(?P<month1>[A-Z][a-z]{2,8})|(?P<month2>[A-Z][a-z]{2,8})\.?\s+"
+                        r"(?P<day2>\d{1,2})(?!\d|,\d{3}))\b")
+_MONTH_NUMBERS = {name: number for number, names in enumerate(
+    ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july", "aug august",
+     "sep sept september", "oct october", "nov november", "dec december"), start=1) for name in names.split()}
+
+
+def _recalls_past(text: str, published: datetime | None) -> bool:
+    if published is None:
+        return False
+    if any(int(y) < published.year for y in _YEAR_IN_TEXT.findall(text)):
+        return True
+    for found in _DAY_MONTH.finditer(text):
+        month = _MONTH_NUMBERS.get((found["month1"] or found["month2"]).lower())
+        day = int(found["day1"] or found["day2"])
+        if month is None or not 1 <= day <= 31:
+            continue
+        year = published.year if month <= published.month else published.year - 1  # "December 30" read in January
+        try:
+            named = datetime(year, month, day, tzinfo=published.tzinfo or UTC)
+        except ValueError:
+            continue
+        if (published - named).days > STALE_DAYS:
+            return True
+    return False
 
 
 def changed_figures(known: Iterable[Article], new: Iterable[Article],
@@ -598,7 +639,10 @@ def changed_figures(known: Iterable[Article], new: Iterable[Article],
     changes: list[tuple[int, FigureChange]] = []
     for key, figures in window.items():
         history = sorted(by_key[key], key=lambda item: item[0])
-        known_values = {(f.low, f.high) for _, f in history}
+        # a value the history gave lately is not news; one it gave weeks before, and has moved on from since, is a
+        # count that came round again ("at least 60" dead in Mexico on 25 April, 60 on 14 May)
+        recently = history[-1][0] - timedelta(days=KNOWN_DAYS)
+        known_values = {(f.low, f.high) for moment, f in history if moment >= recently}
         fresh = [f for f in figures if (f.low, f.high) not in known_values]
         if not fresh:
             continue
@@ -679,18 +723,26 @@ def _content(sentence: Sentence) -> set[str]:
 
 
 def _linked(old: Figure, new: Figure) -> bool:
-    """Tell whether two sentences speak of the same event: a shared word besides the measure, or one subject.
+    """Tell whether two sentences speak of the same event: a shared word, a shared large number, or one subject.
 
-    "quake" and "earthquake" count as one word. A story's articles also recall other events ("the 2005 Texas City
-    explosion killed 15 workers"); a toll of those shares no word with the toll of this one.
+    A shared word is one besides the measure; a shared number one of another measure ("up to 200,000 have been
+    killed" in both). "quake" and "earthquake" count as one word. A story's articles also recall other events
+    ("the 2005 Texas City explosion killed 15 workers"); a toll of those shares no word with the toll of this one.
     """
     if old.subject and old.subject == new.subject:
+        return True
+    if _large_numbers(old.sentence.text) & _large_numbers(new.sentence.text):
         return True
     measure_words = set(old.measure.split())
     a, b = _content(old.sentence) - measure_words, _content(new.sentence) - measure_words
     if a & b:
         return True
     return any(x in y or y in x for x in a for y in b if min(len(x), len(y)) >= 5)
+
+
+def _large_numbers(text: str) -> set[str]:
+    """Return the numbers of a sentence from 1,000 up, as written: ones that two sentences seldom share by chance."""
+    return {n for n in re.findall(r"\d{1,3}(?:,\d{3})+", text)}
 
 
 @dataclass(frozen=True, slots=True)
