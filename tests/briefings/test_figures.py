@@ -1,5 +1,5 @@
 from briefings.corpus import Article, Sentence
-from briefings.figures import changed_figures, extract_figures
+from briefings.figures import article_figures, changed_figures, extract_figures
 from tests.conftest import CNA, FT, TIMELINE17
 
 
@@ -161,3 +161,14 @@ def test_what_a_verb_says_happened_to_people_is_what_they_count():
         ("world", "infected", "some 40,000"), ("world", "dead", "167")]
     # a figure a sentence recalls is not one it reports: "figures a week ago, when there were 17,410 cases"
     assert figures_of("It's worth comparing that with figures a week ago, when there were 17,410 cases.") == []
+
+
+def test_a_sentence_that_names_an_earlier_day_or_asks_gives_no_figure():
+    # an article of 18 May 2009 quoting a wire story of "Apr 29, 2009 09:23 UTC": its toll is April's
+    article = timeline_story_article("swine_flu", "2009-05-18_h1n1_487")
+    (dated,) = [s for s in article.sentences if "Apr 29, 2009" in s.text]
+    assert "has killed more than 150 people in Mexico" in dated.text
+    assert extract_figures(dated) and all(f.sentence != dated for f in article_figures(article))
+    # a reader's question (BP oil spill comments, June 2010) reports nothing
+    assert figures_of("Why is Mr Obama not taking such a tough stance with Union Carbide whose chemical plant in "
+                      "Bhopal has been leaking for 26 years, killing an estimated 25,000 people?") == []
