@@ -6,9 +6,9 @@ figures): its defaults with tables, not `favor_precision`, which drops a link's 
 sentence ("had a lead in the state, but , notably") and, on some long pages, the whole article.
 
 Bytes are decoded with the charset the HTTP response declares, when it declares one: a page whose charset is
-only in the header would otherwise be guessed wrong ("iOS 13�s"). Cookie banners and advertising disclosures
-that extraction lets through are dropped as whole paragraphs; every other line is kept as extracted, so
-sentences stay verbatim.
+only in the header would otherwise be guessed wrong ("iOS 13�s"). Cookie banners, advertising disclosures,
+labelled advertisements and promotions that extraction lets through are dropped as whole paragraphs; every other
+line is kept as extracted, so sentences stay verbatim.
 """
 
 from __future__ import annotations
@@ -48,6 +48,14 @@ _DISCLOSURE = re.compile(
 # Zusammenarbeit mit … entstanden –". The label word opens the line and a dash or colon follows it.
 _ADVERT = re.compile(r"^\W*(?:advertisement|anzeige|werbung|sponsored|publicité|publicidad|publicidade|reklama)"
                      r"\s*[-–—:|]", re.IGNORECASE)
+# A promotion addressing the reader, in a sentence of its own ("If you enjoyed reading this post – would you
+# consider supporting our work? Just click here."; "Mit unserem Newsletter erhalten Sie monatlich …"): a promotion's
+# words with a second-person word. A report about a newsletter speaks of it in the third person and is kept.
+_PROMOTION = re.compile(r"\b(?:sign(?:ing)? up|newsletters?|subscri(?:be|ption)|click here|read more|abonnier\w*|"
+                        r"hier klicken|s'abonner|abonnez|suscr[ií]b\w*|assine)\b", re.IGNORECASE)
+_READER = re.compile(r"(?i:\b(?:you|your|vous|votre|usted|você|dich|dir|dein\w*)\b)|"
+                     r"(?<=[\w,] )(?:Sie|Ihnen|Ihre?[mnrs]?)\b")  # "Sie" within a sentence, not "sie" (they)
+_PROMOTION_WORDS = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +154,8 @@ def _is_banner(line: str) -> bool:
     if size <= _BANNER_WORDS and ((_COOKIES.search(line) and _CONSENT.search(line)) or _DISCLOSURE.search(line)):
         return True
     if size <= _FURNITURE_WORDS and not ends_like_sentence(line) and is_link_furniture(line):
+        return True
+    if size <= _PROMOTION_WORDS and _PROMOTION.search(line) and _READER.search(line):
         return True
     return bool(_ADVERT.match(line)) or (bool(line.strip()) and is_boilerplate(line))
 

@@ -21,6 +21,13 @@ LEFT_OUT = [
     ("diem25.org.climate.html", "Do you want to be informed of DiEM25's actions? Sign up here"),
     ("SW1.News-Heimat.html", "ANZEIGE - Heute mal ausgehen/bestellen? Wie wäre es mit:"),
     ("iloveponysmag.com.barbour.html", "– Anzeige: Dieser Beitrag ist in Zusammenarbeit mit Barbour entstanden –"),
+    # Promotions addressing the reader, in sentences of their own.
+    ("verfassungsblog.de.expertinnen.html",
+     "If you enjoyed reading this post – would you consider supporting our work? Just click here. Thanks!"),
+    ("austria.info.radfahren.html", "Mit unserem Newsletter erhalten Sie monatlich Informationen rund um das "
+                                    "Urlaubsland Österreich und eine Auswahl exklusiver Angebote!"),
+    ("mercurynews.com.2023.01.16.letters-1119.html",
+     "Submit your letter to the editor via this form. Read more Letters to the Editor."),
 ]
 # Article text near the same words: a sentence that reports on a newsletter, an advertisement's word in prose.
 KEPT = [
@@ -30,6 +37,8 @@ KEPT = [
                              "Abersfeld bisher deren einzige Niederlage bei."),
     ("pcgamer.com.skyrim.html", "Straight outta Helgen"),
     ("written for this test", "Anzeige erstattet hat die Mutter des Opfers am Montag."),
+    ("written for this test", "Der Verlag teilte mit, dass sie den Newsletter der Zeitung im Mai einstellen werden."),
+    ("written for this test", "The council said residents could sign up for the new recycling scheme from Monday."),
 ]
 
 
