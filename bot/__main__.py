@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
 import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -60,6 +58,9 @@ def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 0.25,
 
 async def serve(bot: BriefBot, token: str) -> None:
     """Connect and run until closed; SIGTERM and Ctrl-C close the connection cleanly."""
+    import asyncio  # noqa: PLC0415 - only the bot needs an event loop: the command line starts without it
+    import signal  # noqa: PLC0415
+
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         try:
@@ -73,6 +74,8 @@ async def serve(bot: BriefBot, token: str) -> None:
 
 def run_discord(settings: Settings, corpus: Corpus, shards: Shards | None = None) -> int:
     """Run the bot until it is stopped; return the exit code."""
+    import asyncio  # noqa: PLC0415
+
     import discord  # noqa: PLC0415
 
     from bot.storage.database import StorageError  # noqa: PLC0415

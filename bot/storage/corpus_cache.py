@@ -16,7 +16,6 @@ import gc
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import secrets
 import tempfile
@@ -24,7 +23,6 @@ import threading
 import weakref
 import zipfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -67,6 +65,9 @@ class _Cached:
     feed: dict[str, int]  # stored feed article id -> article number
     corpus: Corpus
     build: str  # names this build of the kept corpus (its kept topics name it too)
+    bodies: np.ndarray  # where each article's body starts in the kept text, and where the last ends
+    spans: np.ndarray  # each sentence's start in the kept text, and its length
+    first: list[int]  # each article's first sentence, and the number of sentences
 
 
 def cache_path(state_dir: Path, folder: Path) -> Path:
@@ -155,7 +156,7 @@ def _load_corpus(folder: Path, state_dir: Path, limits: Limits, now: datetime,
     build: str | None
     if cached is None or corpus is not cached.corpus:
         corpus.stories  # noqa: B018 - built now, to be kept
-        build = _write(path, limits, corpus, files, {article.id for article, _ in feed})
+        build = _write(path, limits, corpus, files, {article.id for article, _ in feed}, cached)
     else:
         build = cached.build
         _restore_topics(path, build, corpus.index)
@@ -172,6 +173,9 @@ def _read_files(files: list[Path], limits: Limits, now: datetime,
     is spread over the machine's cores. Only from a process with one thread: fork copies a process whose other
     threads may hold locks (the running bot reads a few files at a time, in its own threads, one by one).
     """
+    import multiprocessing  # noqa: PLC0415 - only a large first read needs worker processes
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
                   MAX_READERS)
     if len(files) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or \
@@ -271,7 +275,7 @@ def _replace(path: Path, write: Callable[[BinaryIO], object]) -> bool:
 
 
 def _write(path: Path, limits: Limits, corpus: Corpus, files: dict[str, tuple[int, int, int, str | None]],
-           feed: set[str]) -> str | None:
+           feed: set[str], cached: _Cached | None = None) -> str | None:
     """Keep the built corpus, and return the name of this build of it (None if it could not be written)."""
     build = secrets.token_hex(8)  # what the kept topics are counted for
     index, table = corpus.index, corpus.story_table
@@ -291,7 +295,7 @@ def _write(path: Path, limits: Limits, corpus: Corpus, files: dict[str, tuple[in
         "story_names": [naming(story) for story in table.stories],
     }
     members = table.members
-    text, bodies, spans = _text_pool(corpus.articles)
+    text, bodies, spans = _text_pool(corpus.articles, _held_spans(cached, corpus.articles))
     arrays: dict[str, np.ndarray] = {
         "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
         "text": np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8), "bodies": bodies,
@@ -306,38 +310,65 @@ def _write(path: Path, limits: Limits, corpus: Corpus, files: dict[str, tuple[in
     return build if _replace(path, lambda out: np.savez(out, allow_pickle=False, **arrays)) else None
 
 
-def _text_pool(articles: tuple[Article, ...]) -> tuple[str, np.ndarray, np.ndarray]:
+def _held_spans(cached: _Cached | None, articles: tuple[Article, ...]) -> dict[int, np.ndarray]:
+    """Return the sentence places (in their body) of the articles the kept corpus holds, by id() of the article."""
+    if cached is None:
+        return {}
+    number = {id(article): position for position, article in enumerate(cached.corpus.articles)}
+    held: dict[int, np.ndarray] = {}
+    for article in articles:
+        old = number.get(id(article))
+        if old is None:
+            continue
+        local = cached.spans[:, cached.first[old] : cached.first[old + 1]].copy()
+        local[0] -= cached.bodies[old]
+        if np.all(local[0] + local[1] <= len(article.body)):  # else a sentence kept outside its body: found again
+            held[id(article)] = local
+    return held
+
+
+def _text_pool(articles: tuple[Article, ...], held: dict[int, np.ndarray]) -> tuple[str, np.ndarray, np.ndarray]:
     """Return every body in one string, where each body starts and ends, and each sentence's place in it.
 
     A sentence is a verbatim piece of its article's body, so it is kept as a place in the body (one string to
     decode, then slices, instead of a JSON string a sentence); one that is not (an article built otherwise) is
-    kept after the bodies.
+    kept after the bodies. `held` gives the places already known (articles of the kept corpus): only new
+    articles' sentences are looked for.
     """
     parts: list[str] = []
-    extra: list[tuple[int, str]] = []  # sentence number, text
+    extra: list[tuple[np.ndarray, int, str]] = []  # the article's places, the sentence's number there, its text
     bounds = [0]
-    starts: list[int] = []
-    lengths: list[int] = []
+    pieces: list[np.ndarray] = []
     for article in articles:
-        base, body, cursor = bounds[-1], article.body, 0
+        base, body = bounds[-1], article.body
         parts.append(body)
         bounds.append(base + len(body))
-        for sentence in article.sentences:
+        local = held.get(id(article))
+        if local is not None:
+            placed = local.copy()
+            placed[0] += base
+            pieces.append(placed)
+            continue
+        placed = np.zeros((2, len(article.sentences)), dtype=np.int64)
+        cursor = 0
+        for number, sentence in enumerate(article.sentences):
             found = body.find(sentence.text, cursor)
             if found < 0:
                 found = body.find(sentence.text)
             if found < 0:
-                extra.append((len(starts), sentence.text))
+                extra.append((placed, number, sentence.text))
             else:
                 cursor = found
-            starts.append(base + found)
-            lengths.append(len(sentence.text))
+                placed[0, number] = base + found
+            placed[1, number] = len(sentence.text)
+        pieces.append(placed)
     end = bounds[-1]
-    for number, text in extra:
-        starts[number] = end
+    for placed, number, text in extra:
+        placed[0, number] = end
         end += len(text)
         parts.append(text)
-    return "".join(parts), np.asarray(bounds, dtype=np.int64), np.asarray([starts, lengths], dtype=np.int64)
+    spans = np.concatenate(pieces, axis=1) if pieces else np.zeros((2, 0), dtype=np.int64)
+    return "".join(parts), np.asarray(bounds, dtype=np.int64), spans
 
 
 def _read(path: Path, limits: Limits) -> _Cached | None:
@@ -413,4 +444,4 @@ def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> _Cached:
     feed = {str(article_id): int(number) for article_id, number in meta["feed"].items()}
     if any(not 0 <= number < count for number in feed.values()):
         raise ValueError("a feed article the cache does not hold")
-    return _Cached(files, feed, corpus, str(meta["build"]))
+    return _Cached(files, feed, corpus, str(meta["build"]), bounds, spans, first)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from concurrent import futures
 from datetime import UTC, datetime
 
 import numpy as np
@@ -149,11 +150,17 @@ def test_sentences_not_found_in_their_body_are_kept_as_written(folder, tmp_path,
     def stored(held):
         return [(held.get("feed-wire", wire), False)]
 
+    (folder / f"{FT}.txt").unlink()
     first, _ = load_corpus(folder, state, LIMITS, NOW, stored)
     reads.clear()
     again, _ = load_corpus(folder, state, LIMITS, NOW, stored)
     assert reads == [] and summary_of(again) == summary_of(first)
     assert again.get("feed-wire") == wire
+    shutil.copy(SEEDS / f"{FT}.txt", folder)  # kept again with one more article: the places known are reused
+    grown, _ = load_corpus(folder, state, LIMITS, NOW, stored)
+    reads.clear()
+    kept, _ = load_corpus(folder, state, LIMITS, NOW, stored)
+    assert reads == [] and summary_of(kept) == summary_of(grown) and FT in kept and kept.get("feed-wire") == wire
 
 
 def test_topics_once_counted_are_kept_and_equal_a_fresh_count(folder, tmp_path, reads):
@@ -213,12 +220,12 @@ def test_files_read_by_worker_processes_give_the_corpus_read_in_one(folder, tmp_
     monkeypatch.setattr(corpus_cache.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
     pools = []
 
-    class Counted(corpus_cache.ProcessPoolExecutor):
+    class Counted(futures.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
             pools.append(args)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(corpus_cache, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(futures, "ProcessPoolExecutor", Counted)
     seen: list[tuple[int, int]] = []
     parallel, problems = load_corpus(folder, tmp_path / "workers", LIMITS, NOW, on_progress=lambda *p: seen.append(p))
     assert summary_of(parallel) == summary_of(serial)
