@@ -195,9 +195,11 @@ class Corpus:
     _parent: tuple[Corpus, Any] | None = field(default=None, repr=False, compare=False)
     # The corpus this one adds articles to, until this one's index and stories are built from it.
     _grown_from: list[Corpus] = field(default_factory=list, repr=False, compare=False)
+    # The articles come in corpus order already (a view's, or newer ones appended): not sorted again.
+    _ordered: bool = field(default=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        ordered = tuple(sorted(self.articles, key=_chronological))
+        ordered = self.articles if self._ordered else tuple(sorted(self.articles, key=_chronological))
         object.__setattr__(self, "articles", ordered)
         object.__setattr__(self, "_by_id", {article.id: article for article in ordered})
 
@@ -213,7 +215,8 @@ class Corpus:
         wanted = set(article_ids)
         numbers = np.asarray([number for number, article in enumerate(self.articles) if article.id in wanted],
                              dtype=np.int64)
-        return Corpus(tuple(self.articles[int(n)] for n in numbers), self.backfill & wanted, _parent=(self, numbers))
+        return Corpus(tuple(self.articles[int(n)] for n in numbers), self.backfill & wanted, _parent=(self, numbers),
+                      _ordered=True)
 
     def with_articles(self, articles: Iterable[Article], backfill: Iterable[str] = ()) -> Corpus:
         """Return this corpus with more articles (ids it holds already are skipped), built incrementally.
@@ -225,7 +228,9 @@ class Corpus:
         more = frozenset(backfill)
         if not added and more <= self.backfill:
             return self
-        grown = Corpus(self.articles + added, self.backfill | more)
+        added = tuple(sorted(added, key=_chronological))
+        newer = not self.articles or not added or _chronological(added[0]) > _chronological(self.articles[-1])
+        grown = Corpus(self.articles + added, self.backfill | more, _ordered=newer)
         grown._grown_from.append(self)
         return grown
 

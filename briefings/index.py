@@ -254,7 +254,7 @@ class CorpusIndex:
     @cached_property
     def article_vectors(self) -> sparse.csr_matrix:
         """Return L2-normalised TF-IDF vectors of the articles (sublinear term frequency)."""
-        matrix = self.article_terms.copy().astype(np.float64)
+        matrix = self.article_terms.astype(np.float64)  # a copy already
         matrix.data = 1.0 + np.log(matrix.data)
         matrix = matrix @ sparse.diags(self.idf)
         return normalised_rows(matrix.tocsr())

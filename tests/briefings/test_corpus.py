@@ -1,6 +1,7 @@
 import logging
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
 from briefings.corpus import Article, Corpus, CorpusError
@@ -123,3 +124,27 @@ def test_an_article_older_than_those_held_regroups_the_corpus(seeds):
     earlier.stories  # noqa: B018
     grown = earlier.with_articles([seeds.get(AGGREGATOR)])  # the first article: it comes before all the others
     assert [s.article_ids for s in grown.stories] == [s.article_ids for s in seeds.stories]
+
+
+def test_a_corpus_grown_a_few_articles_at_a_time_equals_one_built_fresh_on_real_news():
+    from tests.conftest import bbc_wire
+
+    articles = bbc_wire(60, 4) + bbc_wire(40, 3, category="tech", start=60)  # real BBC text, each story in copies
+    ordered = Corpus(articles).articles
+    grown = Corpus(ordered[:200])
+    grown.stories  # noqa: B018 - built, so each next corpus grows from it
+    for start in range(200, len(ordered), 13):  # newer articles arriving, as a feed brings them
+        grown = grown.updated(ordered[: start + 13], frozenset())
+        grown.stories  # noqa: B018
+    fresh = Corpus(articles)
+    assert [a.id for a in grown] == [a.id for a in fresh]
+    assert [(s.article_ids, s.follows) for s in grown.stories] == [(s.article_ids, s.follows) for s in fresh.stories]
+    # A story is named when it changes, from its articles as they stood then (a later idf may prefer a near tie).
+    named = sum(a.headline == b.headline for a, b in zip(grown.stories, fresh.stories, strict=True))
+    assert named >= 0.95 * len(fresh.stories)
+    assert all(s.headline in {grown.get(a).title for a in s.article_ids} for s in grown.stories)
+    assert len(fresh.stories) >= 90
+    for word in ("economy", "mobile", "profits", "broadband", "Microsoft"):
+        assert np.array_equal(grown.index.sentences_matching(word), fresh.index.sentences_matching(word)), word
+        assert summarize_topic(grown, word, LengthBudget(sentences=4)) == \
+            summarize_topic(fresh, word, LengthBudget(sentences=4)), word
