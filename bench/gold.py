@@ -7,7 +7,9 @@ The gold (bench/gold/figures.jsonl, bench/gold/reversals.jsonl) holds pairs judg
 on the step's day; a reversal is a statement that denies, retracts, cancels or overturns a specific earlier claim
 of the same story. Each item names its step (story, day d): the day its new sentence first appears after the old
 one. Each step is replayed as `changes --since d --until d` does: the corpus holds the story's articles up to day d,
-the articles before d are the history and those of day d the window.
+the articles before d are the history and those of day d the window. A reversal item may also name `since` (d1):
+it is then scored in the multi-day window `changes --since d1 --until d`, which holds the claim (said on a day
+after d1) and what undoes it, as a weekly digest does.
 
 Precision judges every pair shown at the gold steps: a pair is right when it matches a gold item, or when it is in
 bench/gold/judged.jsonl with the verdict "right" (pairs checked by hand as correct but not in the gold, so an
@@ -77,12 +79,17 @@ def verify_gold() -> list[str]:
     return wrong
 
 
+def window_of(item: dict[str, Any]) -> str:
+    """Return the window an item is scored in: its day d, or "d1..d2" when it names a multi-day window."""
+    return f"{item['since']}..{item['step']}" if item.get("since") else str(item["step"])
+
+
 def steps() -> dict[str, list[str]]:
-    """Return, for each story, the days at which a gold change becomes visible."""
+    """Return, for each story, the windows (a day, or "d1..d2") at which a gold change becomes visible."""
     found: dict[str, set[str]] = defaultdict(set)
     for kind in ("figures", "reversals"):
         for item in read_gold(kind):
-            found[item["story"]].add(item["step"])
+            found[item["story"]].add(window_of(item))
     return {story: sorted(days) for story, days in sorted(found.items())}
 
 
@@ -110,8 +117,10 @@ def run_engine(code: Path, plan: dict[str, list[str]]) -> dict[str, Any]:
     for story, days in plan.items():
         full, _ = Corpus.from_folder(TIMELINE17 / story / "articles")
         for day in days:
-            since = datetime.fromisoformat(day).replace(tzinfo=UTC)
-            until = since + timedelta(days=1) - timedelta(microseconds=1)
+            first, _, last = day.partition("..")
+            since = datetime.fromisoformat(first).replace(tzinfo=UTC)
+            end = datetime.fromisoformat(last or first).replace(tzinfo=UTC)
+            until = end + timedelta(days=1) - timedelta(microseconds=1)
             corpus = Corpus(tuple(a for a in full if a.published is not None and a.published <= until))
             corpus.index  # noqa: B018 - built before the clock starts, as a running bot has it
             spent["seconds"] = 0.0
@@ -194,7 +203,7 @@ def score(result: dict[str, Any], show: bool = False, label: str = "") -> dict[s
         found: set[str] = set()
         shown = right = unjudged_count = 0
         for step in result["steps"]:
-            items = [g for g in gold if g["story"] == step["story"] and g["step"] == step["step"]]
+            items = [g for g in gold if g["story"] == step["story"] and window_of(g) == step["step"]]
             for pair in step[kind]:
                 shown += 1
                 hits = [g["id"] for g in items if matches(pair, g)]

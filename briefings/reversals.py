@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy import sparse
 
 from briefings.corpus import Sentence
@@ -24,39 +25,104 @@ from briefings.index import CorpusIndex, IntArray
 
 MAX_REVERSALS = 3
 MAX_CANDIDATES = 150  # cue sentences examined in one window, leading sentences first
-CLAIM_OVERLAP = 0.25  # share of the new sentence's (IDF-weighted) terms the earlier claim must hold
-SCOPE_WORDS = 6  # words either side of the cue that say what it is aimed at
-MIN_SHARED = 3  # terms the two sentences share at least
-MIN_SPECIFIC = 3  # ... of which this many rare in the corpus (names, the thing denied)
-MIN_SCOPE_SHARED = 2  # ... of which this many around the cue
+MAX_CLAIMS = 50  # earlier sentences examined for each, the closest first
+CLAIM_OVERLAP = 0.1  # share of the new sentence's (IDF-weighted) terms the earlier claim must hold
+SCOPE_WORDS = 6  # words before an active cue that name who undoes the claim
+OBJECT_WORDS = 8  # words on the side of the cue that say what it is aimed at
+MIN_SHARED = 2  # terms the two sentences share at least
+MIN_TARGET_SHARED = 2  # ... of which this many among the words the cue is aimed at
+SUBJECT_TERMS = 3  # ... or, failing a name or a rare term among them, this many
+HEAD_TERMS = 2  # the first terms of what a cue undoes, of which the claim must hold one
+TARGET_SHARE = 0.4  # ... holding this (IDF-weighted) share of those words
 RARE_IDF_SHARE = 0.5  # a shared term counts as specific when its IDF is above this share of the corpus maximum
+CLAIM_REPEATED = 0.3  # share of the claim's (IDF-weighted) terms the new statement must repeat
+AIMED_ALONE = 0.5  # ... unless the cue names the claim ("reports that") and it holds this share of what is denied
+RESTATED = 0.6  # share of a claim's terms the new statement repeats, with its undoer, for it to be the same report
 
 _OBJECTS = (r"(?:talks|negotiations|deal|agreement|accord|cease-?fire|truce|coalition|bid|plan|plans|efforts?|"
             r"attempts?|operation|procedure|kill|hat|dome|cap|merger|takeover|sale|offer)")
 _BANS = (r"(?:ban|bans|warnings?|restrictions?|embargo|moratorium|curfew|emergency|sanctions?|blockade|freeze|"
-         r"no-fly zone|order|injunction|suspension)")
-# Each pattern names a way one statement undoes another; the words it matches are the cue.
+         r"no-fly zone|order|injunction|suspension|advisory|recommendation|alert)")
+_CLAIMS = r"(?:claims?|reports?|allegations?|accusations?|rumou?rs?|suggestions?|accounts?|stor(?:y|ies))"
+_RULINGS = (r"(?:bans?|moratorium|ruling|decision|law|verdict|conviction|sentence|order|injunction|result|policy|"
+            r"rules?|regulations?|measures?|decree|appointment|licen[cs]e|permit|contract|deal|charges?|visas?)")
+_OVERTURNS = (r"(?:overturn(?:ed|s)?|quash(?:ed|es)|struck down|strikes down|tossed out|rescind(?:ed|s)|revok(?:ed|es)|"
+              r"reversed)")
+_OVERTURN_CUE = re.compile(_OVERTURNS, re.IGNORECASE)
+_RULING_WORDS = re.compile(rf"\b{_RULINGS}\b", re.IGNORECASE)
+# Each pattern names a way one statement undoes another; the words it matches are the cue. A denial is of a claim
+# ("denied that ...", "denied claims", "denied breaking", "claims, denied by BP"), not "denied bail" or a plea
+# ("denies manslaughter"); an overturning is of a ruling, ban or law, not of "police vehicles".
 _CUES = re.compile(
-    r"\b(?:den(?:ied|ies|y|ying)|refut(?:ed|es)|retract(?:ed|s|ion)|rescind(?:ed|s)|revok(?:ed|es)|"
-    r"overturn(?:ed|s)?|quash(?:ed|es)|struck down|tossed out|reversed|backtrack(?:ed|s)?|backed down|u-turn|"
+    r"\b(?:den(?:ied|ies|y|ying)(?:,? (?:on \w+|\w+ly))?,? (?:that|there|it|this|any|having|being|"
+    rf"(?:the |these |those |such |all )?(?:\w+ )?{_CLAIMS}|\w+ing)\b|den(?:ied|ies) by|"
+    r"(?:been|was|were) denied\b(?! (?:bail|access|entry|permission|visas?|a |an |the |them|him|her|treatment))|"
+    rf"(?:dismiss|reject)(?:ed|s) (?:the |these |those |such |all )?(?:\w+ )?{_CLAIMS}|"  # noqa: E501
+    r"refut(?:ed|es)|retract(?:ed|s|ion)|backtrack(?:ed|s)?|backed down|u-turn|"
+    rf"{_OVERTURNS} (?:[\w'’-]+ ){{0,4}}?{_RULINGS}|{_RULINGS} (?:[\w'’-]+ ){{0,3}}?(?:was|were|has been|had been|is) "
+    rf"{_OVERTURNS}|"
     r"contradict(?:s|ed)?|cancel(?:l?ed|s)|called off|scrapped|abandon(?:ed|s)?|postponed|withdr(?:ew|awn) from|"
-    r"replac(?:ed|es|ing) (?:by|with)|to be replaced|no longer|never (?:in custody|happened|said)|"
-    rf"{_OBJECTS} (?:have |has |had )?(?:collapsed|failed|broke down|broken down)|"
-    rf"(?:had|has|have) failed|lifted (?:the |its |their |a )?(?:\w+ ){{0,3}}{_BANS}|"
+    r"replac(?:ed|es|ing) (?:by|with)|to be replaced|never (?:in custody|happened)|"
+    rf"{_OBJECTS}[\"”’']? (?:have |has |had )?(?:collapsed|failed|broke down|broken down)|"
+    rf"lifted (?:the |its |their |a )?(?:\w+ ){{0,3}}{_BANS}|"
     rf"{_BANS} (?:has been |had been |was |were |have been |is )?lifted|"
     r"(?:licen[cs]e|membership|drilling|talks) (?:\w+ ){0,3}suspended|dropped (?:the |its |all )?(?:charges?|plans?|"
     r"bid|case|claims?)|(?:were|was) dropped from)\b"
     r"|\bnot\b[^.]{0,60}\bafter all\b"
     # "any reports that China and the US were nearing a deal were 'fake news'"
-    r"|\b(?:reports?|claims?|allegations?|rumou?rs?|suggestions?|accounts?)\b[^.]{0,100}\b(?:were|was|are|is)\s+"
+    rf"|\b{_CLAIMS}\b[^.]{{0,100}}\b(?:were|was|are|is)\s+"
     r"[\"“‘']?(?:fake news|false|untrue|not true|baseless|groundless|unfounded|nonsense)",
+    re.IGNORECASE,
+)
+# A cue that is negated, wished or hypothetical undoes nothing: "not going to abandon", "would deny", "asked for
+# the event to be canceled".
+_UNDONE_NOT = {"not", "never", "no", "none", "nor", "would", "could", "might", "may", "should", "can", "cannot",
+               "dare", "refused", "refuse", "refuses", "to", "if", "whether", "unless"}
+# The words of a cue that say it undoes (the rest of a cue, "travel warnings", "licence", is what it undoes).
+_CUE_VERBS = re.compile(
+    r"den\w*|refut\w*|retract\w*|rescind\w*|revok\w*|overturn\w*|quash\w*|struck|strikes|tossed|down|out|off|revers\w*|"
+    r"backtrack\w*|backed|u-turn|contradict\w*|cancel\w*|called|scrap\w*|abandon\w*|postpon\w*|suspend\w*|withdr\w*|"
+    r"lift\w*|dropped|dismiss\w*|reject\w*|replac\w*|longer|never|failed|collapsed|broke|broken|false|untrue|true|"
+    r"baseless|groundless|unfounded|nonsense|fake|news|after|all",
     re.IGNORECASE,
 )
 # Cues that undo a plan; the earlier sentence must then announce one.
 _CANCELS = re.compile(r"cancel|called off|scrapped|postponed|suspended|abandon|withdr", re.IGNORECASE)
-_PLAN = re.compile(r"\b(?:will|would|plans?|planned|planning|scheduled|due to|to be held|expected to|set to|"
-                   r"intends?|agreed to|announced|joined|hopes?|going to|attempt|try|trying|continue)\b",
+_PLAN = re.compile(r"\b(?:will|plans?|planned|planning|scheduled|due to|to be held|expected to|set to|"
+                   r"intends?|agreed to|announced|joined|going to)\b",
                    re.IGNORECASE)
+# Words that undo something anywhere in a sentence: an earlier sentence holding one reports an undoing (the sales
+# "suspended", the law "ruled unconstitutional"); it is never the claim that a new statement undoes.
+_UNDOES = re.compile(
+    r"\b(?:den(?:ied|ies|y|ying)|refut\w*|retract\w*|rescind\w*|revok\w*|overturn\w*|quash\w*|struck down|"
+    r"tossed out|revers(?:ed|es|al)|backtrack\w*|backed down|contradict\w*|cancel\w*|call(?:ed|s)? off|scrap(?:ped|s)|"
+    r"abandon\w*|postpon\w*|suspend\w*|halt(?:ed|s|ing)?|withdr[ae]w\w*|lift(?:ed|s|ing)?|no longer|"
+    r"unconstitutional|dropped|g[ai]ve(?:n)? up|giving up)\b",
+    re.IGNORECASE,
+)
+# A claim that itself says something did not happen is a denial, not what a new statement denies.
+_DENIES = re.compile(r"\b(?:did|does|do|has|have|had|is|are|was|were)(?:n[’']t| not)\b", re.IGNORECASE)
+_BE = {"is", "are", "was", "were", "be", "been", "being"}
+_MODALS = {"will", "would", "could", "can", "may", "might", "should", "must", "has", "have", "had"}
+_PRONOUNS = (["it"], ["this"], ["that"], ["they"], ["which"], ["these"], ["those"], ["he"], ["she"])
+# Words before a denial that make it a standing one, not news: "has repeatedly denied", "has always denied".
+_STANDING = {"repeatedly", "consistently", "always", "long", "continually", "previously", "strenuously"}
+# Words after a cue that report it rather than name what it undoes ("denied the claim, saying ...").
+_SAYING = ("say", "says", "said", "saying", "claim", "claims", "report", "reports", "allegation", "allegations")
+_HEDGES = re.compile(r"\b(?:seem(?:s|ed)?|appear(?:s|ed)? to|suggest(?:s|ed)?|speculat\w*|rumou?r\w*)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;:()\"“”]|\s[-–—]\s|\b(?:and|but|while|whereas|which|who|because|although|after)\b")
+_STOP_WORDS = {"the", "a", "an", "it", "its", "this", "that", "there", "any", "all", "these", "those", "such", "of"}
+# Words that point to what another sentence said ("retracted that apology", "any such dispute").
+_ANAPHORA = {"that", "this", "these", "those", "such"}
+# Words of a cue's object that name no thing: days, months, numbers, plans ("was due on Monday").
+_WHEN = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tonight|yesterday|tomorrow|week|month|year|"
+                   r"january|february|march|april|may|june|july|august|september|october|november|december|"
+                   r"due|scheduled|expected|planned|now|earlier|later|\d[\d.,]*|bn|m|million|billion",
+                   re.IGNORECASE)
+_ADVERBS = {"now", "also", "already", "since", "later", "then", "officially", "reportedly", "all"}
+# Cues by which someone undoes their own plan or word (as against a denial or a court's overturning).
+_OWN = re.compile(r"retract|withdr|cancel|called off|scrap|abandon|postpon|backtrack|backed down|u-turn|dropped|"
+                  r"lifted|no longer|suspended", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+")
 _COPY_WORD = re.compile(r"[a-z0-9]+")
 
@@ -79,46 +145,114 @@ def has_cue(text: str) -> bool:
 
 def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray,
                    same_story: SameStory | None = None) -> list[Reversal]:
-    """Pair new sentences that undo something with the earlier claim of the story they undo."""
+    """Pair new sentences that undo something with the earlier claim of the story they undo.
+
+    The claim is read before (`known_ids`) or said earlier in the window: a sentence of `fresh` from an article
+    published before the new statement's (a weekly digest holds both the claim of Monday and Thursday's denial).
+    """
     known_texts = {index.sentences[int(k)].text for k in known_ids}  # a copy of what was read is not news
     candidates = [(sentence, cue) for sentence in fresh if index.sentences[sentence].text not in known_texts
                   and (cue := _CUES.search(index.sentences[sentence].text))]
     candidates.sort(key=lambda item: (index.sentences[item[0]].position, item[0]))
     candidates = _one_per_copy(index, candidates)[:MAX_CANDIDATES]
-    if not candidates or known_ids.size == 0:
+    window = np.asarray(sorted({int(s) for s in fresh}), dtype=np.int64)
+    pool = np.union1d(np.asarray(known_ids, dtype=np.int64), window)
+    if not candidates or pool.size == 0:
         return []
+    published = index.published[index.sentence_article]
+    read = np.isin(pool, known_ids)
     idf = index.idf
     rare = RARE_IDF_SHARE * float(idf.max()) if idf.size else 0.0
     claims = [_terms(index, index.sentences[s].text) for s, _ in candidates]
-    scopes = [_terms(index, _scope(index.sentences[s].text, cue)) for s, cue in candidates]
-    rows = np.repeat(np.arange(len(candidates)), [len(c) for c in claims])
-    columns = np.asarray([t for c in claims for t in c], dtype=np.int64)
-    weights = sparse.csr_matrix((idf[columns], (rows, columns)), shape=(len(candidates), idf.size))
-    present = sparse.csr_matrix(index.sentence_terms[known_ids] > 0, dtype=np.float64)
+    targets = [_target(index, index.sentences[s].text, cue) for s, cue in candidates]
+    heads = [_heads(index, index.sentences[s].text, cue) for s, cue in candidates]
+    # a cue that names the claim it denies ("reports that ... were fake news") may be set beside a longer claim
+    named = [re.search(rf"\b{_CLAIMS}\b", cue.group(0), re.IGNORECASE) is not None for _, cue in candidates]
+    firsts = [_first_head(index, index.sentences[s].text, cue) for s, cue in candidates]
+    ruling = [_terms(index, " ".join(_RULING_WORDS.findall(cue.group(0)))) if _OVERTURN_CUE.search(cue.group(0))
+              else set() for _, cue in candidates]
+    present = sparse.csr_matrix(index.sentence_terms[pool] > 0, dtype=np.float64)
+    weights = _weights(idf, claims)
     shared_weight = (weights @ present.T).tocsr()
+    aimed_weight = (_weights(idf, targets) @ present.T).tocsr()
     totals = np.asarray(weights.sum(axis=1)).ravel()
     scored: list[tuple[float, int, int, str]] = []
     for row, (sentence, cue) in enumerate(candidates):
         lo, hi = shared_weight.indptr[row], shared_weight.indptr[row + 1]
         score = shared_weight.data[lo:hi] / (totals[row] or 1.0)
-        earlier_rows = shared_weight.indices[lo:hi][score >= CLAIM_OVERLAP]
-        score = score[score >= CLAIM_OVERLAP]
-        for rank in np.argsort(-score)[:20].tolist():
-            earlier = int(known_ids[int(earlier_rows[rank])])
-            text = index.sentences[earlier].text
-            if _CUES.search(text):
-                continue  # the earlier sentence undoes something itself: it is not the claim
-            if _CANCELS.search(cue.group(0)) and not _PLAN.search(text):
+        earlier_rows = shared_weight.indices[lo:hi]
+        # said before the new statement: read before the window, or from an article of an earlier day in it
+        earlier = read[earlier_rows] | (published[pool[earlier_rows]] < published[sentence])
+        keep = (score >= CLAIM_OVERLAP) & earlier
+        earlier_rows, score = earlier_rows[keep], score[keep]
+        text = index.sentences[sentence].text
+        if _UNDONE_NOT.intersection(w.lower() for w in _WORD.findall(text[: cue.start()])[-3:]) or \
+                re.search(r"n[’']t\W*(?:\w+\W+)?$", text[: cue.start()]):
+            continue  # "not going to abandon", "would deny", "urged to cancel", "didn't deny"
+        if _STANDING.intersection(w.lower() for w in _WORD.findall(text[: cue.start()])[-3:]):
+            continue  # "has repeatedly denied": a standing denial, not news of one
+        following = [w.lower() for w in _WORD.findall(text[cue.end() :])[:5]]
+        if not cue.group(0).lower().startswith("den") and following[:1] and following[0] in _ANAPHORA or \
+                "such" in following:
+            continue  # "retracted that apology", "denies any such dispute": what is undone is said elsewhere
+        before_cue = [w.lower() for w in _WORD.findall(text[: cue.start()])[-2:]]
+        if before_cue[-1:] == ["be"] and before_cue[:1] not in (["will"], ["shall"]):
+            continue  # "requested that the program ... be canceled": asked for, not done
+        if _HEDGES.search(" ".join(_WORD.findall(text[: cue.start()])[-SCOPE_WORDS:])):
+            continue  # "seemed to suggest that Hayward was being withdrawn": a guess, later qualified
+        following = _WORD.findall(text[cue.end() :])[:4]
+        following = following[1:] if following[:1] in (["by"], ["with"]) else following[:3]
+        successor = _names(index, " ".join(following), first=True, sentence=text) if "replac" in cue.group(0).lower() \
+            else set()
+        if re.match(r"\s*(?:and|but|or)\b|\s*[,.;]", text[cue.end() :]) and \
+                cue.group(0).lower().endswith((" that", " this", " it")):
+            continue  # "deny that and say ...": what is denied is in another sentence
+        target = targets[row]
+        target_weight = float(idf[list(target)].sum()) if target else 0.0
+        aimed_row = aimed_weight.getrow(row).toarray().ravel()[earlier_rows] / (target_weight or 1.0)
+        agent = _terms(index, _agent_of(text, cue))  # who denies, cancels or overturns it
+        if _passive(text, cue) and [w for w in _WORD.findall(text[: cue.start()].lower())[-4:]
+                                    if w not in _BE | _ADVERBS | _MODALS][-1:] in _PRONOUNS:
+            continue  # "this has now been denied": what was denied is in another sentence
+        # Who cancels, withdraws, retracts or lifts something undoes their own plan or word: the claim names them.
+        undoer = _names(index, _agent_of(text, cue), first=len(_WORD.findall(text[: cue.start()])) > SCOPE_WORDS,
+                        sentence=text) if _OWN.search(cue.group(0)) else set()
+        names = _names(index, text)
+        for rank in np.lexsort((-score, -aimed_row))[:MAX_CLAIMS].tolist():
+            claim = int(pool[int(earlier_rows[rank])])
+            claim_text = index.sentences[claim].text
+            if _UNDOES.search(claim_text) or _CUES.search(claim_text) or _DENIES.search(claim_text):
+                continue  # the earlier sentence undoes or denies something itself: a report of the same undoing
+            if _CANCELS.search(cue.group(0)) and not _PLAN.search(claim_text):
                 continue  # a cancellation undoes a plan: "the sale is scheduled", not "flights were full"
-            terms = set(index.terms_of(earlier).tolist())
+            terms = set(index.terms_of(claim).tolist())
             shared = claims[row] & terms
-            specific = [t for t in shared if idf[t] >= rare]
-            if len(shared) < MIN_SHARED or len(specific) < MIN_SPECIFIC or len(scopes[row] & terms) < MIN_SCOPE_SHARED:
-                continue
-            if same_story is not None and not same_story(index.sentences[earlier].article_id,
+            aimed = target & terms
+            if not heads[row] & terms:
+                continue  # the claim must hold what is undone itself: "retracts assurances", not "Lehr testifies"
+            if firsts[row] is not None and firsts[row] not in terms:
+                continue  # "denied any dispute": the claim must speak of a dispute
+            if ruling[row] and not ruling[row] & terms:
+                continue  # what is overturned is a ruling, ban or law the claim names: "the law", not "health care"
+            aimed_share = float(idf[list(aimed)].sum()) / target_weight if target_weight else 0.0
+            if len(shared) < MIN_SHARED or len(aimed) < min(MIN_TARGET_SHARED, len(target)) or \
+                    aimed_share < TARGET_SHARE:
+                continue  # the claim must say what the cue is aimed at, not only share the story's words
+            if successor & terms:
+                continue  # the claim already names the successor: it reports the same change
+            if undoer and not undoer & terms:
+                continue  # "Bill Paul scrapped plans to open a restaurant" is not the protesters' planned rally
+            if len(aimed) < SUBJECT_TERMS and not any(idf[t] >= rare or t in names for t in aimed):
+                continue  # the same subject: a name or a rare term of what is undone, in the claim
+            repeated = _coverage(idf, terms, shared)
+            if repeated < CLAIM_REPEATED and not (named[row] and aimed_share >= AIMED_ALONE):
+                continue  # the claim is about something else that shares a few of its words
+            if agent and agent <= terms and repeated >= RESTATED:
+                continue  # the undoer's own words reported again ("blamed rebels for breaking the ceasefire")
+            if same_story is not None and not same_story(index.sentences[claim].article_id,
                                                          index.sentences[sentence].article_id):
                 continue
-            scored.append((float(score[rank]), sentence, earlier, cue.group(0)))
+            scored.append((aimed_share + float(score[rank]), sentence, claim, cue.group(0)))
     return _pairs(index, scored)
 
 
@@ -162,3 +296,106 @@ def _scope(text: str, cue: re.Match[str]) -> str:
 
 def _terms(index: CorpusIndex, text: str) -> set[int]:
     return {index.vocabulary[t] for t in index.normalizer.terms(text) if t in index.vocabulary}
+
+
+def _coverage(idf: npt.NDArray[np.float64], terms: set[int], shared: set[int]) -> float:
+    """Return the (IDF-weighted) share of a claim's terms that the new statement repeats."""
+    total = float(idf[list(terms)].sum()) if terms else 0.0
+    return float(idf[list(shared)].sum()) / total if total else 0.0
+
+
+def _passive(text: str, cue: re.Match[str]) -> bool:
+    """Tell whether the cue is passive ("the sale was cancelled", "claims, denied by BP"): its object precedes it."""
+    before = _WORD.findall(text[: cue.start()].lower())[-2:]
+    after = _WORD.findall(text[cue.end() :].lower())[:1]
+    words = _WORD.findall(cue.group(0).lower())
+    return bool(_BE.intersection(before)) or bool(_BE.intersection(words[:2])) or \
+        (after == ["by"] and len(words) == 1) or words[-1:] == ["by"]
+
+
+def _object_of(text: str, cue: re.Match[str]) -> str:
+    """Return the words the cue is aimed at: after an active cue, around a passive one."""
+    before = _WORD.findall(text[: cue.start()])[-OBJECT_WORDS:]
+    if _passive(text, cue):
+        return " ".join([*before, cue.group(0), *_WORD.findall(text[cue.end() :])[:OBJECT_WORDS]])
+    return " ".join([cue.group(0), *_clause_after(text, cue)])
+
+
+def _clause_after(text: str, cue: re.Match[str]) -> list[str]:
+    """Return the words after a cue up to the end of its clause, at most OBJECT_WORDS.
+
+    "denied it came from pigs in Mexico, and pork producers ..." stops at the comma; the words go past it when
+    those before it only report ("denied the claim, saying it had not blocked Facebook").
+    """
+    words = _WORD.findall(_CLAUSE_END.split(text[cue.end() :], maxsplit=1)[0])[:OBJECT_WORDS]
+    if all(w.lower() in _SAYING or w.lower() in _STOP_WORDS for w in words) and \
+            not all(w.lower() in _SAYING or w.lower() in _STOP_WORDS for w in _WORD.findall(cue.group(0))[1:]):
+        return words  # the cue holds what it undoes itself ("lifted travel warnings")
+    if all(w.lower() in _SAYING or w.lower() in _STOP_WORDS for w in words):
+        return _WORD.findall(text[cue.end() :])[:OBJECT_WORDS]
+    return words
+
+
+def _agent_of(text: str, cue: re.Match[str]) -> str:
+    """Return who undoes the claim: the words before an active cue (none for a passive one)."""
+    return "" if _passive(text, cue) else " ".join(_WORD.findall(text[: cue.start()])[-SCOPE_WORDS:])
+
+
+def _names(index: CorpusIndex, text: str, first: bool = False, sentence: str | None = None) -> set[int]:
+    """Return the terms of the capitalised words of a text (names: Hayward, NOAA); its first word only if `first`.
+
+    A sentence in title case (a headline) names nothing by its capitals.
+    """
+    whole = _WORD.findall(sentence if sentence is not None else text)
+    if sum(w[:1].isupper() for w in whole) > len(whole) / 2:
+        return set()
+    words = _WORD.findall(text)[0 if first else 1 :]
+    return _terms(index, " ".join(w for w in words if w[:1].isupper()))
+
+
+def _target(index: CorpusIndex, text: str, cue: re.Match[str]) -> set[int]:
+    """Return the terms of what a cue undoes, without the words that say it undoes ("lifted", "denied")."""
+    return _terms(index, _object_of(text, cue)) - _terms(index, " ".join(_CUE_VERBS.findall(cue.group(0)))) - \
+        _terms(index, " ".join(_SAYING))
+
+
+def _weights(idf: npt.NDArray[np.float64], rows: list[set[int]]) -> sparse.csr_matrix:
+    """Return one row of IDF weights for each set of terms."""
+    row_ids = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+    columns = np.asarray([t for r in rows for t in r], dtype=np.int64)
+    return sparse.csr_matrix((idf[columns], (row_ids, columns)), shape=(len(rows), idf.size))
+
+
+def _heads(index: CorpusIndex, text: str, cue: re.Match[str]) -> set[int]:
+    """Return the first terms of what a cue undoes: its own object words, then the nearest words on the object side.
+
+    "retracts assurances over success of cleanup" is aimed at assurances and success, not at the name that follows.
+    """
+    verbs = _terms(index, " ".join(_CUE_VERBS.findall(cue.group(0)))) | _terms(index, " ".join(_SAYING))
+    verbs |= {t for w in _WORD.findall(text) if _WHEN.fullmatch(w) for t in _terms(index, w)}
+    words = _WORD.findall(cue.group(0))
+    if _passive(text, cue):
+        words += list(reversed(_WORD.findall(text[: cue.start()])[-OBJECT_WORDS:]))
+        by = _WORD.findall(cue.group(0))[-1:] == ["by"] or _WORD.findall(text[cue.end() :])[:1] == ["by"]
+        if by and cue.group(0).lower().startswith("den"):  # "claims, denied by BP, that it lobbied ..."
+            return _first_terms(index, words, verbs) | _first_terms(index, _WORD.findall(text[cue.end() :]), verbs)
+    else:
+        words += _clause_after(text, cue)
+    return _first_terms(index, words, verbs)
+
+
+def _first_terms(index: CorpusIndex, words: list[str], leave_out: set[int]) -> set[int]:
+    heads: list[int] = []
+    for word in words:
+        for term in _terms(index, word):
+            if term not in leave_out and term not in heads:
+                heads.append(term)
+    return set(heads[:HEAD_TERMS])
+
+
+def _first_head(index: CorpusIndex, text: str, cue: re.Match[str]) -> int | None:
+    """Return the noun a denial of "any" or "the" thing names ("denied any dispute"), if the cue ends so."""
+    if not re.search(r"\b(?:any|the)$", cue.group(0), re.IGNORECASE):
+        return None
+    terms = [t for w in _WORD.findall(text[cue.end() :])[:2] for t in _terms(index, w)]
+    return terms[0] if terms else None

@@ -26,6 +26,8 @@ def test_each_gold_sentence_is_the_line_of_the_file_it_names_and_the_change_is_v
             assert hashlib.sha1(entry["text"].encode()).hexdigest() == entry["sha1"]  # noqa: S324 - a checksum
             assert entry["file"].startswith(f"{item['story']}/articles/{entry['date']}_")
         assert item["old"]["date"] < item["step"] == item["new"]["date"], item["id"]
+        if "since" in item:  # a multi-day window that holds the claim and what undoes it
+            assert item["since"] <= item["old"]["date"], item["id"]
         if kind == "figures":
             assert item["old"]["value"] != item["new"]["value"] and item["direction"] in ("up", "down")
 

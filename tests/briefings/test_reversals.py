@@ -61,3 +61,53 @@ def test_a_claim_from_another_story_is_never_the_one_denied():
     unrelated = timeline_article("swine_flu", "2009-05-01_h1n1_664")
     unrelated = replace(unrelated, published=datetime(2010, 7, 20, tzinfo=UTC))
     assert digest_of(Corpus((unrelated, denial)), "2010-07-24").contrasts == ()
+
+
+def window_digest(corpus: Corpus, first: str, last: str):
+    since = datetime.fromisoformat(first).replace(tzinfo=UTC)
+    until = datetime.fromisoformat(last).replace(tzinfo=UTC) + timedelta(days=1) - timedelta(microseconds=1)
+    return build_digest(corpus, since, until)
+
+
+def test_a_word_that_undoes_something_is_no_cue_when_it_denies_no_claim():
+    assert not has_cue("He was denied bail and will be sentenced on 29 November.")  # mj_death, 2011-11-08
+    assert not has_cue("Dr Murray denies involuntary manslaughter.")  # a plea, mj_death 2011-10-19
+    assert not has_cue("Demonstrators burned many police stations in Cairo and Alexandria and overturned and torched "
+                       "police vehicles.")  # egyptian_crisis, 2011-01-29
+    assert has_cue("The interior ministry denied there was shooting.")
+
+
+def test_a_plan_announced_earlier_in_a_weekly_window_is_set_beside_its_cancellation():
+    plan = timeline_article("haitian_earthquake", "2010-01-13_haiti_640")  # "says she will shorten her trip to Asia"
+    cancelled = timeline_article("haitian_earthquake", "2010-01-14_haiti_260")  # "canceled a trip to Asia"
+    corpus = Corpus((plan, cancelled, copy_of(cancelled, "copy-1")))
+    trips = [c for c in window_digest(corpus, "2010-01-13", "2010-01-14").contrasts if "Asia" in c.after.text]
+    assert len(trips) == 1  # once for the two copies
+    (reversal,) = trips
+    assert reversal.after.text == ("US Secretary of State Hillary Clinton canceled a trip to Asia to deal with the "
+                                   "crisis.")
+    assert reversal.before.text.endswith("Hillary Clinton says she will shorten her trip to Asia because of the "
+                                         "earthquake.")
+    assert reversal.before.article_id == plan.id
+    # the claim must come first: set on the day after the cancellation, it is not what the cancellation undoes
+    late = replace(plan, published=datetime(2010, 1, 15, tzinfo=UTC))
+    trips = [c for c in window_digest(Corpus((late, cancelled)), "2010-01-14", "2010-01-15").contrasts
+             if "Asia" in c.after.text]
+    assert trips == []
+
+
+def test_the_undoers_own_words_reported_again_are_not_the_claim_they_undo():
+    blamed = timeline_article("libyan_war", "2011-03-19_libyawar_144")  # "has blamed rebels ... for breaking a ..."
+    denied = timeline_article("libyan_war", "2011-03-20_libyawar_23")  # "has denied breaking a ceasefire ..."
+    assert any("denied breaking a ceasefire" in s.text for s in denied.sentences)
+    contrasts = digest_of(Corpus((blamed, denied)), "2011-03-20").contrasts
+    assert not [c for c in contrasts if "blamed rebels" in c.before.text and "denied breaking" in c.after.text]
+
+
+def test_a_denial_days_later_in_a_window_is_set_beside_the_report_it_denies():
+    report = timeline_article("iraq_war", "2005-05-12_iraqwar_71")  # the Senate report: "involved in the Iraqi oil"
+    denial = timeline_article("iraq_war", "2005-05-18_iraqwar_316")  # "denying any involvement in Iraqi oil trades"
+    contrasts = window_digest(Corpus((report, denial)), "2005-05-12", "2005-05-18").contrasts
+    (reversal,) = [c for c in contrasts if "denying any involvement" in c.after.text]
+    assert "was the owner of a company that was involved in the Iraqi oil trade scheme" in reversal.before.text
+    assert reversal.before.article_id == report.id
