@@ -175,6 +175,7 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
     weights = _weights(idf, claims)
     shared_weight = (weights @ present.T).tocsr()
     aimed_weight = (_weights(idf, targets) @ present.T).tocsr()
+    aimed_weight.sort_indices()
     totals = np.asarray(weights.sum(axis=1)).ravel()
     scored: list[tuple[float, int, int, str]] = []
     for row, (sentence, cue) in enumerate(candidates):
@@ -209,7 +210,11 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
             continue  # "deny that and say ...": what is denied is in another sentence
         target = targets[row]
         target_weight = float(idf[list(target)].sum()) if target else 0.0
-        aimed_row = aimed_weight.getrow(row).toarray().ravel()[earlier_rows] / (target_weight or 1.0)
+        alo, ahi = aimed_weight.indptr[row], aimed_weight.indptr[row + 1]
+        aimed_at, aimed_data = aimed_weight.indices[alo:ahi], aimed_weight.data[alo:ahi]
+        slot = np.minimum(np.searchsorted(aimed_at, earlier_rows), max(aimed_at.size - 1, 0))
+        hit = (aimed_at.size > 0) & (aimed_at[slot] == earlier_rows) if aimed_at.size else np.zeros(0, dtype=bool)
+        aimed_row = np.where(hit, aimed_data[slot] if aimed_at.size else 0.0, 0.0) / (target_weight or 1.0)
         agent = _terms(index, _agent_of(text, cue))  # who denies, cancels or overturns it
         if _passive(text, cue) and [w for w in _WORD.findall(text[: cue.start()].lower())[-4:]
                                     if w not in _BE | _ADVERBS | _MODALS][-1:] in _PRONOUNS:
