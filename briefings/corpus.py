@@ -252,6 +252,13 @@ class Corpus:
         kept.stories  # noqa: B018 - sliced and restricted now, so that the next corpus grows from them
         return kept.with_articles((a for a in wanted if a.id not in kept), backfill)
 
+    def keep_growing(self) -> None:
+        """Make the stories ready to grow cheaply (their centroids kept), as a running bot wants before news comes."""
+        from briefings.stories import with_centroids  # noqa: PLC0415
+
+        if self._parent is None:
+            self.__dict__["story_table"] = with_centroids(self.story_table, self.index)
+
     def _same_or(self, article: Article) -> Article:
         """Return the article this corpus holds that equals `article`, or `article` itself."""
         held = self._by_id.get(article.id)

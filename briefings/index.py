@@ -87,7 +87,7 @@ class CorpusIndex:
         every_length = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
         offsets = np.zeros(every_length.size + 1, dtype=np.int64)
         np.cumsum(every_length, out=offsets[1:])
-        return cls(
+        built = cls(
             articles=tuple(articles),
             sentences=tuple(sentences),
             sentence_article=np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64),
@@ -97,6 +97,19 @@ class CorpusIndex:
             normalizer=normalizer,
             normalizers=normalizers,
         )
+        if known is not None and prefix == len(known.articles) and "article_frequency" in known.__dict__ and \
+                not any(id(article) in held for article in articles[prefix:]):
+            # Only new articles after the known ones: their terms are added to the known counts (no matrix rebuilt).
+            start = int(offsets[int(first[prefix])]) if prefix else 0
+            added = built.term_ids[start:].astype(np.int64)
+            whose = np.repeat(built.sentence_article[int(first[prefix]) :], np.diff(offsets[int(first[prefix]) :]))
+            width = max(len(vocabulary), 1)
+            pairs = np.unique(whose * width + added)  # each term once an article
+            frequency = np.zeros(width)
+            frequency[: known.article_frequency.size] = known.article_frequency
+            frequency += np.bincount(pairs % width, minlength=width)
+            built.__dict__["article_frequency"] = frequency
+        return built
 
     def subset(self, article_numbers: IntArray) -> CorpusIndex:
         """Return the index of some of these articles (numbers in corpus order), sharing the vocabulary and text.

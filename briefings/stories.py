@@ -37,6 +37,9 @@ _NEVER = datetime.min.replace(tzinfo=UTC)
 # (a story an article belongs to shares its distinctive terms with few others); it bounds the work per article.
 CANDIDATES_PER_TERM = 64
 _BLOCK = 256  # articles assigned together: their similarities with the candidates come from one product
+# A grown corpus recomputes only the stories new articles touch; the others keep centroids weighed with the idf of
+# when they were made. Once the corpus has grown by this share since every centroid was computed, all are again.
+REFRESH = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,9 @@ class StoryTable:
     members: tuple[tuple[int, ...], ...]
     centrality: npt.NDArray[np.float64]  # each article's cosine to its story's centroid
     follows: tuple[int | None, ...]
+    # Each story's normalised summed vector, kept so that a grown corpus recomputes only the stories it touched.
+    centroids: sparse.csr_matrix | None = None
+    basis: int = 0  # how many articles there were when every centroid was last computed (with that idf)
 
 
 def group_stories(corpus: Corpus) -> StoryTable:
@@ -92,6 +98,8 @@ def grow_stories(table: StoryTable, previous: tuple[Article, ...], corpus: Corpu
         return None
     if not known or len(table.members) == 0:
         return None
+    if table.centroids is not None and len(articles) <= (1.0 + REFRESH) * table.basis:
+        return _grow(table, known, corpus)
     vectors = _signatures(corpus.index)
     published = [article.published for article in articles]
     languages = [article.language for article in articles]
@@ -99,6 +107,77 @@ def grow_stories(table: StoryTable, previous: tuple[Article, ...], corpus: Corpu
     grouping.add(vectors[known:], published[known:], languages[known:])
     return _finish(corpus.index, vectors, [tuple(group) for group in grouping.members],
                    {story.article_ids: story for story in table.stories})
+
+
+def _grow(table: StoryTable, known: int, corpus: Corpus) -> StoryTable:
+    """Continue a grouping whose centroids are kept: only the open window and the stories touched are computed.
+
+    The open stories' sums are made again from their recent members (with the corpus's idf now, as a fresh
+    grouping would weigh them), the new articles assigned, and the stories they joined or started get their
+    centroid, centrality and name again; the stories' links are recomputed from the first block they touched.
+    """
+    assert table.centroids is not None  # noqa: S101 - the caller checked
+    index, articles = corpus.index, corpus.articles
+    published = [article.published for article in articles]
+    languages = [article.language for article in articles]
+    stamps = np.asarray([moment.timestamp() if moment else -np.inf for moment in published[:known]])
+    cutoff = stamps[-1] - STORY_WINDOW.total_seconds() if np.isfinite(stamps[-1]) else -np.inf
+    recent = int(np.searchsorted(stamps, cutoff, side="left"))  # earlier articles count in no open story's sum
+    window = article_signatures(index, np.arange(recent, len(articles)))
+    width = window.shape[1]
+    before = sparse.vstack([sparse.csr_matrix((recent, width)), window[: known - recent]]).tocsr()
+    grouping = StoryGrouping.resume(table.members, before, published[:known], languages[:known])
+    assigned = grouping.add(window[known - recent :], published[known:], languages[known:])
+    members = [tuple(group) for group in grouping.members]
+    touched = np.unique(np.asarray(assigned, dtype=np.int64))
+    groups = [members[int(story)] for story in touched]
+    numbers = np.asarray([n for group in groups for n in group], dtype=np.int64)
+    vectors = article_signatures(index, numbers)
+    owners = np.repeat(np.arange(len(groups)), [len(group) for group in groups])
+    summed = sparse.csr_matrix((np.ones(numbers.size), (owners, np.arange(numbers.size))),
+                               shape=(len(groups), numbers.size)) @ vectors
+    fresh = normalised_rows(summed.tocsr())
+    old = table.centroids.copy()
+    old.resize((old.shape[0], width))  # the vocabulary only grows
+    kept = np.setdiff1d(np.arange(old.shape[0]), touched)
+    stacked = sparse.vstack([old[kept], fresh]).tocsr()
+    centroids = stacked[np.argsort(np.concatenate([kept, touched]), kind="stable")].tocsr()
+    centrality = np.concatenate([table.centrality, np.zeros(len(articles) - known)])
+    centrality[numbers] = np.asarray(vectors.multiply(fresh[owners]).sum(axis=1)).ravel()
+    first = int(touched.min()) // _FOLLOW_BLOCK * _FOLLOW_BLOCK if touched.size else len(members)
+    follows = _follows(centroids, first, table.follows)
+    finished = _table(index, members, centrality, follows, {story.article_ids: story for story in table.stories})
+    return replace(finished, centroids=centroids, basis=table.basis)
+
+
+def with_centroids(table: StoryTable, index: CorpusIndex) -> StoryTable:
+    """Return the table with its stories' centroids (one kept between commands has none), ready to grow cheaply."""
+    if table.centroids is not None or not table.members:
+        return table
+    vectors = _signatures(index)
+    count = vectors.shape[0]
+    story_of = np.zeros(count, dtype=np.int64)
+    for number, group in enumerate(table.members):
+        story_of[list(group)] = number
+    owners = sparse.csr_matrix((np.ones(count), (story_of, np.arange(count))), shape=(len(table.members), count))
+    return replace(table, centroids=normalised_rows((owners @ vectors).tocsr()), basis=count)
+
+
+def article_signatures(index: CorpusIndex, numbers: IntArray) -> sparse.csr_matrix:
+    """Return the signatures of some articles (by number, in order) as `_signatures` makes every article's.
+
+    Counted from their own term ids: a few articles cost a few, not the whole corpus's matrices.
+    """
+    first = np.searchsorted(index.sentence_article, numbers, side="left")
+    last = np.searchsorted(index.sentence_article, numbers, side="right")
+    starts, ends = index.offsets[first], index.offsets[last]
+    terms = index.term_ids[ranges(starts, ends - starts)]
+    owners = np.repeat(np.arange(numbers.size, dtype=np.int64), ends - starts)
+    width = max(len(index.vocabulary), 1)
+    counts = sparse.csr_matrix((np.ones(terms.size), (owners, terms)), shape=(numbers.size, width))
+    counts.sum_duplicates()
+    counts.data = (1.0 + np.log(counts.data)) * index.idf[counts.indices]
+    return _top_terms(normalised_rows(counts))
 
 
 def _finish(index: CorpusIndex, vectors: sparse.csr_matrix, members: list[tuple[int, ...]],
@@ -113,7 +192,7 @@ def _finish(index: CorpusIndex, vectors: sparse.csr_matrix, members: list[tuple[
     follows = _follows(centroids)
     # Each article's cosine to its story's centroid, all at once.
     centrality = np.asarray(vectors.multiply(centroids[story_of]).sum(axis=1)).ravel()
-    return _table(index, members, centrality, follows, known)
+    return replace(_table(index, members, centrality, follows, known), centroids=centroids, basis=count)
 
 
 def _table(index: CorpusIndex, members: list[tuple[int, ...]], centrality: npt.NDArray[np.float64],
@@ -234,13 +313,16 @@ def _ranked(corpus: Corpus, as_of: datetime | None) -> list[Story]:
 
 def _signatures(index: CorpusIndex) -> sparse.csr_matrix:
     """Keep each article's most distinctive terms: cheaper to compare, and less noise from common words."""
-    vectors = index.article_vectors.copy()
-    for row in range(vectors.shape[0]):
+    return _top_terms(index.article_vectors.copy())
+
+
+def _top_terms(vectors: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Keep each row's SIGNATURE_TERMS largest weights (in place), and normalise the rows again."""
+    for row in np.flatnonzero(np.diff(vectors.indptr) > SIGNATURE_TERMS).tolist():
         start, end = vectors.indptr[row], vectors.indptr[row + 1]
-        if end - start > SIGNATURE_TERMS:
-            values = vectors.data[start:end]
-            cutoff = np.partition(values, -SIGNATURE_TERMS)[-SIGNATURE_TERMS]
-            values[values < cutoff] = 0.0
+        values = vectors.data[start:end]
+        cutoff = np.partition(values, -SIGNATURE_TERMS)[-SIGNATURE_TERMS]
+        values[values < cutoff] = 0.0
     vectors.eliminate_zeros()
     return normalised_rows(vectors)
 
@@ -439,20 +521,25 @@ def _newest_per_term(queries: sparse.csr_matrix, pool: sparse.csr_matrix, per_te
     return np.unique(by_term.indices[positions]).astype(np.int64)
 
 
-def _follows(centroids: sparse.csr_matrix) -> list[int | None]:
+_FOLLOW_BLOCK = 512  # stories linked together: their similarities with the earlier ones come from one product
+
+
+def _follows(centroids: sparse.csr_matrix, start: int = 0, known: tuple[int | None, ...] = ()) -> list[int | None]:
     """For each story, the most similar earlier story, if similar enough to be its background.
 
     Compared, as articles are with stories, only with the newest earlier stories that share a term with it.
+    From `start` (a multiple of the block) on; the links before it are `known`'s.
     """
-    result: list[int | None] = []
-    block = 512
-    for start in range(0, centroids.shape[0], block):
-        end = min(start + block, centroids.shape[0])
-        rows = centroids[start:end]
-        earlier = _newest_per_term(rows, centroids[:end], CANDIDATES_PER_TERM)
-        similar = (rows @ centroids[earlier].T).toarray() if earlier.size else np.zeros((end - start, 0))
-        for row in range(end - start):
-            story = start + row
+    result: list[int | None] = list(known[:start])
+    by_term = centroids.tocsc()
+    by_term.sort_indices()
+    for begin in range(start, centroids.shape[0], _FOLLOW_BLOCK):
+        end = min(begin + _FOLLOW_BLOCK, centroids.shape[0])
+        rows = centroids[begin:end]
+        earlier = _newest_before(rows, by_term, end, CANDIDATES_PER_TERM)
+        similar = (rows @ centroids[earlier].T).toarray() if earlier.size else np.zeros((end - begin, 0))
+        for row in range(end - begin):
+            story = begin + row
             allowed = earlier < story
             scores = np.where(allowed, similar[row], -1.0)
             best = int(np.argmax(scores)) if scores.size else -1
@@ -463,6 +550,21 @@ def _follows(centroids: sparse.csr_matrix) -> list[int | None]:
             else:
                 result.append(None)
     return result
+
+
+def _newest_before(queries: sparse.csr_matrix, by_term: sparse.csc_matrix, end: int, per_term: int) -> IntArray:
+    """Return the rows before `end` (oldest first) among the `per_term` newest of them to share a term with a query.
+
+    `by_term` is the pool by columns, rows sorted: what `_newest_per_term` finds in the pool's first `end` rows.
+    """
+    if end == 0 or queries.nnz == 0:
+        return np.zeros(0, dtype=np.int64)
+    terms = np.unique(queries.indices)
+    below = np.concatenate([[0], np.cumsum(by_term.indices < end)])
+    starts = by_term.indptr[terms].astype(np.int64)
+    ends = starts + (below[by_term.indptr[terms + 1]] - below[starts])
+    starts = np.maximum(starts, ends - per_term)
+    return np.unique(by_term.indices[ranges(starts, ends - starts)]).astype(np.int64)
 
 
 def _story(index: CorpusIndex, group: list[int], centrality: npt.NDArray[np.float64],

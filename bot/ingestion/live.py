@@ -130,6 +130,7 @@ def ready(corpus: Corpus, topics: bool = True) -> Corpus:
     """
     corpus.index  # noqa: B018
     corpus.stories  # noqa: B018
+    corpus.keep_growing()  # the next swap then computes only the stories new articles touch
     if topics:
         count_topics(corpus)
     return corpus
