@@ -212,9 +212,10 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
         target_weight = float(idf[list(target)].sum()) if target else 0.0
         alo, ahi = aimed_weight.indptr[row], aimed_weight.indptr[row + 1]
         aimed_at, aimed_data = aimed_weight.indices[alo:ahi], aimed_weight.data[alo:ahi]
-        slot = np.minimum(np.searchsorted(aimed_at, earlier_rows), max(aimed_at.size - 1, 0))
-        hit = (aimed_at.size > 0) & (aimed_at[slot] == earlier_rows) if aimed_at.size else np.zeros(0, dtype=bool)
-        aimed_row = np.where(hit, aimed_data[slot] if aimed_at.size else 0.0, 0.0) / (target_weight or 1.0)
+        aimed_row = np.zeros(earlier_rows.size)
+        if aimed_at.size:  # no earlier sentence holds what the cue is aimed at: every share stays 0
+            slot = np.minimum(np.searchsorted(aimed_at, earlier_rows), aimed_at.size - 1)
+            aimed_row = np.where(aimed_at[slot] == earlier_rows, aimed_data[slot], 0.0) / (target_weight or 1.0)
         agent = _terms(index, _agent_of(text, cue))  # who denies, cancels or overturns it
         if _passive(text, cue) and [w for w in _WORD.findall(text[: cue.start()].lower())[-4:]
                                     if w not in _BE | _ADVERBS | _MODALS][-1:] in _PRONOUNS:
