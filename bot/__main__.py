@@ -49,7 +49,7 @@ def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 0.25,
                              timedelta(days=settings.retention_days), settings.allowed_hosts,
                              max_files=settings.max_folder_files,
                              max_front_matter_bytes=settings.max_front_matter_bytes,
-                             limits=settings.poll_limits)
+                             limits=settings.poll_limits, ingest_every=timedelta(seconds=settings.ingest_seconds))
     bot_class = BriefBot if shards is None else ShardedBriefBot
     return bot_class(services, storage, guild_id=settings.discord_guild_id, state_dir=settings.state_dir,
                      grace=timedelta(minutes=settings.schedule_grace_minutes), guild_ready_timeout=guild_ready_timeout,

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
                                 "feeds.")
     page_seconds_per_poll: float = Field(60.0, ge=1, le=3_600, description="Teaser pages not fetched within this "
                                          "many seconds of a poll keep the feed's teaser.")
+    ingest_seconds: float = Field(30.0, ge=1, le=3_600, description="How often (seconds) the running bot polls the "
+                                  "feeds that are due and looks at the corpus folder for new or changed files.")
     schedule_grace_minutes: int = Field(120, ge=0, le=24 * 60, description="How late a missed scheduled briefing "
                                         "may still be posted after an outage; later, it is skipped and reported.")
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN",

@@ -34,7 +34,6 @@ from briefings.corpus import DEFAULT_MAX_FOLDER_FILES, DEFAULT_MAX_FRONT_MATTER_
 
 log = logging.getLogger(__name__)
 
-INGEST_EVERY = timedelta(seconds=30)  # how often due feeds are polled and the corpus folder looked at
 DISCORD_API_BASE_URL = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
 
@@ -60,6 +59,7 @@ class SourceSettings:
     max_files: int = DEFAULT_MAX_FOLDER_FILES
     max_front_matter_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYTES
     limits: PollLimits | None = None
+    ingest_every: timedelta = timedelta(seconds=30)  # how often due feeds are polled and the folder looked at
 
 
 class BriefBot(commands.Bot):
@@ -154,11 +154,12 @@ class BriefBot(commands.Bot):
         """Start the schedules once connected (the first sweep catches up what was missed while away)."""
         if self.run_background_jobs and not self.runner.scheduler.running:
             self.runner.start()
-        if self.run_background_jobs and self.ingestor is not None and not self._ingest.running:
+        if (self.run_background_jobs and self.ingestor is not None and self.source_settings is not None
+                and not self._ingest.running):
             self._ingest.start()
-            self._ingest.add_job(self.ingestor.tick, IntervalTrigger(seconds=INGEST_EVERY.total_seconds()),
-                                 id="ingest", coalesce=True, max_instances=1, misfire_grace_time=300,
-                                 next_run_time=datetime.now(UTC))
+            every = IntervalTrigger(seconds=self.source_settings.ingest_every.total_seconds())
+            self._ingest.add_job(self.ingestor.tick, every, id="ingest", coalesce=True, max_instances=1,
+                                 misfire_grace_time=300, next_run_time=datetime.now(UTC))
             self._ingest.add_job(self.deliver, id="deliver", next_run_time=datetime.now(UTC))  # resume claims
         log.info("connected as %s (%s) to %d servers%s", self.user, self.user.id if self.user else "?",
                  len(self.guilds), f" on shards {self.shards_run}" if self.shards_run else "")

@@ -66,7 +66,8 @@ def environment(fake, tmp_path, url, name):
     """One process's environment: the shared database, its own state folder (as if on its own machine)."""
     return cli_env(tmp_path / name, DISCORD_TOKEN=fake.token, DISCORD_API_BASE_URL=fake.rest_base,
                    DISCORD_GATEWAY_URL=fake.gateway_url, BRIEFBOT_CORPUS_DIR=str(SEEDS), BRIEFBOT_LOG_LEVEL="INFO",
-                   BRIEFBOT_DATABASE_URL=url, BRIEFBOT_FETCH_ALLOW_HOSTS="127.0.0.1")
+                   BRIEFBOT_DATABASE_URL=url, BRIEFBOT_FETCH_ALLOW_HOSTS="127.0.0.1",
+                   BRIEFBOT_INGEST_SECONDS="3")
 
 
 class Process:
@@ -123,7 +124,7 @@ async def test_a_feed_whose_poller_was_killed_mid_poll_is_polled_by_the_survivor
         assert held_feed.requests == 1
         await first.stop(kill=True)  # mid-poll: the request is still unanswered
         held_feed.release.set()
-        # The lock died with the first process's connection: the survivor's next tick (every 30 s) polls it.
+        # The lock died with the first process's connection: the survivor's next tick (every 3 s here) polls it.
         await second.wait_for(f"source {source.id}: 3 new articles", "the survivor to poll the feed")
     finally:
         await first.stop(kill=True)
