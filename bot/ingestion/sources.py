@@ -16,11 +16,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from bot.ingestion.fetch import Fetcher, FetchError, printable_url
@@ -36,8 +36,17 @@ from briefings.corpus import (
     Corpus,
     CorpusError,
 )
-from briefings.dedup import Deduplicator
-from briefings.feeds import FeedEntry, FeedError, canonical_url, entry_document, entry_id, feed_links, parse_feed
+from briefings.dedup import Deduplicator, signatures
+from briefings.feeds import (
+    FeedEntry,
+    FeedError,
+    canonical_url,
+    entry_document,
+    entry_id,
+    feed_links,
+    looks_like_page,
+    parse_feed,
+)
 from briefings.text import word_count
 
 log = logging.getLogger(__name__)
@@ -47,6 +56,7 @@ PAUSE_AFTER_FAILURES = 8
 FEEDS_AT_ONCE = 8  # feeds fetched at the same time in one poll
 _T = TypeVar("_T")
 MAX_PROBLEMS_STORED = 5  # the stored reason names this many problems, then counts the rest
+KEEP_BLOCK = 500  # entries made into documents (and their signatures) at a time while storing
 # Articles another process stored are looked for this far back from the last look: an article is stamped when it
 # is fetched and committed a moment later, so a look in between must not miss it for good.
 STORED_ELSEWHERE_MARGIN = timedelta(minutes=10)
@@ -89,6 +99,7 @@ class _Fetched:
     last_modified: str | None
     entries: int  # entries read
     fresh: list[FeedEntry]  # not held when fetched
+    marks: list[Any]  # the signature of each fresh entry's text (near-duplicates)
     pages: list[Page | None]
     problems: list[str]
 
@@ -129,8 +140,7 @@ class SourcePoller:
         self._seen: dict[int, Deduplicator] = {}
         self._storing = asyncio.Lock()  # the duplicate check and the writes: short, never across a fetch
         self._polling: set[int] = set()  # sources being polled now (a tick and a /source add may meet)
-        for item in store.articles() if held is None else held:
-            self.seen(item.source_id).remember(item.id, item.guid, item.canonical_url, item.document, item.outlet)
+        self._remember(store.articles() if held is None else held)
 
     def seen(self, feed_id: int) -> Deduplicator:
         """Return what a feed brought before."""
@@ -192,8 +202,12 @@ class SourcePoller:
     async def take_in(self, items: list[StoredArticle]) -> None:
         """Remember articles other processes stored, so that their duplicates are found here too."""
         async with self._storing:
-            for item in items:
-                self.seen(item.source_id).remember(item.id, item.guid, item.canonical_url, item.document, item.outlet)
+            self._remember(items)
+
+    def _remember(self, items: list[StoredArticle]) -> None:
+        for item, mark in zip(items, signatures([item.document for item in items]), strict=True):
+            self.seen(item.source_id).remember(item.id, item.guid, item.canonical_url, item.document, item.outlet,
+                                               mark)
 
     async def _guarded(self, source: Feed, step: Awaitable[_T]) -> _T | PollResult:
         try:
@@ -224,17 +238,17 @@ class SourcePoller:
             problems.append(f"{len(feed.entries) - len(entries)} entries past the first "
                             f"{self.limits.entries_per_poll} left for later polls (BRIEFBOT_MAX_ENTRIES_PER_POLL)")
         async with self._storing:
-            fresh = await asyncio.to_thread(self._fresh, source.id, entries, outlet)
+            fresh, marks = await asyncio.to_thread(self._fresh, source.id, entries, outlet)
         pages = await self._pages(source, fresh, budget)
-        return _Fetched(source, feed.title, outlet, fetched.etag, fetched.last_modified, len(entries), fresh, pages,
-                        problems)
+        return _Fetched(source, feed.title, outlet, fetched.etag, fetched.last_modified, len(entries), fresh, marks,
+                        pages, problems)
 
     async def _store(self, item: _Fetched) -> PollResult:
         """Keep what is new (checked again: another feed may have brought the same story meanwhile)."""
         source = item.source
         async with self._storing:
-            new, skipped, again = await asyncio.to_thread(self._keep, source, item.outlet, item.fresh, item.pages,
-                                                          self.clock())
+            new, skipped, again = await asyncio.to_thread(self._keep, source, item.outlet, item.fresh, item.marks,
+                                                          item.pages, self.clock())
             problems = item.problems + skipped
             self.store.polled(source.id, ok=True, next_poll=self.clock() + source.interval, etag=item.etag,
                               last_modified=item.last_modified, title=item.title,
@@ -244,9 +258,15 @@ class SourcePoller:
                  f"; {_summarised(problems)}" if problems else "")
         return PollResult(source.id, tuple(new), duplicates, problems=tuple(problems))
 
-    def _fresh(self, feed_id: int, entries: tuple[FeedEntry, ...], outlet: str | None) -> list[FeedEntry]:
+    def _fresh(self, feed_id: int, entries: tuple[FeedEntry, ...], outlet: str | None
+               ) -> tuple[list[FeedEntry], list[Any]]:
+        """Return the entries not held, and their texts' signatures (made only for those not known by GUID or URL)."""
         seen = self.seen(feed_id)
-        return [entry for entry in entries if seen.check(entry.guid, entry.url, entry.text, entry.source or outlet).new]
+        unknown = [entry for entry in entries if seen.known(entry.guid, entry.url) is None]
+        marks = signatures([entry.text for entry in unknown])
+        fresh = [(entry, mark) for entry, mark in zip(unknown, marks, strict=True)
+                 if seen.check(entry.guid, entry.url, entry.text, entry.source or outlet, mark).new]
+        return [entry for entry, _ in fresh], [mark for _, mark in fresh]
 
     async def _pages(self, source: Feed, entries: list[FeedEntry], budget: _PageBudget) -> list[Page | None]:
         """Fetch the pages of teaser entries concurrently, within the feed's and the poll's budgets."""
@@ -286,28 +306,23 @@ class SourcePoller:
                         error.__class__.__name__, error)
             return None
 
-    def _keep(self, source: Feed, outlet: str | None, entries: list[FeedEntry], pages: list[Page | None],
-              first_seen: datetime) -> tuple[list[Article], list[str], int]:
+    def _keep(self, source: Feed, outlet: str | None, entries: list[FeedEntry], marks: list[Any],
+              pages: list[Page | None], first_seen: datetime) -> tuple[list[Article], list[str], int]:
         """Store the entries not held yet; return them, the problems of those skipped, and how many were held."""
         pending: list[tuple[StoredArticle, Article]] = []
         skipped: list[str] = []
         held = 0
         room = self.limits.articles_per_source - self.store.article_count(source.id)
-        for entry, page in zip(entries, pages, strict=True):
-            credit = entry.source or outlet
-            if not self.seen(source.id).check(entry.guid, entry.url, entry.text, credit).new:
+        seen = self.seen(source.id)
+        for entry, mark, credit, document, document_mark in self._documents(source, outlet, entries, marks, pages,
+                                                                             first_seen):
+            if not seen.check(entry.guid, entry.url, entry.text, credit, mark).new:
                 held += 1  # the same item twice in one feed
                 continue
             if room <= 0:
                 skipped.append(f"the source holds its {self.limits.articles_per_source:,} articles "
                                "(BRIEFBOT_MAX_ARTICLES_PER_SOURCE): newer entries wait until old ones age out")
                 break
-            text = page.text if page is not None and word_count(page.text) > word_count(entry.text) else None
-            # The rankable date: the feed's, else the page's, else when Briefbot first saw it, but only for an
-            # entry that arrived since the feed is followed; an undated back-catalogue entry ranks as the oldest.
-            published = entry.published or (page.published if page is not None else None) or (
-                first_seen if source.first_poll_done else None)
-            document = entry_document(entry, credit, text, published=published)
             try:
                 # The id names the feed too: another feed's item with the same GUID is another article.
                 article = Article.from_text(f"{entry_id(entry)}-{source.id}", document, now=first_seen)
@@ -320,13 +335,39 @@ class SourcePoller:
             stored = StoredArticle(article.id, source.id, entry.guid,
                                    canonical_url(entry.url) if entry.url else None, credit,
                                    backfill=not source.first_poll_done, document=document)
-            self.seen(source.id).remember(article.id, entry.guid, entry.url, document, credit)  # a later repeat
+            seen.remember(article.id, entry.guid, entry.url, document, credit, document_mark)  # a later repeat
             pending.append((stored, article))
             room -= 1
         # One transaction for the poll's articles: a commit a row made a feed of 55,000 items take minutes.
         kept = self.store.add_articles([(stored, article.published) for stored, article in pending])
         new = [article for (_, article), ok in zip(pending, kept, strict=True) if ok]
+        self.store.parsed(new)  # the corpus built next takes them as they are, not parsed from the database again
         return new, skipped, held + kept.count(False)
+
+    @staticmethod
+    def _documents(source: Feed, outlet: str | None, entries: list[FeedEntry], marks: list[Any],
+                   pages: list[Page | None], first_seen: datetime
+                   ) -> Iterator[tuple[FeedEntry, Any, str | None, str, Any]]:
+        """Yield each entry with its text's signature, credit, document and the document's signature.
+
+        Made a block at a time (the signatures of a block at once), so a poll stopped by the source's cap makes
+        few it does not store.
+        """
+        for start in range(0, len(entries), KEEP_BLOCK):
+            block = []
+            for entry, page in zip(entries[start:start + KEEP_BLOCK], pages[start:start + KEEP_BLOCK], strict=True):
+                credit = entry.source or outlet
+                text = page.text if page is not None and word_count(page.text) > word_count(entry.text) else None
+                # The rankable date: the feed's, else the page's, else when Briefbot first saw it, but only for an
+                # entry that arrived since the feed is followed; an undated back-catalogue entry ranks as the
+                # oldest.
+                published = entry.published or (page.published if page is not None else None) or (
+                    first_seen if source.first_poll_done else None)
+                block.append((entry, credit, entry_document(entry, credit, text, published=published)))
+            document_marks = signatures([document for _, _, document in block])
+            for (entry, credit, document), mark, document_mark in zip(block, marks[start:start + KEEP_BLOCK],
+                                                                      document_marks, strict=True):
+                yield entry, mark, credit, document, document_mark
 
     def _failed(self, source: Feed, reason: str, level: int = logging.WARNING) -> PollResult:
         reason = _without_secrets(reason, source.url)
@@ -369,6 +410,8 @@ async def find_feed(fetcher: Fetcher, url: str) -> tuple[str, str | None]:
         fetched = await fetcher.fetch(url)
     except FetchError as error:
         return url, f"it could not be fetched now ({error}); it will be polled again"
+    if not looks_like_page(fetched.body, fetched.content_type):
+        return url, None  # a feed, or a broken one: its polls read it (and say what is wrong), not this look
     try:
         await asyncio.to_thread(parse_feed, fetched.body, fetched.content_type, fetched.url)
     except FeedError as error:

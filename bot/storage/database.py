@@ -880,6 +880,11 @@ class SourceStore:
                                   row.document, datetime.fromisoformat(row.fetched_at))
                     for row in connection.execute(query)]
 
+    def parsed(self, articles: Iterable[Article]) -> None:
+        """Remember articles just stored as parsed (from their documents): `held` does not parse them again."""
+        for article in articles:
+            self._parsed[article.id] = article
+
     def held(self, since: datetime, parsed: Mapping[str, Article] | None = None) -> list[HeldArticle]:
         """Return the ingested articles fetched since a moment, parsed, with their feed and fetch time.
 

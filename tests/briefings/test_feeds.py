@@ -2,9 +2,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from briefings.dedup import Deduplicator
-from briefings.feeds import FeedError, canonical_url, entry_article, html_to_text, parse_feed
-from tests.conftest import SEEDS, raw_seed
+from briefings.dedup import Deduplicator, _minhash, signatures
+from briefings.feeds import FeedEntry, FeedError, canonical_url, entry_article, entry_document, html_to_text, parse_feed
+from tests.conftest import BBC, SEEDS, raw_seed
 
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Example Wire</title>
@@ -94,4 +94,39 @@ def test_duplicates_by_guid_url_and_text_and_copies_from_other_outlets():
     copy = seen.check(None, "https://other.example/y", straits.replace("Mr Bessent", "Bessent"), "Other Paper")
     assert copy.new and copy.reason == "copy" and copy.same_as == "a"
     assert seen.check(None, "https://ft.example/z", raw_seed("004_d06dc6481aa78526"), "FT").reason is None
+
+
+def test_signatures_made_together_are_datasketchs_one_at_a_time_and_find_the_same_duplicates():
+    files = sorted((BBC / "business").glob("*.txt"))[:300]
+    texts = [path.read_text(encoding="utf-8", errors="replace") for path in files]
+    texts += ["", "   ", "One.", "Shipper 1 says tariffs on steel from Chile rose.", "日本の輸出が増えた。"]
+    together = signatures(texts)
+    alone = [_minhash(text) for text in texts]
+    assert len(together) == len(texts)
+    for made, single in zip(together, alone, strict=True):
+        assert made.hashvalues.dtype == single.hashvalues.dtype and (made.hashvalues == single.hashvalues).all()
+        assert made.jaccard(single) == 1.0
+    # A deduplicator fed the signatures made together answers as one that makes each itself.
+    given, made_here = Deduplicator(), Deduplicator()
+    for number, (text, mark) in enumerate(zip(texts, together, strict=True)):
+        outlet = "BBC" if number % 2 else "Wire"
+        first, second = given.check(None, None, text, outlet, mark), made_here.check(None, None, text, outlet)
+        assert first == second
+        if first.new:
+            given.remember(f"a{number}", None, None, text, outlet, mark)
+            made_here.remember(f"a{number}", None, None, text, outlet)
+    copies = signatures(texts[:50])
+    assert [given.check(None, None, text, "Wire", mark) for text, mark in zip(texts[:50], copies, strict=True)] == \
+        [made_here.check(None, None, text, "Wire") for text in texts[:50]]
+
+
+def test_an_entrys_document_keeps_its_title_exactly():
+    # libyaml writes the front matter; what it writes is read back as given, a NEL character and quotes included.
+    for title in ("US, China: leaders 'raise' concerns", "Yes", "- a dash #1", "caf\u00e9 \u65e5\u672c \U0001f600",
+                  "line\x85next", 'He said: "no"', "x" * 300):
+        entry = FeedEntry("g", "https://news.example/a", title, datetime(2025, 2, 21, 10, tzinfo=UTC), "Body text "
+                          "of the entry, long enough to be a sentence.", False)
+        article = entry_article(entry, "Wire")
+        assert article.title == title.strip() and article.source == "Wire"
+        assert entry_document(entry, "Wire").startswith("---\n")
     assert (SEEDS / "001_2487aea8e09a5ae7.txt").exists()

@@ -15,7 +15,8 @@ from aiohttp import web
 
 from bot.terminal.cli import main
 from tests.bot.fakediscord.fixtures import fake_discord  # noqa: F401 - the fixture
-from tests.conftest import AFP, FT, SEEDS, STRAITS_TIMES, raw_seed
+from tests.bot.ingestion._server import Answer, LocalServer
+from tests.conftest import AFP, BBC, FT, SEEDS, STRAITS_TIMES, raw_seed
 
 SLOW_SECONDS = 2
 
@@ -175,6 +176,34 @@ def test_feeds_join_the_corpus_copies_are_one_story_and_reposts_are_dropped(caps
     [story] = json.loads(out)["stories"]
     assert story["sources"] == 2 and set(story["outlets"]) == {"The Straits Times", "AFP"}
     code, out, _ = cli(capsys, "summary", "Bessent", "--json")
+    assert code == 0 and json.loads(out)["sentences"]
+
+
+def test_a_long_feed_is_stored_in_blocks_and_its_repeats_and_reposts_are_still_dropped(capsys, monkeypatch):
+    # 620 real BBC openings (the signatures of a block of 500 are made at once): item 560 re-posts item 3 under a
+    # new address, item 600 is item 5 again (its GUID); both are dropped, as are the ten the BBC data itself
+    # repeats word for word (239 repeats 213, 252 repeats 6...), as when each item was checked on its own.
+    files = sorted((BBC / "business").glob("*.txt")) + sorted((BBC / "politics").glob("*.txt"))
+    items = []
+    for number, path in enumerate(files[:620]):
+        lines = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+        items.append((f"bbc-{number}", f"https://bbc.example/{number}", lines[0], "\n".join(lines[1:6])))
+    items[560] = ("bbc-560", "https://bbc.example/moved", items[3][2], items[3][3])
+    items[600] = (items[5][0], "https://bbc.example/600", items[600][2], items[600][3])
+    repeated = {number for number in range(620) if any(items[other][3] == items[number][3] for other in range(number))}
+    assert repeated == {239, 252, 332, 355, 364, 370, 415, 437, 492, 493, 560}
+    monkeypatch.setenv("BRIEFBOT_MAX_ENTRIES_PER_POLL", "1000")
+    monkeypatch.setenv("BRIEFBOT_PAGES_PER_POLL", "0")
+    with LocalServer({"/bbc.rss": Answer(rss("BBC", items))}) as local:
+        assert cli(capsys, "source", "add", local.url("/bbc.rss"))[0] == 0
+        code, out, _ = cli(capsys, "source", "poll")
+    assert code == 0 and out.splitlines() == ["source 1: 608 new, 12 already held"]
+    from bot.settings import load_settings
+    from bot.storage.database import SourceStore, Storage
+
+    stored = {int(item.guid.split("-")[1]) for item in SourceStore(Storage.open(load_settings().database)).articles()}
+    assert stored == set(range(620)) - repeated - {600}
+    code, out, _ = cli(capsys, "summary", "economy", "--json")
     assert code == 0 and json.loads(out)["sentences"]
 
 
