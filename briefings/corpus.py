@@ -7,7 +7,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -97,7 +97,7 @@ class Article:
     published: datetime | None
     url: str | None
     body: str
-    sentences: tuple[Sentence, ...]
+    sentences: Sequence[Sentence]  # a tuple, or a kept corpus's runs (sentences made when read)
     has_headline: bool = True  # False when the title is only the first sentence
     date_only: bool = False  # `published` names a day, not a moment: show it as a date, never shifted by timezone
     language: str = DEFAULT_LANGUAGE  # ISO 639-1: front matter's `language:`, else detected from the text

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
 from briefings.arrays import ranges
 from briefings.index import CorpusIndex, IntArray
@@ -37,12 +36,34 @@ def group_duplicates(index: CorpusIndex, sentence_ids: Sequence[int] | IntArray)
         union = sizes[left] + sizes[right] - shared
         same = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0) >= SAME_SENTENCE
         left, right = left[same], right[same]
-    links = sparse.csr_matrix((np.ones(left.size, dtype=np.int8), (left, right)), shape=(ids.size, ids.size))
-    _, labels = connected_components(links, directed=False)
+    labels = _components(ids.size, left, right)
     groups: dict[int, list[int]] = {}
     for label, sentence in zip(labels.tolist(), ids.tolist(), strict=True):
         groups.setdefault(label, []).append(sentence)
     return sorted((sorted(group) for group in groups.values()), key=lambda group: group[0])
+
+
+def _components(count: int, left: IntArray, right: IntArray) -> IntArray:
+    """Label the connected components of a graph given by its edges: each node gets its component's least node.
+
+    Labels are lowered along every edge and then read through (each node takes its label's label) until nothing
+    changes: a few passes for the small graphs of copies (scipy's csgraph would load scipy.linalg for this).
+    """
+    labels = np.arange(count, dtype=np.int64)
+    while left.size:
+        lowest = np.minimum(labels[left], labels[right])
+        lowered = labels.copy()
+        np.minimum.at(lowered, left, lowest)
+        np.minimum.at(lowered, right, lowest)
+        while True:  # read through: a label's own label, until each label is a root
+            through = lowered[lowered]
+            if np.array_equal(through, lowered):
+                break
+            lowered = through
+        if np.array_equal(lowered, labels):
+            break
+        labels = lowered
+    return labels
 
 
 def _terms(index: CorpusIndex, ids: IntArray) -> tuple[IntArray, IntArray]:

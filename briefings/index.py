@@ -13,11 +13,14 @@ from scipy import sparse
 
 from briefings.arrays import IntArray, ranges
 from briefings.corpus import Article, Sentence
+from briefings.sentence_runs import join_sentences, take_sentences
 from briefings.text import Normalizer, normalizer_for
 
 log = logging.getLogger(__name__)
 
 __all__ = ["CorpusIndex", "IntArray", "normalised_rows"]
+
+SCANS_BEFORE_POSTINGS = 8  # lookups answered by a scan of the term ids; then the postings are built
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,7 +28,7 @@ class CorpusIndex:
     """Every sentence of the corpus as a sequence of term ids, with postings from terms to sentences."""
 
     articles: tuple[Article, ...]
-    sentences: tuple[Sentence, ...]
+    sentences: Sequence[Sentence]  # a tuple, or runs of a kept corpus's sentences (made when read)
     sentence_article: IntArray  # article number of each sentence
     offsets: IntArray  # sentence i's term ids are term_ids[offsets[i]:offsets[i + 1]]
     term_ids: npt.NDArray[np.int32]
@@ -51,7 +54,7 @@ class CorpusIndex:
         if known is not None:
             held = {id(article): number for number, article in enumerate(known.articles)}
             first = np.searchsorted(known.sentence_article, np.arange(len(known.articles) + 1))
-        sentences: list[Sentence] = []
+        sentences: list[Sequence[Sentence]] = []
         owners: list[IntArray] = []
         pieces: list[npt.NDArray[np.int32]] = []
         lengths: list[IntArray] = []
@@ -60,7 +63,7 @@ class CorpusIndex:
             while prefix < min(len(articles), len(known.articles)) and articles[prefix] is known.articles[prefix]:
                 prefix += 1
             end = int(first[prefix])
-            sentences.extend(known.sentences[:end])
+            sentences.append(known.sentences[:end])
             pieces.append(known.term_ids[: known.offsets[end]])
             lengths.append(np.diff(known.offsets[: end + 1]))
             owners.append(known.sentence_article[:end])
@@ -68,7 +71,7 @@ class CorpusIndex:
             old = held.get(id(article))
             if known is not None and old is not None and known.articles[old] is article:
                 start, end = int(first[old]), int(first[old + 1])
-                sentences.extend(known.sentences[start:end])
+                sentences.append(known.sentences[start:end])
                 pieces.append(known.term_ids[known.offsets[start] : known.offsets[end]])
                 lengths.append(np.diff(known.offsets[start : end + 1]))
                 owners.append(np.full(end - start, number, dtype=np.int64))
@@ -80,7 +83,7 @@ class CorpusIndex:
                 ids = [vocabulary.setdefault(term, len(vocabulary)) for term in terms(sentence.text)]
                 flat.extend(ids)
                 counts.append(len(ids))
-                sentences.append(sentence)
+            sentences.append(article.sentences)
             pieces.append(np.asarray(flat, dtype=np.int32))
             lengths.append(np.asarray(counts, dtype=np.int64))
             owners.append(np.full(len(counts), number, dtype=np.int64))
@@ -89,7 +92,7 @@ class CorpusIndex:
         np.cumsum(every_length, out=offsets[1:])
         built = cls(
             articles=tuple(articles),
-            sentences=tuple(sentences),
+            sentences=join_sentences(sentences),
             sentence_article=np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64),
             offsets=offsets,
             term_ids=np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32),
@@ -127,7 +130,7 @@ class CorpusIndex:
         np.cumsum(lengths, out=offsets[1:])
         return CorpusIndex(
             articles=tuple(self.articles[int(n)] for n in numbers),
-            sentences=tuple(self.sentences[int(i)] for i in sentences),
+            sentences=take_sentences(self.sentences, sentences),
             sentence_article=renumber[self.sentence_article[sentences]],
             offsets=offsets,
             term_ids=self.term_ids[ranges(starts, lengths)],
@@ -189,6 +192,10 @@ class CorpusIndex:
         return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
     @cached_property
+    def _scans(self) -> list[int]:
+        return []  # the lookups answered by scanning the term ids, before the postings were built
+
+    @cached_property
     def published(self) -> npt.NDArray[np.float64]:
         """Return each article's publication time as a POSIX timestamp (NaN when undated)."""
         return np.asarray([a.published.timestamp() if a.published else np.nan for a in self.articles])
@@ -234,6 +241,17 @@ class CorpusIndex:
 
     def sentences_with(self, term_ids: Sequence[int]) -> IntArray:
         """Return the sentences that contain every one of these terms, in corpus order."""
+        if "postings" not in self.__dict__ and len(self._scans) < SCANS_BEFORE_POSTINGS:
+            # A command that asks once or twice: a scan of the term ids costs milliseconds, the postings a matrix.
+            self._scans.append(len(term_ids))
+            hits: IntArray | None = None
+            for term_id in set(term_ids):
+                places = np.flatnonzero(self.term_ids == term_id)
+                rows = np.unique(np.searchsorted(self.offsets, places, side="right") - 1).astype(np.int64)
+                hits = rows if hits is None else np.intersect1d(hits, rows, assume_unique=True)
+                if hits.size == 0:
+                    break
+            return hits if hits is not None else np.zeros(0, dtype=np.int64)
         postings = self.postings
         found: IntArray | None = None
         for term_id in sorted(set(term_ids), key=lambda t: postings.indptr[t + 1] - postings.indptr[t]):

@@ -21,9 +21,9 @@ import secrets
 import tempfile
 import threading
 import weakref
-import zipfile
+import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,14 +31,15 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from briefings.corpus import Article, ArticleError, Corpus, LoadProblem, Sentence, article_entries
+from briefings.corpus import Article, ArticleError, Corpus, LoadProblem, article_entries
 from briefings.index import CorpusIndex
-from briefings.stories import naming
+from briefings.sentence_runs import SentencePool, SentenceRuns
+from briefings.stories import StoryTable, naming
 from briefings.topics import Topic, counted_topics, remember_topics
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = 2  # 2: bodies and sentences as places in one text
+CACHE_VERSION = 3  # 2: bodies and sentences as places in one text; 3: records appended, sentences made when read
 _FUTURE = "has a 'published' date in the future"  # refused for now only: such a file is read again each time
 PARALLEL_FROM = 200  # files to read before worker processes pay for themselves
 MAX_READERS = 4
@@ -65,15 +66,13 @@ class _Cached:
     feed: dict[str, int]  # stored feed article id -> article number
     corpus: Corpus
     build: str  # names this build of the kept corpus (its kept topics name it too)
-    bodies: np.ndarray  # where each article's body starts in the kept text, and where the last ends
-    spans: np.ndarray  # each sentence's start in the kept text, and its length
-    first: list[int]  # each article's first sentence, and the number of sentences
+    kept: _Kept | None = None  # the file it was read from, to append to
 
 
 def cache_path(state_dir: Path, folder: Path) -> Path:
     """Return the cache file of a corpus folder."""
     digest = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return state_dir / f"corpus-{digest}.npz"
+    return state_dir / f"corpus-{digest}.kept"
 
 
 def load_corpus(folder: Path, state_dir: Path, limits: Limits, now: datetime,
@@ -274,101 +273,240 @@ def _replace(path: Path, write: Callable[[BinaryIO], object]) -> bool:
         return False
 
 
+# The kept file is a series of records, each appended after the last: a record is its arrays (each at a multiple
+# of 8 bytes), then its trailer (JSON) saying where every part of the kept corpus is, in this record or earlier
+# ones, then the trailer's length (8 bytes, little-endian) and MAGIC. The last record's trailer is the corpus.
+MAGIC = b"BBKEPT03"
+_TAIL = 16
+# Parts that grow with the articles: a record appends the new articles' share of each (the others are replaced).
+_GROWING = frozenset({"pieces", "piece_bytes", "body_piece", "sentence_piece", "sentence_start", "sentence_end",
+                      "positions", "sentence_article", "term_counts", "term_ids", "articles", "vocabulary", "files"})
+_DTYPES: dict[str, Any] = {
+    "pieces": np.uint8, "piece_bytes": np.int64, "body_piece": np.int64, "sentence_piece": np.int64,
+    "sentence_start": np.int32, "sentence_end": np.int32, "positions": np.int32, "sentence_article": np.int32,
+    "term_counts": np.int32, "term_ids": np.int32, "members": np.int64, "member_counts": np.int64,
+    "centrality": np.float64, "follows": np.int64, "article_frequency": np.float64, "centroid_data": np.float64,
+    "centroid_indices": np.int32, "centroid_indptr": np.int64,
+}
+_JSON = frozenset({"articles", "vocabulary", "files", "feed", "backfill", "stories"})
+# Large parts are checked by what they hold (text decoded, term ids within the vocabulary), not by a checksum.
+_UNSUMMED = frozenset({"pieces", "term_ids"})
+COMPACT = 0.5  # a kept file more than this share superseded (records appended since) is written anew
+
+
+@dataclass
+class _Kept:
+    """The kept file a corpus was read from, as it was: a record can be appended while it is unchanged."""
+
+    path: Path
+    device: int
+    inode: int
+    size: int
+    trailer: dict[str, Any]
+    articles: tuple[Article, ...]
+    terms: int  # the vocabulary's size
+    sentences: int
+    pieces: int
+
+
 def _write(path: Path, limits: Limits, corpus: Corpus, files: dict[str, tuple[int, int, int, str | None]],
            feed: set[str], cached: _Cached | None = None) -> str | None:
-    """Keep the built corpus, and return the name of this build of it (None if it could not be written)."""
+    """Keep the built corpus, and return the name of this build of it (None if it could not be written).
+
+    When the corpus only adds newer articles to the kept one, a record of what they add is appended to the kept
+    file; otherwise (or once the file is mostly superseded records) the file is written anew.
+    """
     build = secrets.token_hex(8)  # what the kept topics are counted for
-    index, table = corpus.index, corpus.story_table
     number = {article.id: position for position, article in enumerate(corpus.articles)}
-    by_name = {}
+    by_name: dict[str, Any] = {}
     for name, (size, mtime, _, problem) in files.items():
         stem = name[: -len(".txt")] if name.endswith(".txt") else name
         by_name[name] = [size, mtime, number.get(stem, -1) if problem is None else -1, problem]
-    meta = {
-        "version": CACHE_VERSION, "build": build, "engine": _fingerprint(), "limits": [limits.max_bytes,
-                                                                        limits.max_front_matter_bytes],
-        "files": by_name, "feed": {article_id: number[article_id] for article_id in sorted(feed)},
-        "backfill": sorted(corpus.backfill),
+    head = {"version": CACHE_VERSION, "build": build, "engine": _fingerprint(),
+            "limits": [limits.max_bytes, limits.max_front_matter_bytes]}
+    kept = cached.kept if cached is not None else None
+    if kept is not None and _appendable(kept, corpus):
+        held = cached.files if cached is not None else {}
+        changed: dict[str, Any] = {name: value for name, value in by_name.items()
+                                   if tuple(value) != tuple(held.get(name, ())) }
+        changed.update({name: None for name in held if name not in by_name})  # gone (a skipped file removed)
+        parts = _parts(corpus, feed, number, changed, kept)
+        if _append(kept, head, parts):
+            return build
+    parts = _parts(corpus, feed, number, by_name, None)
+    with suppress(OSError):
+        path.with_suffix(".npz").unlink(missing_ok=True)  # the previous format's file, if any
+    return build if _replace(path, lambda out: _write_record(out, 0, head, parts, None)) else None
+
+
+def _appendable(kept: _Kept, corpus: Corpus) -> bool:
+    """Tell whether the corpus is the kept one with newer articles after it, indexed from it (terms appended)."""
+    articles, index = corpus.articles, corpus.index
+    count = len(kept.articles)
+    if len(articles) < count or any(a is not b for a, b in zip(articles[:count], kept.articles, strict=False)):
+        return False
+    if len(index.vocabulary) < kept.terms or int(np.searchsorted(index.sentence_article, count)) != kept.sentences:
+        return False
+    return int(kept.trailer.get("dead", kept.size)) <= COMPACT * kept.size
+
+
+def _parts(corpus: Corpus, feed: set[str], number: dict[str, int], files: dict[str, Any],
+           kept: _Kept | None) -> dict[str, Any]:
+    """Return what a record holds: the articles after the kept ones (all when there is none), stories whole."""
+    index, table = corpus.index, corpus.story_table
+    first_article = len(kept.articles) if kept is not None else 0
+    first_sentence = kept.sentences if kept is not None else 0
+    first_piece = kept.pieces if kept is not None else 0
+    first_term = kept.terms if kept is not None else 0
+    articles = corpus.articles[first_article:]
+    text, piece_bytes, body_piece, sentence_piece, starts, ends, positions = _places(articles, first_piece)
+    offsets = index.offsets
+    centroids = table.centroids
+    parts: dict[str, Any] = {
+        "pieces": text, "piece_bytes": piece_bytes, "body_piece": body_piece, "sentence_piece": sentence_piece,
+        "sentence_start": starts, "sentence_end": ends, "positions": positions,
+        "sentence_article": index.sentence_article[first_sentence:],
+        "term_counts": np.diff(offsets[first_sentence:]), "term_ids": index.term_ids[offsets[first_sentence] :],
         "articles": [[a.id, a.title, a.source, a.published.isoformat() if a.published else None, a.url,
-                      a.has_headline, a.date_only, a.language] for a in corpus.articles],
-        "vocabulary": list(index.vocabulary),
-        "story_names": [naming(story) for story in table.stories],
+                      a.has_headline, a.date_only, a.language] for a in articles],
+        "vocabulary": list(index.vocabulary)[first_term:],
+        "files": files,
+        "feed": {article_id: number[article_id] for article_id in sorted(feed)},
+        "backfill": sorted(corpus.backfill),
+        "stories": {"names": [naming(story) for story in table.stories], "basis": table.basis,
+                    "width": centroids.shape[1] if centroids is not None else -1},
+        "members": np.asarray([n for group in table.members for n in group], dtype=np.int64),
+        "member_counts": np.asarray([len(group) for group in table.members], dtype=np.int64),
+        "centrality": table.centrality, "follows": np.asarray([-1 if f is None else f for f in table.follows]),
+        "article_frequency": index.article_frequency,
     }
-    members = table.members
-    text, bodies, spans = _text_pool(corpus.articles, _held_spans(cached, corpus.articles))
-    arrays: dict[str, np.ndarray] = {
-        "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
-        "text": np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8), "bodies": bodies,
-        "spans": spans,
-        "positions": np.asarray([sentence.position for sentence in index.sentences], dtype=np.int64),
-        "sentence_article": index.sentence_article, "offsets": index.offsets, "term_ids": index.term_ids,
-        "members": np.asarray([n for group in members for n in group], dtype=np.int64),
-        "member_counts": np.asarray([len(group) for group in members], dtype=np.int64),
-        "centrality": table.centrality.astype(np.float64),
-        "follows": np.asarray([-1 if f is None else f for f in table.follows], dtype=np.int64),
-    }
-    return build if _replace(path, lambda out: np.savez(out, allow_pickle=False, **arrays)) else None
+    if centroids is not None:
+        parts.update(centroid_data=centroids.data, centroid_indices=centroids.indices,
+                     centroid_indptr=centroids.indptr)
+    return parts
 
 
-def _held_spans(cached: _Cached | None, articles: tuple[Article, ...]) -> dict[int, np.ndarray]:
-    """Return the sentence places (in their body) of the articles the kept corpus holds, by id() of the article."""
-    if cached is None:
-        return {}
-    number = {id(article): position for position, article in enumerate(cached.corpus.articles)}
-    held: dict[int, np.ndarray] = {}
-    for article in articles:
-        old = number.get(id(article))
-        if old is None:
-            continue
-        local = cached.spans[:, cached.first[old] : cached.first[old + 1]].copy()
-        local[0] -= cached.bodies[old]
-        if np.all(local[0] + local[1] <= len(article.body)):  # else a sentence kept outside its body: found again
-            held[id(article)] = local
-    return held
+def _places(articles: tuple[Article, ...], first_piece: int) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray,
+                                                                     np.ndarray, np.ndarray, np.ndarray]:
+    """Return the articles' texts (each body, then any sentence its body does not hold) and each sentence's place.
 
-
-def _text_pool(articles: tuple[Article, ...], held: dict[int, np.ndarray]) -> tuple[str, np.ndarray, np.ndarray]:
-    """Return every body in one string, where each body starts and ends, and each sentence's place in it.
-
-    A sentence is a verbatim piece of its article's body, so it is kept as a place in the body (one string to
-    decode, then slices, instead of a JSON string a sentence); one that is not (an article built otherwise) is
-    kept after the bodies. `held` gives the places already known (articles of the kept corpus): only new
-    articles' sentences are looked for.
+    A sentence is a verbatim piece of its article's body, so it is kept as a place in the body (one text decoded
+    per article, then slices); one that is not (an article built otherwise) is kept as a text of its own. The
+    places of an article read from the kept corpus are known already: only new articles' sentences are looked for.
     """
-    parts: list[str] = []
-    extra: list[tuple[np.ndarray, int, str]] = []  # the article's places, the sentence's number there, its text
-    bounds = [0]
+    texts: list[bytes] = []
+    body_piece = np.zeros(len(articles), dtype=np.int64)
     pieces: list[np.ndarray] = []
-    for article in articles:
-        base, body = bounds[-1], article.body
-        parts.append(body)
-        bounds.append(base + len(body))
-        local = held.get(id(article))
-        if local is not None:
-            placed = local.copy()
-            placed[0] += base
-            pieces.append(placed)
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
+    positions: list[np.ndarray] = []
+    for number, article in enumerate(articles):
+        body, own = article.body, article.sentences
+        body_piece[number] = first_piece + len(texts)
+        texts.append(body.encode("utf-8", "surrogatepass"))
+        run = own.pool_run() if isinstance(own, SentenceRuns) else None
+        known = run[0].places(run[1], run[2], body) if run is not None else None
+        if run is not None and known is not None:
+            pool, start, _ = run
+            begin, finish, places, extra = known
+            piece = np.full(len(own), body_piece[number], dtype=np.int64)
+            for at in np.flatnonzero(extra).tolist():
+                text = pool.text(start + at)
+                piece[at] = first_piece + len(texts)
+                texts.append(text.encode("utf-8", "surrogatepass"))
+                begin[at], finish[at] = 0, len(text)
+            pieces.append(piece)
+            starts.append(begin)
+            ends.append(finish)
+            positions.append(places)
             continue
-        placed = np.zeros((2, len(article.sentences)), dtype=np.int64)
+        piece = np.full(len(own), body_piece[number], dtype=np.int64)
+        begin = np.zeros(len(own), dtype=np.int32)
+        finish = np.zeros(len(own), dtype=np.int32)
         cursor = 0
-        for number, sentence in enumerate(article.sentences):
+        for at, sentence in enumerate(own):
             found = body.find(sentence.text, cursor)
             if found < 0:
                 found = body.find(sentence.text)
-            if found < 0:
-                extra.append((placed, number, sentence.text))
-            else:
-                cursor = found
-                placed[0, number] = base + found
-            placed[1, number] = len(sentence.text)
-        pieces.append(placed)
-    end = bounds[-1]
-    for placed, number, text in extra:
-        placed[0, number] = end
-        end += len(text)
-        parts.append(text)
-    spans = np.concatenate(pieces, axis=1) if pieces else np.zeros((2, 0), dtype=np.int64)
-    return "".join(parts), np.asarray(bounds, dtype=np.int64), spans
+            if found < 0:  # kept as a text of its own
+                piece[at] = first_piece + len(texts)
+                texts.append(sentence.text.encode("utf-8", "surrogatepass"))
+                finish[at] = len(sentence.text)
+                continue
+            cursor = found
+            begin[at], finish[at] = found, found + len(sentence.text)
+        pieces.append(piece)
+        starts.append(begin)
+        ends.append(finish)
+        positions.append(np.asarray([sentence.position for sentence in own], dtype=np.int32))
+
+    def joined(chunks: list[np.ndarray], dtype: type[np.generic]) -> np.ndarray:
+        return np.concatenate(chunks).astype(dtype, copy=False) if chunks else np.zeros(0, dtype=dtype)
+
+    return (b"".join(texts), np.asarray([len(text) for text in texts], dtype=np.int64), body_piece,
+            joined(pieces, np.int64), joined(starts, np.int32), joined(ends, np.int32), joined(positions, np.int32))
+
+
+def _encoded(name: str, value: object) -> memoryview:
+    if name in _JSON:
+        return memoryview(json.dumps(value, ensure_ascii=False).encode("utf-8"))
+    if name == "pieces":
+        return memoryview(value)  # type: ignore[arg-type]
+    return np.ascontiguousarray(value, dtype=_DTYPES[name]).data.cast("B")
+
+
+def _write_record(out: BinaryIO, offset: int, head: dict[str, Any], parts: dict[str, Any],
+                  kept: _Kept | None) -> int:
+    """Write one record at `offset` of the kept file (its end); return the file's size after it."""
+    previous: dict[str, list[list[int]]] = kept.trailer["chunks"] if kept is not None else {}
+    chunks: dict[str, list[list[int]]] = {}
+    position = offset
+    for name, value in parts.items():
+        raw = _encoded(name, value)
+        padding = -position % 8
+        if padding:
+            out.write(b"\0" * padding)
+            position += padding
+        out.write(raw)
+        checksum = -1 if name in _UNSUMMED else zlib.crc32(raw)
+        chunk = [position, raw.nbytes, checksum]
+        position += raw.nbytes
+        chunks[name] = [*previous.get(name, []), chunk] if name in _GROWING else [chunk]
+    # Bytes of parts this record replaces (and trailers before it), superseded: past COMPACT, written anew.
+    dead = int(kept.trailer.get("dead", 0)) + len(json.dumps(kept.trailer)) + sum(
+        size for name, listed in previous.items() if name not in _GROWING for _, size, _ in listed) \
+        if kept is not None else 0
+    trailer = json.dumps({**head, "chunks": chunks, "dead": dead}).encode("utf-8")
+    out.write(trailer)
+    out.write(len(trailer).to_bytes(8, "little"))
+    out.write(MAGIC)
+    return position + len(trailer) + _TAIL
+
+
+def _append(kept: _Kept, head: dict[str, Any], parts: dict[str, Any]) -> bool:
+    """Append a record to the kept file, if it is still the one read (else False: it is written anew)."""
+    try:
+        with kept.path.open("r+b") as out:
+            _lock(out, shared=False)
+            info = os.fstat(out.fileno())
+            if (info.st_dev, info.st_ino, info.st_size) != (kept.device, kept.inode, kept.size):
+                return False
+            out.seek(kept.size)
+            _write_record(out, kept.size, head, parts, kept)
+            out.flush()
+        return True
+    except OSError as error:  # a full disk: the record may be cut short, and the next read builds again
+        log.info("the kept corpus could not be appended to in %s: %s", kept.path.parent, error)
+        return False
+
+
+def _lock(handle: BinaryIO, *, shared: bool) -> None:
+    """Lock the kept file while a record is appended or read (where the system has advisory locks)."""
+    try:
+        import fcntl  # noqa: PLC0415 - POSIX only
+    except ImportError:  # pragma: no cover - Windows: records are appended by one command at a time
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
 
 
 def _read(path: Path, limits: Limits) -> _Cached | None:
@@ -376,72 +514,162 @@ def _read(path: Path, limits: Limits) -> _Cached | None:
     if not path.is_file():
         return None
     try:
-        with np.load(path, allow_pickle=False) as stored:
-            arrays = {name: stored[name] for name in stored.files}
-        meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
-        if meta.get("version") != CACHE_VERSION or meta.get("engine") != _fingerprint() or \
-                meta.get("limits") != [limits.max_bytes, limits.max_front_matter_bytes]:
-            log.info("the kept corpus in %s is from other code or limits: building again", path)
-            return None
-        return _rebuild(meta, arrays)
-    except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, UnicodeDecodeError,
+        with path.open("rb") as handle:
+            _lock(handle, shared=True)
+            info = os.fstat(handle.fileno())
+            trailer = _trailer(handle, info.st_size)
+            if trailer.get("version") != CACHE_VERSION or trailer.get("engine") != _fingerprint() or \
+                    trailer.get("limits") != [limits.max_bytes, limits.max_front_matter_bytes]:
+                log.info("the kept corpus in %s is from other code or limits: building again", path)
+                return None
+            parts = {name: _part(handle, name, chunks, info.st_size) for name, chunks in trailer["chunks"].items()}
+        kept = _Kept(path, info.st_dev, info.st_ino, info.st_size, trailer, (), 0, 0, 0)
+        return _rebuild(parts, trailer, kept)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, UnicodeDecodeError,
             EOFError) as error:
         log.info("the kept corpus in %s cannot be used (%s): building again", path, error)
         return None
 
 
-def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> _Cached:
-    """Make the corpus again from the cache's contents; raise ValueError where they do not agree."""
+def _trailer(handle: BinaryIO, size: int) -> dict[str, Any]:
+    """Return the last record's trailer of a kept file; ValueError when the file does not end with one."""
+    if size < _TAIL:
+        raise ValueError("too short to be a kept corpus")
+    handle.seek(size - _TAIL)
+    tail = handle.read(_TAIL)
+    if tail[8:] != MAGIC:
+        raise ValueError("not a kept corpus, or cut short")
+    length = int.from_bytes(tail[:8], "little")
+    if length > size - _TAIL:
+        raise ValueError("a trailer longer than the file")
+    handle.seek(size - _TAIL - length)
+    trailer = json.loads(handle.read(length).decode("utf-8"))
+    if not isinstance(trailer, dict) or not isinstance(trailer.get("chunks"), dict):
+        raise ValueError("a trailer that names no parts")
+    return trailer
+
+
+def _part(handle: BinaryIO, name: str, chunks: list[list[int]], size: int) -> object:
+    """Read one part of the kept corpus: its chunks joined (arrays, text or JSON)."""
+    if name not in _DTYPES and name not in _JSON:
+        raise ValueError(f"an unknown part {name!r}")
+    pieces: list[bytearray] = []
+    for offset, length, checksum in chunks:
+        if not (isinstance(offset, int) and isinstance(length, int) and 0 <= offset and 0 <= length
+                and offset + length <= size):
+            raise ValueError(f"part {name!r} lies outside the file")
+        data = bytearray(length)
+        handle.seek(offset)
+        if handle.readinto(data) != length:  # type: ignore[attr-defined]
+            raise EOFError(f"part {name!r} is cut short")
+        if checksum != -1 and zlib.crc32(data) != checksum:
+            raise ValueError(f"part {name!r} does not match its checksum")
+        pieces.append(data)
+    if name in _JSON:
+        values = [json.loads(piece.decode("utf-8")) for piece in pieces]
+        if name == "files":
+            merged: dict[str, Any] = {}
+            for update in values:
+                merged.update(update)
+            return {key: value for key, value in merged.items() if value is not None}
+        if name in ("articles", "vocabulary"):
+            return [item for value in values for item in value]
+        return values[-1]
+    if name == "pieces":
+        return pieces[0] if len(pieces) == 1 else bytearray().join(pieces)
+    arrays = [np.frombuffer(piece, dtype=_DTYPES[name]) for piece in pieces]
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+
+
+def _rebuild(parts: dict[str, Any], trailer: dict[str, Any], kept: _Kept) -> _Cached:
+    """Make the corpus again from the kept parts; raise ValueError where they do not agree.
+
+    No sentence is made: the index and the articles hold them as places in their texts (`SentencePool`), and a
+    sentence becomes an object when a command reads it.
+    """
     from briefings.stories import restore_table  # noqa: PLC0415
     from briefings.text import Normalizer  # noqa: PLC0415
 
-    rows = meta["articles"]
-    pool = arrays["text"].tobytes().decode("utf-8", "surrogatepass")
-    bounds, spans = arrays["bodies"], arrays["spans"]
-    owners, offsets, term_ids = arrays["sentence_article"], arrays["offsets"], arrays["term_ids"]
-    positions = arrays["positions"]
-    vocabulary = dict(zip(meta["vocabulary"], range(len(meta["vocabulary"])), strict=True))
+    rows, terms = parts["articles"], parts["vocabulary"]
     count = len(rows)
-    if not (bounds.shape == (count + 1,) and spans.ndim == 2 and spans.shape[0] == 2 and bounds[0] == 0
-            and np.all(np.diff(bounds) >= 0) and bounds[-1] <= len(pool) and np.all(spans >= 0)
-            and np.all(spans[0] + spans[1] <= len(pool))):
-        raise ValueError("the text arrays do not agree")
-    starts, ends = spans[0].tolist(), (spans[0] + spans[1]).tolist()
-    texts = [pool[start:end] for start, end in zip(starts, ends, strict=True)]
-    body_bounds = bounds.tolist()
-    if not (owners.ndim == offsets.ndim == term_ids.ndim == 1 and len(texts) == owners.size == positions.size
-            and offsets.size == owners.size + 1 and offsets[0] == 0 and offsets[-1] == term_ids.size
-            and np.all(np.diff(offsets) >= 0) and np.all(np.diff(owners) >= 0)
-            and (owners.size == 0 or (owners[0] >= 0 and owners[-1] < count))
-            and (term_ids.size == 0 or (term_ids.min() >= 0 and term_ids.max() < len(vocabulary)))):
+    raw, piece_bytes = parts["pieces"], parts["piece_bytes"]
+    bounds = np.concatenate([[0], np.cumsum(piece_bytes)])
+    if piece_bytes.size and (piece_bytes.min() < 0 or bounds[-1] != len(raw)):
+        raise ValueError("the texts do not agree with their lengths")
+    view = memoryview(raw)
+    places = bounds.tolist()
+    texts = [str(view[places[i] : places[i + 1]], "utf-8", "surrogatepass") for i in range(len(places) - 1)]
+    body_piece, sentence_piece = parts["body_piece"], parts["sentence_piece"]
+    starts, ends, positions = parts["sentence_start"], parts["sentence_end"], parts["positions"]
+    owners, term_counts, term_ids = parts["sentence_article"], parts["term_counts"], parts["term_ids"]
+    sentences = owners.size
+    lengths = np.asarray([len(text) for text in texts], dtype=np.int64)
+    if not (body_piece.shape == (count,) and sentence_piece.shape == starts.shape == ends.shape == positions.shape
+            == term_counts.shape == (sentences,) and (count == 0 or (body_piece.min() >= 0
+                                                                        and body_piece.max() < len(texts)))
+            and (sentences == 0 or (sentence_piece.min() >= 0 and sentence_piece.max() < len(texts)
+                                    and starts.min() >= 0 and np.all(ends >= starts)
+                                    and np.all(ends <= lengths[sentence_piece])))):
+        raise ValueError("the text places do not agree")
+    if not (np.all(np.diff(owners) >= 0) and (sentences == 0 or (owners[0] >= 0 and owners[-1] < count))
+            and (term_counts.size == 0 or term_counts.min() >= 0) and int(term_counts.sum()) == term_ids.size
+            and (term_ids.size == 0 or (term_ids.min() >= 0 and term_ids.max() < len(terms)))):
         raise ValueError("the index arrays do not agree")
+    offsets = np.zeros(sentences + 1, dtype=np.int64)
+    np.cumsum(term_counts, out=offsets[1:])
+    vocabulary = dict(zip(terms, range(len(terms)), strict=True))
+    if len(vocabulary) != len(terms):
+        raise ValueError("a term is in the vocabulary twice")
     first = np.searchsorted(owners, np.arange(count + 1)).tolist()
-    places = positions.tolist()
+    ids = [str(row[0]) for row in rows]
+    pool = SentencePool(texts, sentence_piece, starts, ends, owners, ids, positions, body_piece)
     articles = []
-    sentences: list[Sentence] = []
     for number, (article_id, title, source, published, url, headline, date_only, language) in enumerate(rows):
-        start, end = first[number], first[number + 1]
-        own = tuple(map(Sentence, texts[start:end], [article_id] * (end - start), places[start:end]))
-        sentences.extend(own)
-        body = pool[body_bounds[number] : body_bounds[number + 1]]
+        own = SentenceRuns.of_pool(pool, first[number], first[number + 1])
         articles.append(Article(str(article_id), str(title), source, datetime.fromisoformat(published)
-                                if published else None, url, body, own, bool(headline), bool(date_only),
-                                str(language)))
+                                if published else None, url, texts[int(body_piece[number])], own, bool(headline),
+                                bool(date_only), str(language)))
     ordered = tuple(articles)
     normalizer = Normalizer()
-    index = CorpusIndex(ordered, tuple(sentences), owners.astype(np.int64, copy=False),
-                        offsets.astype(np.int64, copy=False), term_ids.astype(np.int32, copy=False), vocabulary,
-                        normalizer, {normalizer.language: normalizer})
-    table = restore_table(index, arrays["members"], arrays["member_counts"], arrays["centrality"],
-                          arrays["follows"], meta["story_names"])
-    corpus = Corpus.prebuilt(ordered, frozenset(meta["backfill"]), index, table)
-    if any(kept is not article for kept, article in zip(corpus.articles, ordered, strict=True)):
+    index = CorpusIndex(ordered, SentenceRuns.of_pool(pool), owners.astype(np.int64), offsets,
+                        term_ids, vocabulary, normalizer, {normalizer.language: normalizer})
+    frequency = parts["article_frequency"]
+    if frequency.shape != (len(terms),) or (frequency.size and frequency.min() < 0):
+        raise ValueError("the article frequencies do not agree with the vocabulary")
+    index.__dict__["article_frequency"] = frequency
+    stories = parts["stories"]
+    table = restore_table(index, parts["members"], parts["member_counts"], parts["centrality"], parts["follows"],
+                          stories["names"])
+    table = _with_kept_centroids(table, parts, stories, len(terms))
+    corpus = Corpus.prebuilt(ordered, frozenset(parts["backfill"]), index, table)
+    if any(held is not article for held, article in zip(corpus.articles, ordered, strict=True)):
         raise ValueError("the articles are not in corpus order")
     files = {str(name): (int(size), int(mtime), int(article), problem)
-             for name, (size, mtime, article, problem) in meta["files"].items()}
+             for name, (size, mtime, article, problem) in parts["files"].items()}
     if any(article >= count for _, _, article, _ in files.values()):
         raise ValueError("a file names an article the cache does not hold")
-    feed = {str(article_id): int(number) for article_id, number in meta["feed"].items()}
+    feed = {str(article_id): int(number) for article_id, number in parts["feed"].items()}
     if any(not 0 <= number < count for number in feed.values()):
         raise ValueError("a feed article the cache does not hold")
-    return _Cached(files, feed, corpus, str(meta["build"]), bounds, spans, first)
+    kept.articles, kept.terms, kept.sentences, kept.pieces = ordered, len(terms), sentences, len(texts)
+    return _Cached(files, feed, corpus, str(trailer["build"]), kept)
+
+
+def _with_kept_centroids(table: StoryTable, parts: dict[str, Any], stories: dict[str, Any],
+                         terms: int) -> StoryTable:
+    """Return the table with the centroids kept with it (to grow cheaply), checked against it."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    from scipy import sparse  # noqa: PLC0415
+
+    width = int(stories["width"])
+    if width < 0 or "centroid_indptr" not in parts:
+        return table
+    data, indices, indptr = parts["centroid_data"], parts["centroid_indices"], parts["centroid_indptr"]
+    rows = len(table.members)
+    if not (0 < width <= max(terms, 1) and indptr.shape == (rows + 1,) and indptr[0] == 0
+            and indptr[-1] == data.size == indices.size and np.all(np.diff(indptr) >= 0)
+            and (indices.size == 0 or (indices.min() >= 0 and indices.max() < width))):
+        raise ValueError("the story centroids do not agree with the stories")
+    centroids = sparse.csr_matrix((data, indices, indptr), shape=(rows, width))
+    return replace(table, centroids=centroids, basis=int(stories["basis"]))

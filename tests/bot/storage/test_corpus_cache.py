@@ -78,7 +78,8 @@ def test_a_new_and_a_changed_file_are_the_only_ones_read(folder, tmp_path, reads
     assert reads == [] and FT not in smaller and summary_of(smaller) == summary_of(Corpus.from_folder(folder)[0])
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "lying arrays", "other version"])
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "lying arrays", "other version", "a byte changed",
+                                    "cut short in a record"])
 def test_a_damaged_or_stale_cache_is_rebuilt_silently(folder, tmp_path, reads, damage, caplog):
     state = tmp_path / "state"
     first, _ = load_corpus(folder, state, LIMITS, NOW)
@@ -90,17 +91,23 @@ def test_a_damaged_or_stale_cache_is_rebuilt_silently(folder, tmp_path, reads, d
         path.write_bytes(bytes(range(256)) * 64)
     elif damage == "empty":
         path.write_bytes(b"")
+    elif damage == "a byte changed":  # in the sentence places: the checksum tells
+        with path.open("rb") as handle:
+            offset = corpus_cache._trailer(handle, len(data))["chunks"]["sentence_start"][0][0]
+        path.write_bytes(data[:offset] + bytes([data[offset] ^ 0x40]) + data[offset + 1 :])
+    elif damage == "cut short in a record":  # a record appended only in part (the command was killed)
+        path.write_bytes(data + data[: len(data) // 3])
     else:
-        with np.load(path, allow_pickle=False) as stored:
-            arrays = {name: stored[name] for name in stored.files}
-        if damage == "lying arrays":
-            arrays["term_ids"] = arrays["term_ids"] + 10_000_000  # ids beyond the vocabulary
+        with path.open("rb") as handle:
+            trailer = corpus_cache._trailer(handle, len(data))
+        if damage == "lying arrays":  # term ids beyond the vocabulary, where the kept file holds them
+            offset, length, _ = trailer["chunks"]["term_ids"][0]
+            ids = np.frombuffer(data[offset : offset + length], dtype=np.int32) + 10_000_000
+            path.write_bytes(data[:offset] + ids.tobytes() + data[offset + length :])
         else:
-            meta = json.loads(arrays["meta"].tobytes())
-            meta["version"] = corpus_cache.CACHE_VERSION + 1
-            arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-        with path.open("wb") as out:
-            np.savez(out, **arrays)
+            end = len(data) - 16 - int.from_bytes(data[-16:-8], "little")
+            told = json.dumps({**trailer, "version": corpus_cache.CACHE_VERSION + 1}).encode()
+            path.write_bytes(data[:end] + told + len(told).to_bytes(8, "little") + corpus_cache.MAGIC)
     reads.clear()
     rebuilt, problems = load_corpus(folder, state, LIMITS, NOW)
     assert len(reads) == 5 and problems == ()
@@ -231,3 +238,69 @@ def test_files_read_by_worker_processes_give_the_corpus_read_in_one(folder, tmp_
     assert summary_of(parallel) == summary_of(serial)
     assert [str(p) for p in problems] == [str(p) for p in serial_problems] and "binary" in str(problems[0])
     assert seen[-1] == (6, 6) and pools == [(2,)]  # read by two worker processes
+
+
+def _records(path) -> int:
+    """Count the records of a kept file (each appended one adds a chunk of term ids)."""
+    with path.open("rb") as handle:
+        return len(corpus_cache._trailer(handle, path.stat().st_size)["chunks"]["term_ids"])
+
+
+def test_newer_articles_are_appended_to_the_kept_corpus_and_read_back_as_a_fresh_build(folder, tmp_path, reads):
+    state = tmp_path / "state"
+    (folder / f"{FT}.txt").unlink()  # the newest article comes later
+    load_corpus(folder, state, LIMITS, NOW)
+    path = cache_path(state, folder)
+    before = path.read_bytes()
+    shutil.copy(SEEDS / f"{FT}.txt", folder)
+    grown, _ = load_corpus(folder, state, LIMITS, NOW)
+    after = path.read_bytes()
+    assert after[: len(before)] == before and len(after) > len(before) and _records(path) == 2  # appended
+    reads.clear()
+    again, _ = load_corpus(folder, state, LIMITS, NOW)
+    assert reads == []
+    fresh, _ = Corpus.from_folder(folder)
+    assert summary_of(again) == summary_of(grown) == summary_of(fresh)
+    assert again.index.article_frequency.tolist() == fresh.index.article_frequency.tolist()
+
+
+def test_a_kept_file_mostly_superseded_is_written_anew(folder, tmp_path, monkeypatch):
+    state = tmp_path / "state"
+    (folder / f"{FT}.txt").unlink()
+    load_corpus(folder, state, LIMITS, NOW)
+    monkeypatch.setattr(corpus_cache, "COMPACT", 0.0)  # any superseded byte is too many
+    shutil.copy(SEEDS / f"{FT}.txt", folder)
+    load_corpus(folder, state, LIMITS, NOW)
+    path = cache_path(state, folder)
+    assert _records(path) == 2  # the first append supersedes nothing
+    extra = folder / "zz-later.txt"
+    extra.write_text((SEEDS / f"{FT}.txt").read_text(encoding="utf-8").replace("published: 2025-02-2",
+                                                                                   "published: 2025-03-2"),
+                     encoding="utf-8")
+    compacted, _ = load_corpus(folder, state, LIMITS, NOW)
+    assert _records(path) == 1 and "zz-later" in compacted
+    again, _ = load_corpus(folder, state, LIMITS, NOW)
+    assert summary_of(again) == summary_of(compacted) == summary_of(Corpus.from_folder(folder)[0])
+
+
+def test_a_kept_corpus_makes_no_sentence_until_one_is_read(folder, tmp_path):
+    from briefings.sentence_runs import SentenceRuns
+    from briefings.summaries import summarize_topic
+    from briefings.summarizers import LengthBudget
+
+    state = tmp_path / "state"
+    load_corpus(folder, state, LIMITS, NOW)
+    kept, _ = load_corpus(folder, state, LIMITS, NOW)
+    sentences = kept.index.sentences
+    assert isinstance(sentences, SentenceRuns)
+    pool = sentences.pool_run()[0]
+    assert pool._made == {}  # nothing made by loading
+    fresh, _ = Corpus.from_folder(folder)
+    assert summarize_topic(kept, "tariffs", LengthBudget(sentences=5)) == \
+        summarize_topic(fresh, "tariffs", LengthBudget(sentences=5))
+    assert 0 < len(pool._made) < len(sentences)  # only what the answer read
+    assert list(sentences) == list(fresh.index.sentences) and sentences == fresh.index.sentences
+    assert kept.articles == fresh.articles and hash(kept.articles[0]) == hash(fresh.articles[0])
+    import pickle
+
+    assert pickle.loads(pickle.dumps(kept.articles[0])) == fresh.articles[0]  # noqa: S301 - our own bytes
