@@ -136,7 +136,7 @@ def _load_corpus(folder: Path, state_dir: Path, limits: Limits, now: datetime,
         if on_progress is not None:
             on_progress(done + count, len(entries))
 
-    outcomes = _read_files([file for _, file, _, _ in to_read], limits, now, progress)
+    outcomes, gathered = _read_files([file for _, file, _, _ in to_read], limits, now, progress)
     for (slot, file, size, mtime), outcome in zip(to_read, outcomes, strict=True):
         slots[slot] = outcome if isinstance(outcome, Article) else LoadProblem(file, outcome)
         files[file.name] = (size, mtime, -1, None if isinstance(outcome, Article) else outcome)
@@ -152,6 +152,9 @@ def _load_corpus(folder: Path, state_dir: Path, limits: Limits, now: datetime,
     for problem in problems:
         log.info("%s", problem)
     corpus = _corpus(every, backfill, cached)
+    if cached is None and gathered is not None and len(corpus.articles) == len(gathered.articles) and all(
+            a is b for a, b in zip(corpus.articles, gathered.articles, strict=True)):
+        corpus.__dict__["index"] = _index_of(gathered)  # every article just read: indexed from what was read
     build: str | None
     if cached is None or corpus is not cached.corpus:
         corpus.stories  # noqa: B018 - built now, to be kept
@@ -165,44 +168,214 @@ def _load_corpus(folder: Path, state_dir: Path, limits: Limits, now: datetime,
 
 
 def _read_files(files: list[Path], limits: Limits, now: datetime,
-                progress: Callable[[int], None]) -> list[Article | str]:
+                progress: Callable[[int], None]) -> tuple[list[Article | str], _Gathered | None]:
     """Read article files (each an article, or why it cannot be used), in worker processes when there are many.
 
-    Reading is most of a cold load (parsing, cleaning, splitting sentences) and each file is read alone, so it
-    is spread over the machine's cores. Only from a process with one thread: fork copies a process whose other
-    threads may hold locks (the running bot reads a few files at a time, in its own threads, one by one).
+    Reading is most of a cold load (parsing, cleaning, splitting sentences, finding terms) and each file is read
+    alone, so it is spread over the machine's cores. Only from a process with one thread: fork copies a process
+    whose other threads may hold locks (the running bot reads a few files at a time, in its own threads, one by
+    one). Returns the outcomes in the files' order, and the articles gathered to be indexed without reading again.
     """
     import multiprocessing  # noqa: PLC0415 - only a large first read needs worker processes
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
                   MAX_READERS)
+    batches: list[_Batch] = []
     if len(files) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or \
             "fork" not in multiprocessing.get_all_start_methods():
-        outcomes: list[Article | str] = []
-        for file in files:
-            outcomes.extend(_read_chunk([file], limits, now))
-            progress(len(outcomes))
-        return outcomes
+        read = 0
+        for start in range(0, len(files), READ_CHUNK):
+            batches.append(_read_batch(files[start : start + READ_CHUNK], limits, now))
+            read += len(batches[-1].outcomes)
+            progress(read)
+        return _gather(batches)
     chunks = [files[start : start + READ_CHUNK] for start in range(0, len(files), READ_CHUNK)]
-    outcomes = []
+    read = 0
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for chunk in pool.map(_read_chunk, chunks, [limits] * len(chunks), [now] * len(chunks)):
-            outcomes.extend(chunk)
-            progress(len(outcomes))
-    return outcomes
+        for batch in pool.map(_read_batch, chunks, [limits] * len(chunks), [now] * len(chunks)):
+            batches.append(batch)
+            read += len(batch.outcomes)
+            progress(read)
+    return _gather(batches)
 
 
-def _read_chunk(files: list[Path], limits: Limits, now: datetime) -> list[Article | str]:
-    """Read some article files: each an article, or the reason it was skipped."""
+@dataclass
+class _Batch:
+    """Article files read together (by one worker): the articles, their sentences as places, and their terms.
+
+    The articles come without their sentences (`sentences` is empty): each sentence is a place in its article's
+    body (`pieces` < 0 for one kept as a text of its own, `extras`), so that the process that gathers the batches
+    makes no sentence object, and its terms are the batch's own term numbers (`terms` names them).
+    """
+
+    outcomes: list[Article | str]  # each file's article, or why it was skipped
+    counts: list[int]  # each article's number of sentences
+    pieces: np.ndarray  # each sentence's article in the batch, or -1 - its number in extras
+    starts: np.ndarray
+    ends: np.ndarray
+    positions: np.ndarray
+    extras: list[str]
+    terms: list[str]
+    term_ids: np.ndarray
+    term_counts: np.ndarray
+
+
+def _read_batch(files: list[Path], limits: Limits, now: datetime) -> _Batch:
+    """Read some article files, finding each sentence in its body and its terms (as the index reads them)."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    from briefings.text import normalizer_for  # noqa: PLC0415
+
+    normalizers: dict[str, Any] = {}
+    vocabulary: dict[str, int] = {}
     outcomes: list[Article | str] = []
+    counts: list[int] = []
+    pieces: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    positions: list[int] = []
+    extras: list[str] = []
+    term_ids: list[int] = []
+    term_counts: list[int] = []
     for file in files:
         try:
-            outcomes.append(Article.from_path(file, limits.max_bytes, now=now, follow_symlinks=False,
-                                              max_front_matter_bytes=limits.max_front_matter_bytes))
+            article = Article.from_path(file, limits.max_bytes, now=now, follow_symlinks=False,
+                                        max_front_matter_bytes=limits.max_front_matter_bytes)
         except ArticleError as error:
             outcomes.append(str(error))
-    return outcomes
+            continue
+        number = len(counts)
+        normalizer = normalizers.get(article.language)
+        if normalizer is None:
+            normalizer = normalizers[article.language] = normalizer_for(article.language)
+        terms = normalizer.terms
+        body = article.body
+        cursor = 0
+        for sentence in article.sentences:
+            text = sentence.text
+            found = body.find(text, cursor)
+            if found < 0:
+                found = body.find(text)
+            if found < 0:  # not in its body verbatim: kept as a text of its own
+                pieces.append(-1 - len(extras))
+                extras.append(text)
+                starts.append(0)
+                ends.append(len(text))
+            else:
+                cursor = found
+                pieces.append(number)
+                starts.append(found)
+                ends.append(found + len(text))
+            positions.append(sentence.position)
+            ids = [vocabulary.setdefault(term, len(vocabulary)) for term in terms(text)]
+            term_ids.extend(ids)
+            term_counts.append(len(ids))
+        counts.append(len(article.sentences))
+        outcomes.append(replace(article, sentences=()))
+    return _Batch(outcomes, counts, np.asarray(pieces, dtype=np.int64), np.asarray(starts, dtype=np.int32),
+                  np.asarray(ends, dtype=np.int32), np.asarray(positions, dtype=np.int32), extras, list(vocabulary),
+                  np.asarray(term_ids, dtype=np.int32), np.asarray(term_counts, dtype=np.int32))
+
+
+@dataclass
+class _Gathered:
+    """The articles of read batches in corpus order, with what their index is made of (see `_index_of`)."""
+
+    articles: tuple[Article, ...]
+    owners: np.ndarray
+    term_ids: np.ndarray  # numbered in `terms`, ordered by first use in corpus order as CorpusIndex.build numbers
+    term_counts: np.ndarray
+    terms: list[str]
+    pool: SentencePool
+
+
+def _gather(batches: list[_Batch]) -> tuple[list[Article | str], _Gathered | None]:
+    """Return the outcomes of read batches, in their order, each article with its sentences kept as places.
+
+    The articles are put in corpus order (as Corpus sorts them) and their sentences, places and terms with them,
+    so that the index over them is made from these arrays, without a sentence object or a term looked up again.
+    """
+    from dataclasses import replace  # noqa: PLC0415
+
+    from briefings.arrays import ranges  # noqa: PLC0415
+    from briefings.corpus import chronological  # noqa: PLC0415
+
+    outcomes: list[Article | str] = []
+    read: list[Article] = []
+    counts: list[int] = []
+    vocabulary: dict[str, int] = {}
+    piece_parts, id_parts = [], []
+    extras: list[str] = []
+    for batch in batches:
+        base = len(read)
+        read.extend(outcome for outcome in batch.outcomes if isinstance(outcome, Article))
+        outcomes.extend(batch.outcomes)
+        counts.extend(batch.counts)
+        local = np.asarray([vocabulary.setdefault(term, len(vocabulary)) for term in batch.terms], dtype=np.int64)
+        id_parts.append(local[batch.term_ids] if batch.term_ids.size else np.zeros(0, dtype=np.int64))
+        pieces = batch.pieces.copy()
+        inside = pieces >= 0
+        pieces[inside] += base
+        pieces[~inside] = -1 - (len(extras) + (-1 - pieces[~inside]))  # numbered among every batch's extras
+        piece_parts.append(pieces)
+        extras.extend(batch.extras)
+    if not read:
+        return outcomes, None
+
+    def joined(parts: list[np.ndarray], dtype: type[np.generic]) -> np.ndarray:
+        return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
+
+    file_pieces = joined(piece_parts, np.int64)
+    starts = joined([batch.starts for batch in batches], np.int32)
+    ends = joined([batch.ends for batch in batches], np.int32)
+    positions = joined([batch.positions for batch in batches], np.int32)
+    term_counts = joined([batch.term_counts for batch in batches], np.int32)
+    file_ids = joined(id_parts, np.int64)
+    order = sorted(range(len(read)), key=lambda number: chronological(read[number]))  # as Corpus sorts
+    sentence_counts = np.asarray(counts, dtype=np.int64)
+    first = np.concatenate([[0], np.cumsum(sentence_counts)])
+    by_order = np.asarray(order, dtype=np.int64)
+    rows = ranges(first[by_order], sentence_counts[by_order])  # the sentences in corpus order
+    token_first = np.concatenate([[0], np.cumsum(term_counts, dtype=np.int64)])
+    tokens = ranges(token_first[rows], term_counts[rows].astype(np.int64))
+    ids = file_ids[tokens]
+    # Terms numbered by first use in corpus order, as CorpusIndex.build numbers them.
+    used, first_use = np.unique(ids, return_index=True)
+    renumber = np.zeros(len(vocabulary), dtype=np.int64)
+    ranked = used[np.argsort(first_use, kind="stable")]
+    renumber[ranked] = np.arange(ranked.size)
+    names = list(vocabulary)
+    terms = [names[int(term)] for term in ranked]
+    pieces = file_pieces[rows]
+    texts = [article.body for article in read] + extras
+    pieces[pieces < 0] = len(read) + (-1 - pieces[pieces < 0])
+    owners = np.repeat(np.arange(len(read), dtype=np.int64), sentence_counts[by_order])
+    ordered = [read[number] for number in order]
+    pool = SentencePool(texts, pieces, starts[rows], ends[rows], owners, [a.id for a in ordered], positions[rows],
+                        by_order)
+    bounds = np.concatenate([[0], np.cumsum(sentence_counts[by_order])]).tolist()
+    made = {id(article): replace(article, sentences=SentenceRuns.of_pool(pool, bounds[n], bounds[n + 1]))
+            for n, article in enumerate(ordered)}
+    outcomes = [made[id(outcome)] if isinstance(outcome, Article) else outcome for outcome in outcomes]
+    gathered = _Gathered(tuple(made[id(article)] for article in ordered), owners, renumber[ids].astype(np.int32),
+                         term_counts[rows], terms, pool)
+    return outcomes, gathered
+
+
+def _index_of(gathered: _Gathered) -> CorpusIndex:
+    """Make the index of gathered articles from their arrays (what CorpusIndex.build would make of them)."""
+    from briefings.text import Normalizer, normalizer_for  # noqa: PLC0415
+
+    normalizer = Normalizer()
+    normalizers = {normalizer.language: normalizer}
+    for language in {article.language for article in gathered.articles} - {normalizer.language}:
+        normalizers[language] = normalizer_for(language)
+    offsets = np.zeros(gathered.term_counts.size + 1, dtype=np.int64)
+    np.cumsum(gathered.term_counts, out=offsets[1:])
+    vocabulary = dict(zip(gathered.terms, range(len(gathered.terms)), strict=True))
+    return CorpusIndex(gathered.articles, SentenceRuns.of_pool(gathered.pool), gathered.owners, offsets,
+                       gathered.term_ids, vocabulary, normalizer, normalizers)
 
 
 def _corpus(articles: tuple[Article, ...], backfill: frozenset[str], cached: _Cached | None) -> Corpus:
