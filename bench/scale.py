@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/build_corpus.py                  # once: bench/_data/corpus10k
     .venv/bin/python bench/scale.py --baseline DIR [--large 100000] [--tiny 55000] [--parts 10k,tiny,large]
+    .venv/bin/python bench/scale.py --baseline DIR --parts 10k --repeat 3  # medians of three rounds
 
 DIR is a checkout of the code before the change (`git archive main | tar -x -C DIR`); its runs use this venv.
 Each figure is one fresh process, as a user would run it, and prints its target:
@@ -19,6 +20,7 @@ Each figure is one fresh process, as a user would run it, and prints its target:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.server
 import os
 import random
@@ -36,7 +38,13 @@ DATA = ROOT / "bench" / "_data"
 sys.path.insert(0, str(ROOT / "bench"))
 
 
-def cli(code: Path, args: list[str], env: dict[str, str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+class Finished(subprocess.CompletedProcess[str]):
+    """A finished command, with the CPU seconds it and its worker processes used."""
+
+    cpu: float = 0.0
+
+
+def cli(code: Path, args: list[str], env: dict[str, str]) -> tuple[float, float, Finished]:
     """Run `briefbot ARGS` with the code at `code`; return wall seconds, peak RSS (MiB, sampled) and the result."""
     import psutil
 
@@ -49,17 +57,19 @@ def cli(code: Path, args: list[str], env: dict[str, str]) -> tuple[float, float,
                                  env={**inherited, **env}, stdout=out, stderr=err, text=True)
         peak = 0
         watched = psutil.Process(child.pid)
-        while child.poll() is None:
-            try:
-                peak = max(peak, watched.memory_info().rss)
-            except psutil.Error:
+        while True:  # reaped here, with its CPU time and its worker processes' (wait4's resource usage)
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
                 break
+            with contextlib.suppress(psutil.Error):
+                peak = max(peak, watched.memory_info().rss)
             time.sleep(0.05)
-        child.wait()
+        child.returncode = os.waitstatus_to_exitcode(status)
         elapsed = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
-        done = subprocess.CompletedProcess(child.args, child.returncode, out.read(), err.read())
+        done = Finished(child.args, child.returncode, out.read(), err.read())
+        done.cpu = usage.ru_utime + usage.ru_stime
     if done.returncode not in (0, 1):
         print(f"  ! exit {done.returncode}: {done.stderr.strip()[-300:]}")
     return elapsed, peak / 2**20, done
@@ -87,14 +97,44 @@ def newest_copies(folder: Path, count: int) -> list[tuple[str, str]]:
     return files
 
 
-def ten_thousand(baseline: Path | None) -> None:
-    """Cold, unchanged and after-10-new runs of `summary economy` over 10,000 articles, this code and baseline."""
+def ten_thousand(baseline: Path | None, repeat: int = 1) -> None:
+    """Cold, unchanged and after-10-new runs of `summary economy` over 10,000 articles, this code and baseline.
+
+    With `repeat`, the three runs are made that many times (this code, then the baseline, in turn) and the
+    medians printed, with the machine's load before each round.
+    """
+    import statistics
+
     source = DATA / "corpus10k"
     if not source.is_dir():
         print(f"{source} is missing: run bench/build_corpus.py first")
         return
     print(f"10,000 articles ({source.name}), `briefbot summary economy --json`, each a fresh process:")
     additions = newest_copies(source, 10)
+    rounds: dict[str, list[list[float]]] = {}
+    for number in range(repeat):
+        if repeat > 1:
+            print(f" round {number + 1} of {repeat}, load average {os.getloadavg()[0]:.1f}", flush=True)
+        for name, values in _ten_thousand_round(source, additions, baseline).items():
+            rounds.setdefault(name, []).append(values)
+    results = {name: [statistics.median(run[k] for run in runs) for k in range(3)] for name, runs in rounds.items()}
+    if repeat > 1:
+        for name, values in results.items():
+            print(f"  {name:9}: medians of {repeat}: cold {values[0]:5.1f} s, nothing changed {values[1]:5.1f} s, "
+                  f"after 10 new articles {values[2]:5.1f} s")
+    ours = results["this code"]
+    print(f"  targets: cold <= 5 s ({ours[0]:.1f}), unchanged <= 1 s ({ours[1]:.1f}), after 10 new <= 2 s "
+          f"({ours[2]:.1f})")
+    if "baseline" in results:
+        base = results["baseline"]
+        print("  ratios (baseline / this code): " + ", ".join(
+            f"{label} {b / o:.1f}x" for label, b, o in zip(("cold", "unchanged", "after 10 new"), base, ours,
+                                                            strict=True)))
+
+
+def _ten_thousand_round(source: Path, additions: list[tuple[str, str]], baseline: Path | None
+                        ) -> dict[str, list[float]]:
+    """One round of the three runs, this code and the baseline: their wall seconds, by name."""
     results: dict[str, list[float]] = {}
     outputs: dict[str, list[str]] = {}
     for name, code in [("this code", ROOT)] + ([("baseline", baseline)] if baseline else []):
@@ -115,16 +155,13 @@ def ten_thousand(baseline: Path | None) -> None:
             results[name] = [cold, warm, added]
             outputs[name] = [first.stdout, second.stdout, third.stdout]
         print(f"  {name:9}: cold {cold:5.1f} s, nothing changed {warm:5.1f} s, after 10 new articles {added:5.1f} s"
+              f" (CPU {first.cpu:.1f}, {second.cpu:.2f}, {third.cpu:.2f} s)"
               + (f"; the kept corpus answers as the cold run did: {outputs[name][0] == outputs[name][1]}"
-                 if name == "this code" else ""))
-    ours = results["this code"]
-    print(f"  targets: cold <= 5 s ({ours[0]:.1f}), unchanged <= 1 s ({ours[1]:.1f}), after 10 new <= 2 s "
-          f"({ours[2]:.1f})")
-    if "baseline" in results:
-        base = results["baseline"]
-        print("  ratios (baseline / this code): " + ", ".join(
-            f"{label} {b / o:.1f}x" for label, b, o in zip(("cold", "unchanged", "after 10 new"), base, ours,
-                                                            strict=True)))
+                 if name == "this code" else ""), flush=True)
+    if "baseline" in outputs:
+        print(f"  the same answers as the baseline (cold, unchanged, after 10 new): "
+              f"{[a == b for a, b in zip(outputs['this code'], outputs['baseline'], strict=True)]}", flush=True)
+    return results
 
 
 def large(count: int, code: Path = ROOT, label: str = "this code") -> None:
@@ -258,6 +295,7 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=100_000, help="articles in the large corpus (default 100,000)")
     parser.add_argument("--parts", default="10k,tiny,large", help="which parts to run (default: all three)")
     parser.add_argument("--tiny", type=int, default=55_000, help="look-alike feed items (default 55,000)")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of the 10,000-article runs (medians printed)")
     parser.add_argument("--tiny-baseline", action="store_true",
                         help="run the tiny items with the baseline too (main before took 437 s for 55,000)")
     parser.add_argument("--large-baseline", action="store_true", help="run the large corpus with the baseline too")
@@ -274,7 +312,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     parts = set(args.parts.split(","))
     if "10k" in parts:
-        ten_thousand(args.baseline)
+        ten_thousand(args.baseline, args.repeat)
     if "tiny" in parts:
         print(f"{args.tiny:,} tiny look-alike items in one feed:")
         ours = tiny_feed(args.tiny, ROOT, "this code")
