@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from dateutil import parser as date_parser
-
 from briefings.text import ends_like_sentence, word_count
 
 _PROMO = re.compile(
@@ -248,6 +246,8 @@ def _date_of_line(line: str) -> datetime | None:
 
 def _parse_date(text: str) -> datetime | None:
     try:
+        from dateutil import parser as date_parser  # noqa: PLC0415 - only a date a page writes in words
+
         parsed = date_parser.parse(text)
     except (ValueError, OverflowError):
         return None

@@ -10,11 +10,9 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import yaml
 
 from briefings.cleaning import Line, clean, infer_source
 from briefings.languages import DEFAULT_LANGUAGE, SAMPLE_CHARS, detect_language, language_code
@@ -42,8 +40,6 @@ DEFAULT_MAX_FOLDER_FILES = 10_000
 # A publication date may run this far ahead of now (an outlet's clock or timezone slightly wrong); a later one is
 # refused, since one article "from 2099" would otherwise make every briefing after it cover news "up to 2099".
 FUTURE_TOLERANCE = timedelta(days=1)
-# libyaml's loader when the wheel has it: PyYAML's pure-Python one is most of the load time of a large corpus.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _NULL_TAG, _STR_TAG = "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
@@ -55,14 +51,20 @@ def _only_null_resolvers(resolvers: dict[str, list[tuple[str, Any]]]) -> dict[st
     return {first: pairs for first, pairs in nulls.items() if pairs}
 
 
-class _FrontMatterLoader(_YAML_LOADER):  # type: ignore[valid-type,misc]
-    """A safe loader that keeps every scalar as written: `title: no` is "no", not False; `1.10` stays "1.10".
+@cache
+def _front_matter_loader() -> Any:  # noqa: ANN401 - a class made from the yaml module's own
+    """Return a safe loader that keeps every scalar as written: `title: no` is "no", not False; `1.10` stays "1.10".
 
     Only an empty value (or `~`, `null`) means "not given". Dates are read by `_published`, which says what is
-    wrong with one, where YAML's own timestamps raise on `0000-01-01` or `2025-02-30`.
+    wrong with one, where YAML's own timestamps raise on `0000-01-01` or `2025-02-30`. libyaml's loader when the
+    wheel has it: PyYAML's pure-Python one is most of the load time of a large corpus. Made when first needed: a
+    command that reads no file (a kept corpus) does not import yaml.
     """
+    import yaml  # noqa: PLC0415
 
-    yaml_implicit_resolvers = _only_null_resolvers(_YAML_LOADER.yaml_implicit_resolvers)
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return type("_FrontMatterLoader", (base,), {"yaml_implicit_resolvers":
+                                                _only_null_resolvers(base.yaml_implicit_resolvers)})
 
 
 class CorpusError(Exception):
@@ -494,9 +496,11 @@ def _split_front_matter(text: str, max_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYT
             raise ArticleError(f"has front matter over the {max_bytes:,}-byte limit")
         return {}, text
     block = match["yaml"]
+    import yaml  # noqa: PLC0415 - loaded once, with the first file read
+
     try:
         _refuse_expansion(block)
-        meta = yaml.load(block, Loader=_FrontMatterLoader) or {}  # noqa: S506 - a safe loader
+        meta = yaml.load(block, Loader=_front_matter_loader()) or {}  # noqa: S506 - a safe loader
     except ArticleError:
         raise
     except yaml.YAMLError as error:
@@ -512,7 +516,9 @@ def _refuse_expansion(block: str) -> None:
     """Refuse YAML anchors, aliases and tags: 476 bytes of nested aliases expand to gigabytes ("billion laughs")."""
     if "&" not in block and "*" not in block and "!" not in block:
         return  # each is written with one of these: nothing to refuse (most front matter, without parsing twice)
-    for event in yaml.parse(block, Loader=_FrontMatterLoader):
+    import yaml  # noqa: PLC0415
+
+    for event in yaml.parse(block, Loader=_front_matter_loader()):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise ArticleError("has front matter with YAML anchors or aliases (&name, *name), which are not expanded")
         tag = getattr(event, "tag", None)

@@ -99,7 +99,11 @@ class SentenceRuns(Sequence["Sentence"]):
     @classmethod
     def of_pool(cls, pool: SentencePool, start: int = 0, end: int | None = None) -> SentenceRuns:
         """Return sentences start to end of a pool (all of them by default)."""
-        return cls([(pool, start, len(pool) if end is None else end)])
+        runs = cls.__new__(cls)  # one run: nothing to merge (made for each article of a kept corpus)
+        stop = len(pool) if end is None else end
+        runs._runs = [(pool, start, stop)] if stop > start else []
+        runs._bounds = [0, stop - start] if stop > start else [0]
+        return runs
 
     def __len__(self) -> int:
         return self._bounds[-1]

@@ -231,8 +231,9 @@ def restore_table(index: CorpusIndex, members: npt.NDArray[np.int64], counts: np
             or np.any((follows < -1) | (follows >= np.arange(counts.size))) \
             or (names is not None and len(names) != counts.size):
         raise ValueError("the story arrays do not agree with the index")
-    bounds = np.concatenate([[0], np.cumsum(counts)])
-    groups = [tuple(int(n) for n in members[bounds[i] : bounds[i + 1]]) for i in range(counts.size)]
+    bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
+    flat = members.tolist()
+    groups = [tuple(flat[bounds[i] : bounds[i + 1]]) for i in range(counts.size)]
     if names is not None:
         held = {article.id for article in index.articles}
         names = [(str(h), str(a), bool(c), None if t is None else str(t)) for h, a, c, t in names]

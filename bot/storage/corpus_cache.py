@@ -200,6 +200,9 @@ def _read_files(files: list[Path], limits: Limits, now: datetime,
     return _gather(batches)
 
 
+_READERS_NORMALIZERS: dict[str, Any] = {}  # the normalizers a reading process made, by language
+
+
 @dataclass
 class _Batch:
     """Article files read together (by one worker): the articles, their sentences as places, and their terms.
@@ -227,7 +230,7 @@ def _read_batch(files: list[Path], limits: Limits, now: datetime) -> _Batch:
 
     from briefings.text import normalizer_for  # noqa: PLC0415
 
-    normalizers: dict[str, Any] = {}
+    normalizers = _READERS_NORMALIZERS  # one a language for all the batches a process reads: each remembers words
     vocabulary: dict[str, int] = {}
     outcomes: list[Article | str] = []
     counts: list[int] = []
