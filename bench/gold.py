@@ -14,7 +14,8 @@ after d1) and what undoes it, as a weekly digest does.
 Precision judges every pair shown at the gold steps: a pair is right when it matches a gold item, or when it is in
 bench/gold/judged.jsonl with the verdict "right" (pairs checked by hand as correct but not in the gold, so an
 incomplete gold does not understate precision); every other shown pair counts as wrong (judged "wrong" or not judged
-yet: --show lists them). Recall is the share of gold items matched by a shown pair at their step.
+yet: --show lists them, and the gold items missed with the pairs shown at their step). Recall is the share of gold
+items matched by a shown pair at their step.
 
 With --baseline DIR (a checkout of the code before this change, e.g. `git worktree add /tmp/base main`), the same
 figures from that code, in the same run, and the ratio. Also prints the time the digest takes per step and the
@@ -220,8 +221,17 @@ def score(result: dict[str, Any], show: bool = False, label: str = "") -> dict[s
                           f"{pair.get('subject', '')} {pair.get('before', '')} -> {pair.get('after', '')}\n"
                           f"      before: {pair['before_text'][:160]}\n      after:  {pair['after_text'][:160]}")
         if show:
+            for item in gold:
+                if item["id"] not in found:
+                    shown_there = [f"{p.get('subject', '')} {p.get('before', '')} -> {p.get('after', '')}".strip()
+                                   for step in result["steps"] if step["story"] == item["story"]
+                                   and step["step"] == window_of(item) for p in step[kind]] if kind == "figures" else []
+                    print(f"  missed ({label} {kind}, {item['story']} {window_of(item)}): {item['id']} "
+                          + (f"{item.get('measure', '')} {item['old'].get('value', '')} -> "
+                             f"{item['new'].get('value', '')}; shown there: {'; '.join(shown_there) or 'none'}"
+                             if kind == "figures" else item["new"]["text"][:120]))
             UNJUDGED.parent.mkdir(parents=True, exist_ok=True)
-            with UNJUDGED.open("a" if kind == "reversals" else "w", encoding="utf-8") as out:
+            with UNJUDGED.open("w" if kind == "figures" and label != "baseline" else "a", encoding="utf-8") as out:
                 out.writelines(json.dumps(entry, ensure_ascii=False) + "\n" for entry in unjudged)
             unjudged = []
         scores[kind] = {"shown": shown, "right": right, "unjudged": unjudged_count,

@@ -111,7 +111,7 @@ def test_a_part_of_a_total_belongs_to_the_place_of_the_total():
     changes = {c.subject: c for c in changed_figures([before], [after])}
     assert {s: (c.before, c.after, c.direction) for s, c in changes.items()} == {
         "Mexico cases": ("2,059", "2,446", "up"), "Mexico dead": ("56", "60", "up"),
-        "US cases": ("2,600", "3,352", "up")}
+        "US cases": ("2,600", "3,352", "up"), "world countries affected": ("30", "33", "up")}
     dead = changes["Mexico dead"]
     assert "Mexico with 2,059 cases, including 56 deaths" in dead.before_sentence.text
     assert dead.after_sentence.text == "The WHO said Mexico has had 2,446 confirmed cases including 60 deaths."
@@ -158,7 +158,8 @@ def test_confirmed_deaths_are_not_the_estimated_toll():
 def test_what_a_verb_says_happened_to_people_is_what_they_count():
     assert figures_of("Swine flu has infected some 40,000 people in more than 70 countries and killed 167 since "
                       "detected in Mexico in April, says the WHO.") == [
-        ("world", "infected", "some 40,000"), ("world", "dead", "167")]
+        ("world", "infected", "some 40,000"), ("world", "countries affected", "more than 70"),
+        ("world", "dead", "167")]
     # a figure a sentence recalls is not one it reports: "figures a week ago, when there were 17,410 cases"
     assert figures_of("It's worth comparing that with figures a week ago, when there were 17,410 cases.") == []
 
@@ -172,3 +173,55 @@ def test_a_sentence_that_names_an_earlier_day_or_asks_gives_no_figure():
     # a reader's question (BP oil spill comments, June 2010) reports nothing
     assert figures_of("Why is Mr Obama not taking such a tough stance with Union Carbide whose chemical plant in "
                       "Bhopal has been leaking for 26 years, killing an estimated 25,000 people?") == []
+
+
+def test_the_countries_a_disease_reached_are_a_count_that_moves():
+    # WHO counts of 4 and 5 May 2009: "reported in 20 countries", "21 countries had officially reported 1,085 cases"
+    before = timeline_story_article("swine_flu", "2009-05-04_h1n1_946")
+    after = timeline_story_article("swine_flu", "2009-05-05_h1n1_411")
+    (change,) = [c for c in changed_figures([before], [after]) if c.measure == "countries affected"]
+    assert (change.subject, change.before, change.after, change.direction) == (
+        "world countries affected", "20", "21", "up")
+    assert change.before_sentence.text == "More than 1,000 cases of the virus have been reported in 20 countries."
+    assert change.after_sentence.text == "According to the WHO, 21 countries had officially reported 1,085 cases of " \
+        "H1N1 infection."
+    assert figures_of("In the United States, the new flu continues to spread, with 12 states reporting widespread "
+                      "flu activity, something Schuchat said was \"very unusual for this time of year.\"") == []
+    assert figures_of("Furthermore, the virus has spread to all 50 states.") == [("", "states affected", "50")]
+    assert figures_of("Currently 21 states have such a law.") == [("", "states adopting", "21")]
+
+
+def test_one_place_named_in_both_sentences_ties_two_articles_of_different_words():
+    # 17 and 18 June 2009: a report on Scotland's cases ("taking the UK total to 1,604") and one on a death
+    before = timeline_story_article("swine_flu", "2009-06-17_h1n1_898")
+    after = timeline_story_article("swine_flu", "2009-06-18_h1n1_960")
+    (change,) = changed_figures([before], [after], lambda first, second: False)  # type: ignore[arg-type]
+    assert (change.subject, change.before, change.after) == ("UK cases", "1,604", "1,752")
+    assert change.after_sentence.text == "There are currently 1,752 confirmed cases of swine flu across the UK."
+
+
+def test_a_part_of_a_total_that_names_no_place_is_not_the_place_the_part_is_mostly_given_for():
+    # 12-16 May 2009: Mexico's dead are "2,059 cases, including 56 deaths", "2,446 confirmed cases including 60
+    # deaths"; "confirmed cases of H1N1 flu had climbed to 8,451, including 72 deaths" are the world's
+    known = [timeline_story_article("swine_flu", "2009-05-12_h1n1_913"),
+             timeline_story_article("swine_flu", "2009-05-14_h1n1_712")]
+    later = timeline_story_article("swine_flu", "2009-05-16_h1n1_786")
+    assert "climbed to 8,451, including 72 deaths" in later.body
+    assert [c for c in changed_figures(known, [later]) if c.after == "72"] == []
+
+
+def test_a_bound_just_under_the_old_count_is_the_same_count():
+    # 25 April 2009 "a total of 1,004 cases" in Mexico; 27 April "More than 1,000 cases have been reported in Mexico"
+    before = timeline_story_article("swine_flu", "2009-04-25_h1n1_26")
+    after = timeline_story_article("swine_flu", "2009-04-27_h1n1_557")
+    assert "More than 1,000 cases have been reported in Mexico" in after.body
+    assert [c for c in changed_figures([before], [after]) if c.measure == "cases"] == []
+
+
+def test_a_live_blog_time_is_no_year_and_a_reader_list_no_report():
+    haiti = timeline_story_article("haitian_earthquake", "2010-01-15_haiti_1580")
+    assert any(f.display == "9,000 to 10,000" and f.measure == "dead" and f.sentence.text.startswith(
+        "1948 The authorities in Haiti have counted") for f in article_figures(haiti))
+    egypt = timeline_story_article("egyptian_crisis", "2011-01-28_egyptianprotest_24")
+    listed = next(s for s in egypt.sentences if s.text.startswith("18) Moscow airport suicide bombing"))
+    assert extract_figures(listed) and all(f.sentence != listed for f in article_figures(egypt))
