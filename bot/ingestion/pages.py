@@ -7,8 +7,9 @@ sentence ("had a lead in the state, but , notably") and, on some long pages, the
 
 Bytes are decoded with the charset the HTTP response declares, when it declares one: a page whose charset is
 only in the header would otherwise be guessed wrong ("iOS 13�s"). Cookie banners, advertising disclosures,
-labelled advertisements and promotions that extraction lets through are dropped as whole paragraphs; every other
-line is kept as extracted, so sentences stay verbatim.
+labelled advertisements and promotions that extraction lets through are dropped as whole paragraphs, and so are
+lines the page's own HTML sets in furniture (a caption, a byline or author box, a sign-up form, a pop-up, a
+"related" box, fine print in `<small>`); every other line is kept as extracted, so sentences stay verbatim.
 """
 
 from __future__ import annotations
@@ -56,6 +57,20 @@ _PROMOTION = re.compile(r"\b(?:sign(?:ing)? up|newsletters?|subscri(?:be|ption)|
 _READER = re.compile(r"(?i:\b(?:you|your|vous|votre|usted|você|dich|dir|dein\w*)\b)|"
                      r"(?<=[\w,] )(?:Sie|Ihnen|Ihre?[mnrs]?)\b")  # "Sie" within a sentence, not "sie" (they)
 _PROMOTION_WORDS = 60
+# Furniture named by the page's markup: a class or id word of an element around the line, read in words ("cbx-
+# Author_Position" is cbx, author, position), each word taken by its start (captions, authors, recommended). The
+# words are the boxes that readability's and trafilatura's own discard lists name (caption, byline, author,
+# newsletter, related, modal), and a box is furniture only when it is small: a page whose article sits in a
+# "related-content" wrapper keeps it. A caption is an image's: a "caption" box beside no image (a video's
+# description on zdf.de, annotated as article text) is kept.
+_BOX_WORDS = ("byline", "author", "autor", "bio", "newsletter", "subscribe", "signup", "popup", "modal", "overlay",
+              "related", "recommend")
+_CAPTION_WORDS = ("caption", "credit")
+_BOX_CHARACTERS = 600  # a caption, a byline, an author's box, a sign-up form, a card of related links
+_ARTICLE_SHARE = 0.5  # an element holding half the extracted text is the article's, not a box in it
+_ATTRIBUTE_WORDS = re.compile(r"[^A-Za-z]+|(?<=[a-z])(?=[A-Z])")
+_UNREAD = frozenset({"script", "style", "noscript", "template"})
+HtmlElement = Any  # an lxml element, as trafilatura.utils.load_html parses a page (lxml has no stubs here)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +98,11 @@ def extract_page(body: bytes, content_type: str | None, url: str | None = None, 
         extracted = json.loads(found) if found else {}
     else:
         extracted = {"text": trafilatura.extract(page, url=url, **EXTRACTION)}
-    text = without_banners(str(extracted.get("text") or ""))
-    lead = page_lead(page, text)
+    from trafilatura.utils import load_html  # noqa: PLC0415 - the page parsed as trafilatura parses it (lxml)
+
+    tree = load_html(page)
+    text = without_furniture(tree, without_banners(str(extracted.get("text") or "")))
+    lead = page_lead(tree, text)
     if lead is not None:
         text = f"{lead}\n{text}"
     if word_count(text) < MIN_PAGE_WORDS:  # words as Chinese and Japanese count them too
@@ -92,17 +110,14 @@ def extract_page(body: bytes, content_type: str | None, url: str | None = None, 
     return Page(text, _date(extracted.get("date")))
 
 
-def page_lead(page: bytes | str, text: str) -> str | None:
+def page_lead(tree: HtmlElement | None, text: str) -> str | None:
     """Return the page's lead paragraph when extraction left it out, else None.
 
     Extraction often drops the lead that news pages set apart above the article (half of the text it missed on
     trafilatura's English and German evaluation pages). The page names its lead in its description metadata; the
     lead is taken only from the page's body, as the smallest element that holds the description, so it is the
-    page's own visible words, never the metadata's.
+    page's own visible words, never the metadata's. `tree` is the page as `trafilatura.utils.load_html` parses it.
     """
-    from trafilatura.utils import load_html  # noqa: PLC0415 - the page parsed as trafilatura parses it (lxml)
-
-    tree = load_html(page)
     if tree is None:
         return None
     described = [str(value) for value in tree.xpath(
@@ -124,6 +139,76 @@ def page_lead(page: bytes | str, text: str) -> str | None:
 
 def _folded(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+def without_furniture(tree: HtmlElement | None, text: str) -> str:
+    """Drop the extracted lines that the page's HTML sets in furniture; keep every other line as it is.
+
+    Each line is looked for in the page (`tree`, as `trafilatura.utils.load_html` parses it): the smallest elements
+    whose text holds it, wherever it occurs. A line is dropped when every place it occurs is furniture: inside a
+    `<small>` (the HTML standard's small print: dates, "View Comments") or, below the element that holds the
+    article, inside a small box whose class or id names a caption, credit, byline, author, sign-up form, pop-up or
+    related links. A line found nowhere (extraction joined or reformatted it: a table row) is kept.
+    """
+    if tree is None or not text:
+        return text
+    body = tree.find("body")
+    if body is None:
+        return text
+    texts: dict[HtmlElement, str] = {}
+
+    def text_of(element: HtmlElement) -> str:
+        found = texts.get(element)
+        if found is None:
+            found = _folded(element.text_content()) if element.tag not in _UNREAD else ""
+            texts[element] = found
+        return found
+
+    article = max(_ARTICLE_SHARE * len(_folded(text)), _BOX_CHARACTERS)
+    kept = []
+    for line in text.splitlines():
+        key = _folded(line).removeprefix("- ")  # trafilatura writes a list item as "- item"
+        places = _places(body, key, text_of) if len(key) > 1 and not key.startswith("|") else []
+        if not places or not all(_in_furniture(place, text_of, article) for place in places):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _places(body: HtmlElement, key: str, text_of: Any) -> list[HtmlElement]:  # noqa: ANN401 - a local closure
+    """Find the smallest elements whose text holds `key`, one for each place it occurs."""
+    if key not in text_of(body):
+        return []
+    found, stack = [], [body]
+    while stack:
+        element = stack.pop()
+        inner = [child for child in element if isinstance(child.tag, str) and key in text_of(child)]
+        if inner:
+            stack.extend(inner)
+        else:
+            found.append(element)
+    return found
+
+
+def _in_furniture(place: HtmlElement, text_of: Any, article: float) -> bool:  # noqa: ANN401 - a local closure
+    for element in (place, *place.iterancestors()):
+        size = len(text_of(element))
+        if element.tag in {"body", "html"} or size > article:
+            return False
+        if element.tag == "small":
+            return True
+        if size <= _BOX_CHARACTERS:
+            words = [word.lower() for word in _ATTRIBUTE_WORDS.split(f"{element.get('class') or ''} "
+                                                                        f"{element.get('id') or ''}") if word]
+            if any(word.startswith(_BOX_WORDS) for word in words):
+                return True
+            if any(word.startswith(_CAPTION_WORDS) for word in words) and _beside_an_image(element):
+                return True
+    return False
+
+
+def _beside_an_image(element: HtmlElement) -> bool:
+    parent = element.getparent()
+    return parent is not None and next(parent.iter("img", "picture", "video"), None) is not None
 
 
 def decoded(body: bytes, content_type: str | None) -> bytes | str:
