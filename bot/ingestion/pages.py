@@ -9,7 +9,8 @@ Bytes are decoded with the charset the HTTP response declares, when it declares 
 only in the header would otherwise be guessed wrong ("iOS 13�s"). Cookie banners, advertising disclosures,
 labelled advertisements and promotions that extraction lets through are dropped as whole paragraphs, and so are
 lines the page's own HTML sets in furniture (a caption, a byline or author box, a sign-up form, a pop-up, a
-"related" box, fine print in `<small>`); every other line is kept as extracted, so sentences stay verbatim.
+"related" box, fine print in `<small>`, a box it hides); every other line is kept as extracted, so sentences stay
+verbatim.
 """
 
 from __future__ import annotations
@@ -63,9 +64,15 @@ _PROMOTION_WORDS = 60
 # newsletter, related, modal), and a box is furniture only when it is small: a page whose article sits in a
 # "related-content" wrapper keeps it. A caption is an image's: a "caption" box beside no image (a video's
 # description on zdf.de, annotated as article text) is kept.
-_BOX_WORDS = ("byline", "author", "autor", "bio", "newsletter", "subscribe", "signup", "popup", "modal", "overlay",
+_BOX_WORDS = ("byline", "author", "autor", "bio", "newsletter", "subscribe", "signup", "overlay",
               "related", "recommend")
 _CAPTION_WORDS = ("caption", "credit")
+# What the page shows only over itself (a pop-up's biography on jis.gov.jm: role="dialog", or a class or id naming
+# a pop-up or modal) is never its article, however long. What it hides (hidden, aria-hidden, display:none or
+# visibility:hidden) is furniture only as a box inside the article: drk.de and incurvy.de hide their whole article
+# until a script shows it.
+_OVER_WORDS = ("popup", "modal")
+_HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _BOX_CHARACTERS = 600  # a caption, a byline, an author's box, a sign-up form, a card of related links
 _ARTICLE_SHARE = 0.5  # an element holding half the extracted text is the article's, not a box in it
 _ATTRIBUTE_WORDS = re.compile(r"[^A-Za-z]+|(?<=[a-z])(?=[A-Z])")
@@ -145,10 +152,11 @@ def without_furniture(tree: HtmlElement | None, text: str) -> str:
     """Drop the extracted lines that the page's HTML sets in furniture; keep every other line as it is.
 
     Each line is looked for in the page (`tree`, as `trafilatura.utils.load_html` parses it): the smallest elements
-    whose text holds it, wherever it occurs. A line is dropped when every place it occurs is furniture: inside a
-    `<small>` (the HTML standard's small print: dates, "View Comments") or, below the element that holds the
-    article, inside a small box whose class or id names a caption, credit, byline, author, sign-up form, pop-up or
-    related links. A line found nowhere (extraction joined or reformatted it: a table row) is kept.
+    whose text holds it, wherever it occurs. A line is dropped when every place it occurs is furniture: in a pop-up,
+    or, below the element that holds the article, hidden, inside a `<small>` (the HTML standard's small print:
+    dates, "View Comments") or inside a small box whose class or id names a caption beside an image, a credit, a
+    byline, an author, a sign-up form, an overlay or related links. A line found nowhere (extraction joined or
+    reformatted it: a table row) is kept.
     """
     if tree is None or not text:
         return text
@@ -190,19 +198,24 @@ def _places(body: HtmlElement, key: str, text_of: Any) -> list[HtmlElement]:  # 
 
 
 def _in_furniture(place: HtmlElement, text_of: Any, article: float) -> bool:  # noqa: ANN401 - a local closure
+    in_article = True  # below the element holding the article (or the page's own): its boxes are looked at
     for element in (place, *place.iterancestors()):
-        size = len(text_of(element))
-        if element.tag in {"body", "html"} or size > article:
+        if element.tag in {"body", "html"}:
             return False
-        if element.tag == "small":
+        words = [word.lower() for word in _ATTRIBUTE_WORDS.split(f"{element.get('class') or ''} "
+                                                                    f"{element.get('id') or ''}") if word]
+        if element.get("role") in {"dialog", "alertdialog"} or any(word.startswith(_OVER_WORDS) for word in words):
             return True
-        if size <= _BOX_CHARACTERS:
-            words = [word.lower() for word in _ATTRIBUTE_WORDS.split(f"{element.get('class') or ''} "
-                                                                        f"{element.get('id') or ''}") if word]
-            if any(word.startswith(_BOX_WORDS) for word in words):
-                return True
-            if any(word.startswith(_CAPTION_WORDS) for word in words) and _beside_an_image(element):
-                return True
+        size = len(text_of(element))
+        in_article = in_article and size <= article
+        if not in_article:
+            continue
+        if (element.tag == "small" or element.get("hidden") is not None or element.get("aria-hidden") == "true"
+                or _HIDING.search(element.get("style") or "")):
+            return True
+        if size <= _BOX_CHARACTERS and (any(word.startswith(_BOX_WORDS) for word in words) or (
+                any(word.startswith(_CAPTION_WORDS) for word in words) and _beside_an_image(element))):
+            return True
     return False
 
 
