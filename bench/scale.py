@@ -237,6 +237,21 @@ def in_process(folder: Path, state: Path, count: int) -> None:
         later.append(time.perf_counter() - started)
     print(f"  the next three new articles answerable after {', '.join(f'{x:.1f}' for x in later)} s (swap and "
           f"summary); resident {psutil.Process().memory_info().rss / 2**20:,.0f} MiB")
+    # Expiry: the oldest 1% leave (the retention window moved) as one more article comes, then another comes.
+    expired = {article.id for article in grown.articles[: len(grown.articles) // 100]}
+    wire = replace(latest, id="bench-new-wire-expiry", source="Wire E", published=newest + timedelta(minutes=10))
+    started = time.perf_counter()
+    grown = ready(grown.updated((*(a for a in grown.articles if a.id not in expired), wire), grown.backfill),
+                  topics=False)
+    summarize_topic(grown, word, LengthBudget(sentences=5))
+    expiry = time.perf_counter() - started
+    wire = replace(latest, id="bench-new-wire-after", source="Wire F", published=newest + timedelta(minutes=11))
+    started = time.perf_counter()
+    grown = ready(grown.updated((*grown.articles, wire), grown.backfill), topics=False)
+    summarize_topic(grown, word, LengthBudget(sentences=5))
+    after = time.perf_counter() - started
+    print(f"  {len(expired):,} oldest articles expiring as one new comes: answerable after {expiry:.1f} s; the next "
+          f"new article after {after:.1f} s (swap and summary)")
 
 
 class _Feed(http.server.BaseHTTPRequestHandler):

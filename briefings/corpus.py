@@ -251,6 +251,11 @@ class Corpus:
             kept = self  # nothing leaves: grow from this corpus itself, nothing sliced
         else:
             kept = self.view(article.id for article in self.articles if id(article) in current)
+            if "story_table" in self.__dict__ and kept._parent is not None:
+                from briefings.stories import restrict  # noqa: PLC0415
+
+                # Restricted with the stories' centroids: the new articles then take the cheap path.
+                kept.__dict__["story_table"] = restrict(self.story_table, kept._parent[1], kept.index, centroids=True)
         kept.stories  # noqa: B018 - sliced and restricted now, so that the next corpus grows from them
         return kept.with_articles((a for a in wanted if a.id not in kept), backfill)
 

@@ -130,13 +130,7 @@ def _grow(table: StoryTable, known: int, corpus: Corpus) -> StoryTable:
     assigned = grouping.add(window[known - recent :], published[known:], languages[known:])
     members = [tuple(group) for group in grouping.members]
     touched = np.unique(np.asarray(assigned, dtype=np.int64))
-    groups = [members[int(story)] for story in touched]
-    numbers = np.asarray([n for group in groups for n in group], dtype=np.int64)
-    vectors = article_signatures(index, numbers)
-    owners = np.repeat(np.arange(len(groups)), [len(group) for group in groups])
-    summed = sparse.csr_matrix((np.ones(numbers.size), (owners, np.arange(numbers.size))),
-                               shape=(len(groups), numbers.size)) @ vectors
-    fresh = normalised_rows(summed.tocsr())
+    numbers, owners, vectors, fresh = _centroids_of(index, [members[int(story)] for story in touched])
     old = table.centroids.copy()
     old.resize((old.shape[0], width))  # the vocabulary only grows
     kept = np.setdiff1d(np.arange(old.shape[0]), touched)
@@ -148,6 +142,17 @@ def _grow(table: StoryTable, known: int, corpus: Corpus) -> StoryTable:
     follows = _follows(centroids, first, table.follows)
     finished = _table(index, members, centrality, follows, {story.article_ids: story for story in table.stories})
     return replace(finished, centroids=centroids, basis=table.basis)
+
+
+def _centroids_of(index: CorpusIndex, groups: list[tuple[int, ...]]
+                  ) -> tuple[IntArray, IntArray, sparse.csr_matrix, sparse.csr_matrix]:
+    """Return the members of some stories, the story of each, their signatures and the stories' centroids."""
+    numbers = np.asarray([n for group in groups for n in group], dtype=np.int64)
+    vectors = article_signatures(index, numbers)
+    owners = np.repeat(np.arange(len(groups)), [len(group) for group in groups])
+    summed = sparse.csr_matrix((np.ones(numbers.size), (owners, np.arange(numbers.size))),
+                               shape=(len(groups), numbers.size)) @ vectors
+    return numbers, owners, vectors, normalised_rows(summed.tocsr())
 
 
 def with_centroids(table: StoryTable, index: CorpusIndex) -> StoryTable:
@@ -243,10 +248,14 @@ def restore_table(index: CorpusIndex, members: npt.NDArray[np.int64], counts: np
                   [None if int(f) < 0 else int(f) for f in follows], names=names)
 
 
-def restrict(table: StoryTable, numbers: npt.NDArray[np.int64], index: CorpusIndex) -> StoryTable:
+def restrict(table: StoryTable, numbers: npt.NDArray[np.int64], index: CorpusIndex, *,
+             centroids: bool = False) -> StoryTable:
     """Return a corpus's stories restricted to some of its articles (by number, in order), numbered in `index`.
 
     A story left with none of its articles goes; one that lost some is named and dated again from the rest.
+    With `centroids` (a corpus that will grow: the bot's, after articles expired), the table keeps the stories'
+    centroids, each story that lost articles getting its centroid again from the rest, so that the next new
+    articles take the cheap path; the corpus counts as changed by what left (`basis`).
     """
     renumber = np.full(table.centrality.size, -1, dtype=np.int64)
     renumber[numbers] = np.arange(numbers.size)
@@ -261,8 +270,22 @@ def restrict(table: StoryTable, numbers: npt.NDArray[np.int64], index: CorpusInd
     for story, new in kept_as.items():
         earlier = table.follows[story]
         follows[new] = kept_as.get(earlier) if earlier is not None else None
-    return _table(index, members, table.centrality[numbers], follows,
-                  known={story.article_ids: story for story in table.stories})
+    restricted = _table(index, members, table.centrality[numbers], follows,
+                        known={story.article_ids: story for story in table.stories})
+    if not centroids or table.centroids is None or not members:
+        return restricted
+    stories = np.fromiter(kept_as, dtype=np.int64, count=len(kept_as))  # the old number of each story kept
+    kept = table.centroids[stories]
+    kept.resize((kept.shape[0], len(index.vocabulary)))
+    shrunk = np.asarray([new for story, new in kept_as.items() if len(members[new]) != len(table.members[story])],
+                        dtype=np.int64)
+    if shrunk.size:
+        fresh = _centroids_of(index, [members[int(new)] for new in shrunk])[3]
+        whole = np.setdiff1d(np.arange(len(members)), shrunk)
+        stacked = sparse.vstack([kept[whole], fresh]).tocsr()
+        kept = stacked[np.argsort(np.concatenate([whole, shrunk]), kind="stable")].tocsr()
+    left = table.centrality.size - numbers.size
+    return replace(restricted, centroids=kept.tocsr(), basis=max(table.basis - left, 0))
 
 
 def ranked_stories(corpus: Corpus, as_of: datetime | None = None) -> list[Story]:
