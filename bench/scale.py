@@ -14,7 +14,8 @@ Each figure is one fresh process, as a user would run it, and prints its target:
   TOPIC` p50/p95 over 60 topics, warm, and how long a new article takes to be answerable in a running bot's
   corpus (the incremental swap: index and stories, before the topic count).
 - `--tiny` look-alike feed items in one RSS feed served on 127.0.0.1: `source add`, `source poll` and `summary
-  tariffs` in all (entry caps raised to let every item in; teaser pages not fetched).
+  tariffs` in all (entry caps raised to let every item in; teaser pages not fetched); then the running bot's way,
+  in one process: `/source add` (the first poll, the swap, the topic count) and `summary tariffs`.
 """
 
 from __future__ import annotations
@@ -293,14 +294,48 @@ def tiny_feed(count: int, code: Path, label: str) -> float:
             polled, _, poll = cli(code, ["source", "poll"], env)
             summary, _, done = cli(code, ["summary", "tariffs", "--json"], env)
             again, _, _ = cli(code, ["summary", "tariffs", "--json"], env)
+        total = added + polled + summary
+        print(f"  {label}: {len(_Feed.body) / 2**20:.1f} MiB feed; source add {added:.1f} s, poll {polled:.1f} s "
+              f"({poll.stdout.strip()[:60]}), summary {summary:.1f} s (exit {done.returncode}): {total:.1f} s in all "
+              f"(target < 60 s); the next summary {again:.1f} s", flush=True)
+        # The running bot: one process follows the feed (`/source add`: the first poll and the swap) and answers.
+        with tempfile.TemporaryDirectory() as work:
+            subprocess.run([sys.executable, __file__, "--bot-tiny", str(code), url, work, str(count)],  # noqa: S603
+                           check=False)
     finally:
         server.shutdown()
-    total = added + polled + summary
-    print(f"  {label}: {len(_Feed.body) / 2**20:.1f} MiB feed; source add {added:.1f} s, poll {polled:.1f} s "
-          f"({poll.stdout.strip()[:60]}), summary "
-          f"{summary:.1f} s (exit {done.returncode}): {total:.1f} s in all (target < 60 s); the next summary "
-          f"{again:.1f} s")
     return total
+
+
+def bot_tiny(url: str, work: Path, count: int) -> None:
+    """In one process, as the running bot does: follow the feed (its first poll and the swap), then answer."""
+    import asyncio
+
+    from bot.ingestion.fetch import Fetcher
+    from bot.ingestion.live import LiveCorpus
+    from bot.ingestion.sources import Ingestor, PollLimits
+    from bot.storage.database import SourceStore, Storage
+    from briefings.corpus import Corpus
+    from briefings.summaries import summarize_topic
+    from briefings.summarizers import LengthBudget
+
+    (work / "folder").mkdir()
+    store = SourceStore(Storage.open(f"sqlite:///{work / 'briefbot.db'}"))
+
+    async def follow() -> tuple[float, float, int]:
+        async with Fetcher(frozenset({"127.0.0.1"})) as fetcher:
+            ingestor = Ingestor(LiveCorpus(Corpus(())), work / "folder", 1_000_000, store, fetcher,
+                                timedelta(days=3650), limits=PollLimits(count, count, 0, 0))
+            started = time.perf_counter()
+            followed = await ingestor.add_and_poll(url, timedelta(minutes=30))
+            swapped = time.perf_counter() - started
+            started = time.perf_counter()
+            summarize_topic(ingestor.live.current, "tariffs", LengthBudget(sentences=5))
+            return swapped, time.perf_counter() - started, followed.articles
+
+    swapped, answered, articles = asyncio.run(follow())
+    print(f"  the running bot, one process: /source add (first poll, swap and topic count) {swapped:.1f} s for "
+          f"{articles:,} articles, then `summary tariffs` {answered:.1f} s: {swapped + answered:.1f} s in all")
 
 
 def main() -> None:
@@ -315,7 +350,13 @@ def main() -> None:
                         help="run the tiny items with the baseline too (main before took 437 s for 55,000)")
     parser.add_argument("--large-baseline", action="store_true", help="run the large corpus with the baseline too")
     parser.add_argument("--in-process", nargs=4, metavar=("CODE", "FOLDER", "STATE", "COUNT"), help=argparse.SUPPRESS)
+    parser.add_argument("--bot-tiny", nargs=4, metavar=("CODE", "URL", "WORK", "COUNT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.bot_tiny:
+        code, url, work, count = args.bot_tiny
+        sys.path.insert(0, code)
+        bot_tiny(url, Path(work), int(count))
+        return
     if args.in_process:
         code, folder, state, count = args.in_process
         sys.path.insert(0, code)

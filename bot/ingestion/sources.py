@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from bot.ingestion.fetch import Fetcher, FetchError, printable_url
-from bot.ingestion.live import LiveCorpus, count_topics, folder_snapshot, ready
+from bot.ingestion.live import LiveCorpus, TopicSchedule, count_topics, folder_snapshot, ready
 from bot.ingestion.pages import Page, extract_page
 from bot.ingestion.tenancy import Holdings, everything_corpus, holdings_of, operator_corpus
 from bot.storage.database import Feed, PollLocks, Source, SourceStore, StoredArticle
@@ -501,6 +501,7 @@ class Ingestor:
         self._folder = live.current if len(read) == len(live.current) else Corpus(read)
         self._folder_version = 0
         self._rebuilding = asyncio.Lock()
+        self.topics = TopicSchedule()
         self.arrived: list[Callable[[], Awaitable[None]]] = []  # called after new articles joined (channel posts)
         # The corpus handed in may hold the stored feed articles too: say which are whose before any server reads
         # it (until then every article would count as the folder's, which every server sees).
@@ -533,6 +534,7 @@ class Ingestor:
         if forgotten:
             log.info("forgot %d feed articles older than the %s retention window", forgotten, self.retention)
         if not folder_changed and not arrived and not forgotten:
+            await self._count_topics(self.live.current)  # a table left behind by small changes, once it is old
             return False
         async with self._rebuilding:
             if folder_changed:
@@ -602,16 +604,23 @@ class Ingestor:
         return len(fresh)
 
     async def _rebuild(self) -> None:
-        """Build the operator's corpus incrementally from the one served, swap it in, then count its topics.
+        """Build the operator's corpus incrementally from the one served, swap it in, then count its topics if due.
 
-        Every server's view slices it; new articles answer at once, and join autocomplete once counted.
+        Every server's view slices it; new articles answer at once, and join autocomplete once counted (after a few
+        percent of the corpus changed, or ten minutes: `TopicSchedule`).
         """
         holdings = await asyncio.to_thread(self._holdings)
         previous = self.live.everything
         everything = await asyncio.to_thread(lambda: ready(everything_corpus(holdings, previous), topics=False))
         rebuilt = await asyncio.to_thread(lambda: ready(operator_corpus(holdings, everything), topics=False))
         self.live.replace(rebuilt, holdings, everything)
-        await asyncio.to_thread(count_topics, rebuilt)
+        await self._count_topics(rebuilt)
+
+    async def _count_topics(self, corpus: Corpus) -> None:
+        """Count the served corpus's topics if they are due (not after every small swap: `TopicSchedule`)."""
+        if self.topics.due(corpus):
+            await asyncio.to_thread(count_topics, corpus)
+            self.topics.counted(corpus)
 
     def _holdings(self) -> Holdings:
         held = self.store.held(datetime.now(UTC) - self.retention)

@@ -6,7 +6,7 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.ingestion.live import LiveCorpus, assemble, count_topics, ready
+from bot.ingestion.live import LiveCorpus, TopicSchedule, assemble, count_topics, ready
 from briefings.corpus import Corpus
 from briefings.summaries import summarize_topic
 from briefings.summarizers import LengthBudget
@@ -55,6 +55,34 @@ def test_autocomplete_reads_the_last_counted_topics_until_the_new_ones_are(seeds
     assert live.topic_index is first.index  # one swap behind: nothing counted while a user types
     count_topics(grown)
     assert live.topic_index is grown.index
+
+
+def test_topics_are_counted_again_once_enough_changed_or_the_table_is_old_not_after_every_swap():
+    from tests.conftest import bbc_wire
+
+    ordered = Corpus(bbc_wire(60, 4)).articles  # 240 real BBC copies: 2% is 4.8 articles
+    now = [0.0]
+    schedule = TopicSchedule(share=0.02, after=600.0, clock=lambda: now[0])
+    served = ready(Corpus(ordered[:200]), topics=False)
+    live = LiveCorpus(served)
+    assert schedule.due(served)  # never counted
+    count_topics(served)
+    schedule.counted(served)
+    grown = served
+    for step in range(1, 5):  # four new articles, one a swap: autocomplete keeps the table counted
+        grown = ready(grown.updated(ordered[: 200 + step], frozenset()), topics=False)
+        live.replace(grown)
+        assert not schedule.due(grown) and live.topic_index is served.index
+    expired = grown.updated(ordered[2:204], frozenset())  # two expire: six changed in all, over 2%
+    assert schedule.due(expired)
+    assert not schedule.due(grown)
+    now[0] = 601.0
+    assert schedule.due(grown)  # four changed, and the table is ten minutes old
+    count_topics(grown)
+    schedule.counted(grown)
+    assert not schedule.due(grown) and live.topic_index is grown.index
+    now[0] = 5_000.0
+    assert not schedule.due(grown)  # old, but nothing changed
 
 
 def test_one_new_article_joins_a_ten_thousand_article_corpus_in_seconds(big_corpus):
