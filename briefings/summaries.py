@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 # for a common topic in a month of news without changing what a reader would be shown first.
 MAX_CANDIDATES = 2_500
 MIN_WORDS, MAX_WORDS = 5, 80  # shorter is a fragment or a caption; longer is a run-on list
+# Another article supports a sentence when its closest sentence has at least this TF-IDF cosine with it: the same
+# claim in other words (0.3 let shared story words count, 0.5 missed rewordings; bench/timeline.py, README).
+SUPPORT_COSINE = 0.4
 
 
 class NothingToReport(LookupError):
@@ -223,6 +226,7 @@ def _candidates(index: CorpusIndex, groups: list[list[int]], prose: list[float],
     oldest, newest = (min(stamps), max(stamps)) if stamps else (0.0, 0.0)
     span = newest - oldest
     centrality = _centrality(index, leaders)
+    support = _support(index, groups)
     new = novelty(np.asarray(leaders, dtype=np.int64)) if novelty is not None else np.ones(len(groups))
     return [
         Candidate(
@@ -234,10 +238,50 @@ def _candidates(index: CorpusIndex, groups: list[list[int]], prose: list[float],
             centrality=float(central),
             prose=form,
             novelty=float(fresh),
+            support=float(backing),
         )
-        for group, stamp, count, central, form, fresh in zip(groups, stamps, words, centrality, prose, new,
-                                                             strict=True)
+        for group, stamp, count, central, form, fresh, backing in zip(groups, stamps, words, centrality, prose, new,
+                                                                      support, strict=True)
     ]
+
+
+def _support(index: CorpusIndex, groups: list[list[int]]) -> npt.NDArray[np.float64]:
+    """Return how many other articles of the input report what each group's sentence says (a soft count).
+
+    An article supports a sentence by its closest sentence (TF-IDF cosine, the input's own document frequencies),
+    counted by that cosine when it reaches SUPPORT_COSINE; a verbatim copy (a group's other articles) counts 1.
+    A claim several articles make in their own words is the input's news; page colour, a caption or an aside is
+    said by one.
+    """
+    support = np.zeros(len(groups))
+    leaders = np.asarray([group[0] for group in groups], dtype=np.int64)
+    owners = index.sentence_article[leaders].astype(np.int64) if groups else leaders
+    if len(groups) < 2 or np.unique(owners).size < 2:
+        return support
+    vectors = normalised_rows(index.sentence_terms[leaders] @ sparse.diags(index.idf))
+    similar = (vectors @ vectors.T).tocoo()
+    keep = (similar.data >= SUPPORT_COSINE) & (owners[similar.row] != owners[similar.col])
+    rows, articles, values = similar.row[keep].astype(np.int64), owners[similar.col[keep]], similar.data[keep]
+    # A group's copies: each article carrying one supports it fully; its own article never does.
+    copies = [(number, int(index.sentence_article[member])) for number, group in enumerate(groups)
+              for member in group[1:]]
+    if copies:
+        copy_rows, copy_articles = np.asarray(copies, dtype=np.int64).T
+        mine = copy_articles != owners[copy_rows]
+        rows = np.concatenate([rows, copy_rows[mine]])
+        articles = np.concatenate([articles, copy_articles[mine]])
+        values = np.concatenate([values, np.ones(int(mine.sum()))])
+    if rows.size == 0:
+        return support
+    # Each article counts once for a sentence, by its closest sentence.
+    width = int(owners.max(initial=0)) + 1
+    width = max(width, int(articles.max(initial=0)) + 1)
+    keys = rows * width + articles
+    order = np.lexsort((-values, keys))
+    keys, values = keys[order], values[order]
+    first = np.concatenate([[True], keys[1:] != keys[:-1]])
+    np.add.at(support, keys[first] // width, values[first])
+    return support
 
 
 def _centrality(index: CorpusIndex, sentence_ids: list[int]) -> npt.NDArray[np.float64]:

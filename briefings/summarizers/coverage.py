@@ -27,6 +27,9 @@ POSITION_WEIGHT = 6.0
 RECENCY_WEIGHT = 0.25
 LENGTH_EXPONENT = 0.0
 CENTRALITY_WEIGHT = 6.0
+# How much a sentence's support (how many other articles of the input report it, briefings.summaries) raises its
+# gain: x (1 + SUPPORT_WEIGHT x ln(1 + support)), so the second and third articles count most.
+SUPPORT_WEIGHT = 0.5
 UNIGRAM_WEIGHT = 0.5  # single words matter too, less than pairs: they keep small inputs from tying
 # Gillick and Favre drop concepts found in fewer than three of ten documents; with the centroid prior above,
 # keeping every concept scored better on held-out clusters (README, "Benchmarks"), and stories are often
@@ -51,6 +54,7 @@ class Candidate:
     penalty: frozenset[tuple[int, ...]] = frozenset()  # concepts the reader already knows
     prose: float = 1.0  # how much it reads as news prose (briefings.prose): line-ups, promos, captions rank below
     novelty: float = 1.0  # 1 - redundancy with what the reader has read (an update summary's MMR penalty)
+    support: float = 0.0  # how many other documents report the same claim (soft count, briefings.summaries)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +105,7 @@ def select(candidates: Sequence[Candidate], budget: LengthBudget,
     table = _ConceptTable(candidates, known, min_documents)
     factors = np.asarray([(1.0 + POSITION_WEIGHT / (1.0 + candidate.position) + RECENCY_WEIGHT * candidate.recency
                            + CENTRALITY_WEIGHT * candidate.centrality) * candidate.prose * candidate.novelty
+                          * (1.0 + SUPPORT_WEIGHT * math.log1p(candidate.support))
                           / math.pow(max(candidate.words, 1), LENGTH_EXPONENT) for candidate in candidates])
     term_sets: dict[int, set[int]] = {}
 

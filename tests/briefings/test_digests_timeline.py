@@ -78,3 +78,49 @@ def test_with_no_history_the_digest_is_the_summary_of_the_window_alone(haiti):
     assert [s.text for s in build_digest(Corpus(tuple(window)), DAY, END, budget=budget).sentences] == alone
     with_history = [s.text for s in build_digest(haiti, DAY, END, budget=budget).sentences]
     assert len(set(with_history) & set(alone)) >= len(alone) - 2, (with_history, alone)
+
+
+def test_support_counts_the_other_articles_that_report_a_claim_not_the_colour_of_one(haiti):
+    # How many of the day's other articles say the same thing in their own words: the toll and the troops landing at
+    # the palace are told by several, the Ipswich inventor, the studio's guests and the charity single by one each.
+    import numpy as np
+
+    from briefings.duplicates import group_duplicates
+    from briefings.summaries import _news_first, _support, _usable
+
+    index = Corpus(tuple(article for article in haiti if article.published >= DAY)).index
+    groups, _ = _news_first(index, group_duplicates(index, _usable(index, np.arange(len(index.sentences)))))
+    support = dict(zip((index.sentences[group[0]].text for group in groups), _support(index, groups), strict=True))
+
+    def of(start: str) -> float:
+        return next(value for text, value in support.items() if text.startswith(start))
+
+    assert of("Haitian officials say up to 200,000 people have been killed") > 1.0
+    assert of("Helicopters dropped scores of US troops in the presidential palace grounds") > 0.5
+    assert of("A strong aftershock has rocked Haiti") > 0.0
+    for colour in ("An Ipswich man's invention", "Fashion gurus Trinny and Susannah", "U2 and Jay-Z record song"):
+        assert of(colour) == 0.0, colour
+
+
+def test_a_sentence_sharing_one_word_with_one_read_is_not_a_copy_of_it():
+    # Swine flu, 2 May 2009: with the story's common words (Mexico, swine, flu) left out of the comparison, the
+    # teaser keeps one word, "over-react", which an earlier sentence also has: a cosine of 1, but no copy of it.
+    import numpy as np
+
+    from briefings.digests import READ_AGAIN, _novelty
+
+    day = datetime(2009, 5, 2, tzinfo=UTC)
+    corpus, _ = Corpus.from_folder(timeline17_story("swine_flu") / "articles")
+    corpus = Corpus(tuple(a for a in corpus if a.published and a.published < day + timedelta(days=1)))
+    index = corpus.index
+    published = index.published
+    read = index.sentences_of_articles(published < day.timestamp())
+    teaser = [n for n, s in enumerate(index.sentences) if s.text == "Did Mexico over-react on swine flu?"
+              and published[index.sentence_article[n]] >= day.timestamp()]
+    assert teaser and any("over-reacted" in index.sentences[int(n)].text for n in read)
+    assert _novelty(index, np.asarray(teaser[:1]), read)[0] > 2 * READ_AGAIN
+    # a sentence read word for word the day before is still a copy
+    texts_read = {index.sentences[int(n)].text for n in read}
+    copy = [n for n, s in enumerate(index.sentences) if published[index.sentence_article[n]] >= day.timestamp()
+            and s.text in texts_read and len(s.text.split()) > 12]
+    assert copy and _novelty(index, np.asarray(copy[:1]), read)[0] < 2 * READ_AGAIN
