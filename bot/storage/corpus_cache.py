@@ -176,6 +176,8 @@ def _read_files(files: list[Path], limits: Limits, now: datetime,
     whose other threads may hold locks (the running bot reads a few files at a time, in its own threads, one by
     one). Returns the outcomes in the files' order, and the articles gathered to be indexed without reading again.
     """
+    if not files:
+        return [], None  # nothing new: no process pool imported
     import multiprocessing  # noqa: PLC0415 - only a large first read needs worker processes
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
@@ -344,9 +346,11 @@ def _gather(batches: list[_Batch]) -> tuple[list[Article | str], _Gathered | Non
     tokens = ranges(token_first[rows], term_counts[rows].astype(np.int64))
     ids = file_ids[tokens]
     # Terms numbered by first use in corpus order, as CorpusIndex.build numbers them.
-    used, first_use = np.unique(ids, return_index=True)
+    first_use = np.full(len(vocabulary), ids.size, dtype=np.int64)
+    np.minimum.at(first_use, ids, np.arange(ids.size, dtype=np.int64))  # each term's first place
+    used = np.flatnonzero(first_use < ids.size)
     renumber = np.zeros(len(vocabulary), dtype=np.int64)
-    ranked = used[np.argsort(first_use, kind="stable")]
+    ranked = used[np.argsort(first_use[used])]
     renumber[ranked] = np.arange(ranked.size)
     names = list(vocabulary)
     terms = [names[int(term)] for term in ranked]
