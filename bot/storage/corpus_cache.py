@@ -487,6 +487,7 @@ class _Kept:
     terms: int  # the vocabulary's size
     sentences: int
     pieces: int
+    index: CorpusIndex | None = None  # the index read from it
 
 
 def _write(path: Path, limits: Limits, corpus: Corpus, files: dict[str, tuple[int, int, int, str | None]],
@@ -527,6 +528,16 @@ def _appendable(kept: _Kept, corpus: Corpus) -> bool:
         return False
     if len(index.vocabulary) < kept.terms or int(np.searchsorted(index.sentence_article, count)) != kept.sentences:
         return False
+    held = kept.index
+    if held is None or index.offsets[kept.sentences] != held.term_ids.size or not np.array_equal(
+            index.term_ids[: held.term_ids.size], held.term_ids):
+        return False  # indexed otherwise: the kept sentences' terms are not what the file holds
+    return all(a is b or a == b for a, b in zip(index.vocabulary, held.vocabulary, strict=False)) and _mostly_live(
+        kept)
+
+
+def _mostly_live(kept: _Kept) -> bool:
+    """Tell whether the kept file is still mostly what it holds now (else it is written anew)."""
     return int(kept.trailer.get("dead", kept.size)) <= COMPACT * kept.size
 
 
@@ -832,6 +843,7 @@ def _rebuild(parts: dict[str, Any], trailer: dict[str, Any], kept: _Kept) -> _Ca
     if any(not 0 <= number < count for number in feed.values()):
         raise ValueError("a feed article the cache does not hold")
     kept.articles, kept.terms, kept.sentences, kept.pieces = ordered, len(terms), sentences, len(texts)
+    kept.index = index
     return _Cached(files, feed, corpus, str(trailer["build"]), kept)
 
 
