@@ -10,7 +10,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -624,12 +624,18 @@ def _sentences(article_id: str, body: str, lines: tuple[Line, ...], language: st
         # Bling Fire treats a newline as a sentence break; hard-wrapped lines are one paragraph, so the
         # newlines are read as spaces (same length: the offsets still point into the body).
         paragraph = body[start:end]
-        for first, last in split_sentences(paragraph.replace("\n", " ").replace("\r", " "), language):
+        for first, last in _split(paragraph.replace("\n", " ").replace("\r", " "), language):
             for text in _without_run_ins(paragraph[first:last].strip(), lowercase):
                 if (ends_like_sentence(text) and len(text.split()) >= 3) if spaced else \
                         counts_as_sentence(text, language):
                     yield Sentence(text, article_id, position)
                     position += 1
+
+
+@lru_cache(maxsize=1 << 15)
+def _split(paragraph: str, language: str) -> tuple[tuple[int, int], ...]:
+    """Split a paragraph into sentences (remembered: the copies of a wire story repeat most paragraphs)."""
+    return tuple(split_sentences(paragraph, language))
 
 
 def _without_run_ins(text: str, lowercase: set[str] | None) -> list[str]:

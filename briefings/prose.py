@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import islice
 
 PROSE = 1.0
@@ -124,8 +125,26 @@ def run_in_starts(text: str, lowercase: set[str] | frozenset[str]) -> list[int]:
     children are pulled alive from the ruins A strong aftershock has rocked Haiti"); the offsets are where each
     piece begins, so that the story's own sentence can be quoted on its own, verbatim.
     """
-    starts = [match.start(2) if match.group(1) else match.start(4) for match in _LOWER_RUN.finditer(text)
-              if _is_run_in(match, lowercase)]
+    candidates, restart = _run_in_candidates(text)
+    starts = [start for start, capital in candidates if capital is None or capital in lowercase]
+    if restart is not None:
+        starts.append(restart)
+    return sorted(set(starts)) if starts else starts
+
+
+@lru_cache(maxsize=1 << 15)
+def _run_in_candidates(text: str) -> tuple[tuple[tuple[int, str | None], ...], int | None]:
+    """Return what of `run_in_starts` does not depend on the words around: remembered, as wire copies repeat.
+
+    The clauses a capital may start (where, and the capital in lowercase, or None for "A" and "An", which always
+    start one), and where a headline's opening words are said again, if they are.
+    """
+    candidates = []
+    for match in _LOWER_RUN.finditer(text):
+        before, capital = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        if before.lower() not in _NAMING:
+            candidates.append((match.start(2) if match.group(1) else match.start(4),
+                               None if capital in ("A", "An") else capital.lower()))
     # A headline's opening words, said again by the sentence it leads: plain string searches (this runs on every
     # sentence an English article loads).
     folded = text.lower()
@@ -135,9 +154,8 @@ def run_in_starts(text: str, lowercase: set[str] | frozenset[str]) -> list[int]:
             pair = folded[first.start() : second.end()]
             again = folded.find(pair, second.end())
             if again > 0 and folded[again - 1] == " " and text[again].isupper():  # a restart, not a repetition
-                starts.append(again)
-                break
-    return sorted(set(starts))
+                return tuple(candidates), again
+    return tuple(candidates), None
 
 
 def _is_run_in(match: re.Match[str], lowercase: set[str] | frozenset[str]) -> bool:
