@@ -177,6 +177,10 @@ _SUBJECT_AFTER = re.compile(
 _SUBJECT_BEFORE = re.compile(
     r"(?P<name>(?:[A-Z][\w.'’-]*\s?){1,3})(?:'s|’s|,? which)?\s+(?:has|had|with|reported|recorded|confirmed|now has|"
     r"has had|has reported|has recorded|has confirmed|is reporting|is now reporting|reports)\s+(?:\w+\s+){0,2}$")
+# "America has announced it is sending 4,000 more": who sends or adds a part of a total (extract_figures)
+_ADDER = re.compile(r"(?:^|[,;]\s+|\b(?:Meanwhile|Now|Today)\s+)(?:the\s+)?(?P<name>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)"
+                    r"\s+(?:has|have|had|is|was|will)?\s*(?:\w+\s+){0,4}?(?:sending|send|sent|deploying|deploy|deployed|"
+                    r"adding|add|added|dispatching|dispatched)\s+(?:\w+\s+){0,2}$")
 # "In Mexico, where up to 159 people have died", "Mexico, where as many as 159 deaths have been attributed"
 _SUBJECT_WHERE = re.compile(r"(?P<name>(?:[A-Z][\w.'’-]*\s?){1,3}),\s+where\s+(?:[\w,'’-]+\s+){0,4}$")
 # "more than 1,000 cases have been reported in 20 countries": a count over several countries is the world's
@@ -301,7 +305,7 @@ def extract_figures(sentence: Sentence) -> list[Figure]:
     figures: list[Figure] = []
     counted: str | None = None  # what the previous number of the sentence counted, even a part of a total
     previous: str | None = None  # the subject of the previous number, even one whose measure is not told
-    previous_end = 0
+    previous_end = previous_start = 0
     for match in _VALUE.finditer(text):
         figure = _figure(text, match, sentence)
         between = text[previous_end : match.start()]
@@ -309,8 +313,12 @@ def extract_figures(sentence: Sentence) -> list[Figure]:
         coordinated = previous_end > 0 and re.search(r"\band\b", between) and not re.search(r"\d", between) \
             and _PERCENT.match(text[match.end() :]) is not None
         if figure is None and counted and (_TOTAL_OF_BEFORE.search(text[: match.start()]) or coordinated):
-            # "sending 4,000 more troops, raising the number to 16,000": the total is of what was just counted
+            # "sending 4,000 more troops, raising the number to 16,000": the total is of what was just counted, and
+            # of whoever adds them ("America has announced it is sending 4,000 more troops")
             figure = _figure(text, match, sentence, counted)
+            actor = _ADDER.search(text[: previous_start]) if figure is not None and not figure.subject else None
+            if figure is not None and actor and actor["name"] in _SUBJECT_ALIASES:
+                figure = replace(figure, subject=_SUBJECT_ALIASES[actor["name"]])
         if figure is not None and not figure.subject and previous_end > 0 and (_PART_OF.match(between)
                                                                                or _LISTED_WITH.match(between)):
             # "2,059 cases, including 56 deaths": Mexico's; a part of a total naming no place is where the total is
@@ -321,7 +329,7 @@ def extract_figures(sentence: Sentence) -> list[Figure]:
         previous = figure.subject if figure is not None else _subject_of(text, match)
         head = figure.measure if figure is not None else _head(text[match.end() : match.end() + 120])[1]
         counted = _SYNONYMS.get(head, head) if head else counted
-        previous_end = match.end()
+        previous_end, previous_start = match.end(), match.start()
     return figures
 
 
@@ -721,12 +729,21 @@ def changed_figures(known: Iterable[Article], new: Iterable[Article],
         if found is None:
             continue
         before, after = found
-        others = tuple(dict.fromkeys(f.sentence.article_id for _, f in history if (f.low, f.high) ==
-                                     (before.low, before.high) and f.sentence.article_id != before.sentence.article_id))
-        subject = " ".join(part for part in (key[2], key[0]) if part)
-        changes.append((support[(after.low, after.high)], FigureChange(
-            subject, before.display, after.display, before.sentence, after.sentence, others[:5],
-            "up" if after.value > before.value else "down", key[0], after.unit)))
+        pairs = [(before, after)]
+        # a count the window says was revised is news of its own beside the measure's main move ("A revised death
+        # toll in Mexico gives a total of 101 deaths" the day others give "as many as 176")
+        revised = [f for f in fresh if (f.low, f.high) != (after.low, after.high) and _REVISION.search(f.sentence.text)]
+        second = _move(history, revised[:1], order, same_story) if revised else None
+        if second is not None and second[0] is before:
+            pairs.append(second)
+        for before, after in pairs:
+            others = tuple(dict.fromkeys(f.sentence.article_id for _, f in history if (f.low, f.high) ==
+                                         (before.low, before.high) and f.sentence.article_id !=
+                                         before.sentence.article_id))
+            subject = " ".join(part for part in (key[2], key[0]) if part)
+            changes.append((support[(after.low, after.high)], FigureChange(
+                subject, before.display, after.display, before.sentence, after.sentence, others[:5],
+                "up" if after.value > before.value else "down", key[0], after.unit)))
     # the measures most new articles give first; a count of the places a thing reached ("countries affected")
     # after the counts of the thing itself
     changes.sort(key=lambda item: (-item[0], item[1].measure.split()[0] in _PLACE_COUNTS))
@@ -744,8 +761,10 @@ def _move(history: list[tuple[datetime, Figure]], giving: list[Figure], order: d
     paired: tuple[int, tuple[datetime, str], Figure, Figure] | None = None
     for after in sorted({f.sentence: f for f in giving}.values(), key=lambda f: order[f.sentence.article_id],
                         reverse=True):
-        position = next((n for n in range(len(history) - 1, -1, -1) if _comparable(
-            history[n][1], after, same_story)), None)
+        # an old approximation the new count fits is that count told roughly ("more than 230 people", then 231):
+        # the move is from the count before it
+        position = next((n for n in range(len(history) - 1, -1, -1) if not _rounded(history[n][1], after)
+                         and _comparable(history[n][1], after, same_story)), None)
         if position is not None and (paired is None or position > paired[0]):
             paired = (position, order[after.sentence.article_id], history[position][1], after)
     if paired is None:
@@ -754,6 +773,24 @@ def _move(history: list[tuple[datetime, Figure]], giving: list[Figure], order: d
     if math.isclose(before.value, after.value) or _within_bound(before, after) or _unexplained_fall(before, after):
         return None
     return before, after
+
+
+_APPROXIMATE = ("about", "around", "approximately", "roughly", "some", "nearly", "almost", "close to", "an estimated")
+
+
+def _rounded(old: Figure, new: Figure) -> bool:
+    """Tell whether an old value is the new exact count told roughly ("more than 230", "52,000"; 231, 52,160)."""
+    if new.low != new.high or new.display[:1].isalpha() or old.low != old.high or old.low <= 0:
+        return False
+    written = old.display.lower()
+    if written.startswith(_LOWER_BOUNDS):
+        return old.low <= new.low <= old.low / ROUNDED_EXACT
+    round_number = old.low % 10 ** max(len(str(int(old.low))) - 2, 1) == 0
+    close = abs(new.low - old.low) <= (1 - ROUNDED_EXACT) * old.low
+    return (written.startswith(_APPROXIMATE) or round_number) and close
+
+
+ROUNDED_EXACT = 0.98  # how close an exact count is to the round or bounded value it makes precise (_rounded)
 
 
 def _comparable(old: Figure, new: Figure, same_story: SameStory | None) -> bool:
@@ -786,6 +823,7 @@ def _within_bound(old: Figure, new: Figure) -> bool:
     return new.display.lower().startswith(_UPPER_BOUNDS) and old.high <= new.high
 
 
+_REVISION = re.compile(r"\b(?:revis\w*|downgrad\w*|correct(?:ed|ion)|scaled back|lowered)\b", re.IGNORECASE)
 _REVISED = re.compile(r"\b(?:revis\w*|lower\w*|reduc\w*|cut|down|fell|fall\w*|dropped|drops?|correct\w*|"
                       r"downgrad\w*|scaled back|only)\b", re.IGNORECASE)
 

@@ -225,3 +225,34 @@ def test_a_live_blog_time_is_no_year_and_a_reader_list_no_report():
     egypt = timeline_story_article("egyptian_crisis", "2011-01-28_egyptianprotest_24")
     listed = next(s for s in egypt.sentences if s.text.startswith("18) Moscow airport suicide bombing"))
     assert extract_figures(listed) and all(f.sentence != listed for f in article_figures(egypt))
+
+
+def test_a_rough_count_the_new_count_makes_precise_is_not_where_the_move_starts():
+    # WHO, 19 June 2009: 44,287 cases and 180 deaths; 23 June "more than 230 ... from 52,000 confirmed cases"; 24
+    # June "231 deaths and 52,160 cases": the move of the 24th is from the 19th's counts
+    known = [timeline_story_article("swine_flu", "2009-06-19_h1n1_926"),
+             timeline_story_article("swine_flu", "2009-06-23_h1n1_1103")]
+    later = timeline_story_article("swine_flu", "2009-06-24_h1n1_975")
+    changes = {c.subject: (c.before, c.after) for c in changed_figures(known, [later])}
+    assert changes["world dead"] == ("180", "231") and changes["world cases"] == ("44,287", "52,160")
+
+
+def test_a_total_raised_by_a_country_sending_more_is_that_country_s():
+    # Haiti, 15 and 21 January 2010: "Up to 10,000 US troops will be on the ground", then "America has announced it
+    # is sending 4,000 more troops to help out, raising the number to 16,000"
+    before = timeline_story_article("haitian_earthquake", "2010-01-15_haiti_344")
+    after = timeline_story_article("haitian_earthquake", "2010-01-21_haiti_1512")
+    (change,) = [c for c in changed_figures([before], [after]) if c.measure == "troops"]
+    assert (change.subject, change.before, change.after) == ("US troops", "Up to 10,000", "16,000")
+    assert "raising the number to 16,000" in change.after_sentence.text
+
+
+def test_a_revised_count_is_shown_beside_the_measure_s_main_move():
+    # Mexico's dead, 29-30 April 2009: "up to 159", then "up to 176" and "A revised death toll in Mexico gives a
+    # total of 101 deaths"
+    before = timeline_story_article("swine_flu", "2009-04-29_h1n1_899")
+    rising, revised = (timeline_story_article("swine_flu", name) for name in ("2009-04-30_h1n1_234",
+                                                                              "2009-04-30_h1n1_278"))
+    moves = {(c.before, c.after, c.direction) for c in changed_figures([before], [rising, revised])
+             if c.subject == "Mexico dead"}
+    assert moves == {("up to 159", "up to 176", "up"), ("up to 159", "101", "down")}
