@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 from briefings.corpus import Article, Corpus
 from briefings.digests import build_digest
-from briefings.reversals import has_cue
-from tests.conftest import TIMELINE17
+from briefings.reversals import find_cue, has_cue
+from tests.conftest import TIMELINE17, timeline17_story
 
 
 def timeline_article(story: str, name: str) -> Article:
@@ -119,3 +119,58 @@ def test_a_cue_aimed_at_nothing_said_before_gives_no_reversal_and_no_error():
     denial = timeline_article("egyptian_crisis", "2011-01-31_egyptianprotest_108")  # "Egypt denied the claim, ..."
     earlier = replace(timeline_article("mj_death", "2009-06-27_mj_114"), published=datetime(2011, 1, 30, tzinfo=UTC))
     assert digest_of(Corpus((earlier, denial)), "2011-01-31").contrasts == ()
+
+
+def test_a_court_of_appeal_freeing_a_convict_is_set_beside_the_sentence_once_for_all_copies_of_the_story():
+    sentenced = timeline_article("libyan_war", "2011-09-22_libyawar_40")  # "a Tunisian court sentenced ex-prime ..."
+    freed = timeline_article("libyan_war", "2011-09-27_libyawar_79")  # "a Tunisian court of appeal freed ..."
+    corpus = Corpus((sentenced, freed, copy_of(freed, "copy-1"), copy_of(freed, "copy-2")))
+    appeals = [c for c in digest_of(corpus, "2011-09-27").contrasts if "court of appeal" in c.after.text]
+    assert len(appeals) == 1  # once for the three copies
+    (reversal,) = appeals
+    assert reversal.after.text.startswith("In a separate development, a Tunisian court of appeal freed Gaddafi's "
+                                          "former Prime Minister Al-Baghdadi Ali al-Mahmoudi")
+    assert "a Tunisian court sentenced ex-prime minister Al Baghdadi Ali al-Mahmoudi to six months in jail" in \
+        reversal.before.text
+    assert reversal.before.article_id == sentenced.id
+    assert reversal.before.text in sentenced.body and reversal.after.text in freed.body
+
+
+def test_a_band_withdrawing_from_a_concert_is_set_beside_the_announcement_it_undoes():
+    announced = timeline_article("mj_death", "2011-09-27_mj_782")
+    withdrawn = timeline_article("mj_death", "2011-10-08_mj_662")  # "Black Eyed Peas withdrew from the line-up ..."
+    contrasts = digest_of(Corpus((announced, withdrawn)), "2011-10-08").contrasts
+    (reversal,) = [c for c in contrasts if "withdrew from the line-up" in c.after.text]
+    assert reversal.after.text.startswith("Chart-toppers Black Eyed Peas withdrew from the line-up of the Michael "
+                                          "Forever concert")
+    assert "Black Eyed Peas" in reversal.before.text and reversal.before.article_id == announced.id
+
+
+def test_negations_and_undoings_that_deny_no_earlier_claim_are_no_cue():
+    # a negated verb only in a speaker's words, of a deed, said of something named (not "this", not "which")
+    assert not has_cue("Officials stressed that this did not mean the virus was causing more severe illness or "
+                       "more deaths.")  # swine_flu, 2009-06-24
+    assert not has_cue("A spokesman for the committee said emergency supplies would be bought in areas of Haiti "
+                       "which had not been affected by the earthquake and would be sent directly to those in need.")
+    assert has_cue("Aldo Amati, deputy press secretary for the Italian Ministry of Foreign Affairs, insisted the "
+                   "treaty had not been suspended to pave the way for military action.")  # libyan_war, 2011-03-04
+    # wished, asked, swapped, aimed at no claim: bp_oil_spill 2010-06-24 and 2010-06-16, egyptian_crisis 2011-02-06
+    assert not has_cue("It should be repealed and replaced with a tax applied to transportation.")
+    assert not has_cue("They make criticisms and statements that directly contradict their principles time and "
+                       "time again.")
+    assert not has_cue("CROWLEY: Has the state of emergency been lifted?")
+    # what was so years before the article: libyan_war, 2011-08-23
+    history = ("In September 2004 the United States lifted economic sanctions leveled against the Gaddafi regime in "
+               "response to its most egregious act of terror -- the destruction of Pan 103 in December 1988.")
+    assert has_cue(history) and find_cue(history, year=2011) is None
+
+
+def test_a_negation_in_the_days_news_that_undoes_no_claim_read_before_is_left_out():
+    story = timeline17_story("swine_flu") / "articles"
+    corpus, _ = Corpus.from_folder(story)
+    until = datetime(2009, 6, 24, tzinfo=UTC) + timedelta(days=1)
+    corpus = Corpus(tuple(a for a in corpus if a.published is not None and a.published < until))
+    said = "Officials stressed that this did not mean the virus was causing more severe illness or more deaths."
+    assert any(said in a.body for a in corpus if a.published.date().isoformat() == "2009-06-24")
+    contrasts = digest_of(corpus, "2009-06-24").contrasts
+    assert all("did not mean" not in c.after.text for c in contrasts)
