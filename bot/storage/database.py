@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic, sleep
 from typing import Any
 
 from sqlalchemy import (
@@ -53,6 +55,7 @@ __all__ = ["Feed", "HeldArticle", "Source", "SourceStore", "Storage", "StorageEr
 
 SCHEMA_VERSION = 4  # 1: schedules, runs, briefings; 2: sources and ingested articles; 3: pending briefings;
 # 4: feeds fetched once and followed per server, channel deliveries, keyword filters
+SQLITE_BUSY_SECONDS = 5  # how long a SQLite connection waits for another's lock before saying it is locked
 CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a process that died mid-post
 PAUSE_AFTER_FAILURES = 3
 # Keys of the transactions several processes must take one at a time (see Storage._serialised).
@@ -533,10 +536,28 @@ def _sqlite_path(url: str) -> Path | None:
 
 def _sqlite_pragmas(connection: object, _: object) -> None:
     cursor = connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer; a crash loses no commit
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")  # start-ups wait for each other, not fail
+    _enter_wal(cursor)  # readers do not block the writer; a crash loses no commit
     cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=5000")  # two start-ups wait for each other instead of failing
     cursor.close()
+
+
+def _enter_wal(cursor: sqlite3.Cursor) -> None:
+    """Put the database in WAL mode, waiting as long as the busy timeout would for other connections to let go.
+
+    Switching a new database file into WAL needs it alone for a moment, and SQLite answers "database is locked"
+    at once instead of waiting (busy_timeout does not cover it): several processes starting together on an empty
+    database failed this way (8 of 150 rounds of four).
+    """
+    deadline = monotonic() + SQLITE_BUSY_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or monotonic() >= deadline:
+                raise
+            sleep(0.01)
 
 
 def _schedule_row(schedule: DigestSchedule) -> dict[str, object]:
