@@ -26,6 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from replies import collect_replies  # noqa: E402
 
 from briefings.corpus import Corpus  # noqa: E402
 from briefings.topics import corpus_topics  # noqa: E402
@@ -105,27 +108,10 @@ async def _burst(fake: FakeDiscord, topics: list[str], count: int, seconds: floa
         await asyncio.sleep(max(0.0, burst_start + number * seconds / count - time.perf_counter()))
         sent.append((time.perf_counter(), await fake.invoke(name, options)))
     burst = time.perf_counter() - burst_start
-    latencies: list[float] = []
-    print_finish: list[float] = []
-    deferred = missing = 0
-    for at, interaction in sent:
-        try:
-            callback = await interaction.callback(timeout=30)
-        except AssertionError:
-            missing += 1
-            continue
-        latencies.append(callback.at - at)
-        if callback.callback_type == 5:
-            deferred += 1
-            try:
-                done = await interaction.followup(timeout=120)
-            except AssertionError:
-                missing += 1
-                continue
-            print_finish.append(done.at - burst_start)
-    if print_finish:
-        print(f"the last deferred answer arrived {max(print_finish):.1f} s after the burst began")
-    return latencies, deferred, missing, burst
+    replies = await collect_replies(sent, callback_timeout=30, followup_timeout=120)
+    if replies.followups_at:
+        print(f"the last deferred answer arrived {max(replies.followups_at) - burst_start:.1f} s after the burst began")
+    return replies.latencies, replies.deferred, replies.missing, burst
 
 
 def _rss_mib(pid: int) -> float:

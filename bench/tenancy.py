@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from feeds_load import BBC, FeedServer  # noqa: E402
+from replies import collect_replies  # noqa: E402
 
 DEADLINE = 3.0
 ROUND = timedelta(minutes=10)
@@ -175,20 +176,8 @@ async def one_command_each(fake: object, guilds: list[object], topics: list[str]
                             ("stories", {}) if roll < 0.8 else ("brief", {}))
         sent.append((time.perf_counter(), await fake.invoke(command, options, channel=guild.channels[0])))  # type: ignore[attr-defined]
         await asyncio.sleep(0.02)
-    latencies, missing = [], 0
-    for at, interaction in sent:
-        try:
-            callback = await interaction.callback(timeout=60)
-        except AssertionError:
-            missing += 1
-            continue
-        latencies.append(callback.at - at)
-        if callback.callback_type == 5:
-            try:
-                await interaction.followup(timeout=300)
-            except AssertionError:
-                missing += 1
-    return latencies, missing
+    replies = await collect_replies(sent, callback_timeout=60, followup_timeout=300)
+    return replies.latencies, replies.missing
 
 
 if __name__ == "__main__":
