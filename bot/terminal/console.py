@@ -125,7 +125,9 @@ def _print_changes(out: Console, digest: Digest, corpus: Corpus, indent: str, fi
 
 def _print_figures(out: Console, figures: tuple[FigureChange, ...], corpus: Corpus, indent: str) -> None:
     for figure in figures:
-        before = "; ".join(corpus.get(a).citation for a in (figure.before_article_id, *figure.before_also_in))
+        # Each outlet and day once, as under a sentence: three articles of one outlet that day are one credit.
+        before = "; ".join(dict.fromkeys(corpus.get(a).citation
+                                         for a in (figure.before_article_id, *figure.before_also_in)))
         after = corpus.get(figure.after_article_id).citation
         arrow = "📈" if figure.rose else "📉"
         _hanging(out, f"{indent}{arrow} ", f"{safe_text(figure.subject)}: {safe_text(figure.before)} → "

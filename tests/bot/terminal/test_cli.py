@@ -376,6 +376,20 @@ def test_changes_on_a_topic_and_the_briefing_lead_with_the_days_news(capsys):
         assert len([text for text in texts if any(mark in text for mark in PAGE_COLOUR)]) <= 1, texts
 
 
+def test_a_moved_figure_credits_each_outlet_and_day_once(capsys):
+    # Haiti, 20 January 2010: the homeless count was said before by several articles, three of them on the 15th.
+    from tests.conftest import timeline17_story
+
+    haiti = str(timeline17_story("haitian_earthquake") / "articles")
+    code, out, _ = run(capsys, "changes", "--corpus", haiti, "--since", "2010-01-20", "--until", "2010-01-20")
+    assert code == 0
+    lines = out.splitlines()
+    (at,) = [number for number, line in enumerate(lines) if "homeless" in line and "→" in line]
+    credits = " ".join(line.strip() for line in lines[at + 1:at + 4]).split("; now:")[0].removeprefix("— before: ")
+    parts = credits.split("; ")
+    assert len(parts) >= 2 and len(parts) == len(set(parts)), parts
+
+
 def test_a_figure_that_fell_is_shown_falling(capsys, tmp_path):
     # Haiti, January 2010: 50,000 bodies collected, said on the 16th; more than 25,000, said on the 17th.
     from tests.conftest import timeline17_story
