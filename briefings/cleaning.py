@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from briefings.text import ends_like_sentence, word_count
 
@@ -132,8 +133,9 @@ class CleanedText:
     dropped: tuple[str, ...]
 
 
+@lru_cache(maxsize=1 << 13)
 def is_boilerplate(line: str) -> bool:
-    """Tell whether a line is page furniture rather than part of the story."""
+    """Tell whether a line is page furniture rather than part of the story (remembered: wire copies repeat lines)."""
     stripped = line.strip()
     if _FOLLOW.match(stripped) or _PHOTO_CREDIT.search(stripped):
         return True

@@ -7,7 +7,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache, cached_property, lru_cache
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from briefings.cleaning import Line, clean, infer_source
 from briefings.languages import DEFAULT_LANGUAGE, SAMPLE_CHARS, detect_language, language_code
 from briefings.printable import printable_name
-from briefings.prose import lowercase_words, run_in_starts
+from briefings.prose import WrittenLowercase, fixed_run_in_starts, run_in_starts
 from briefings.text import (
     UNSPACED_LANGUAGES,
     counts_as_sentence,
@@ -112,15 +112,24 @@ class Article:
         With `now`, a front-matter date more than a day ahead of it is refused (ArticleError) and such a date
         inferred from the text is dropped; so is any date before 1800 (a typo such as 0025).
         """
+        article, spans = cls._read(article_id, text, max_front_matter_bytes, now)
+        body = article.body
+        return _with_sentences(article, tuple(Sentence(body[start:end], article_id, position)
+                                              for position, (start, end) in enumerate(spans)))
+
+    @classmethod
+    def _read(cls, article_id: str, text: str, max_front_matter_bytes: int, now: datetime | None
+              ) -> tuple[Article, list[tuple[int, int]]]:
+        """Read a file's text into an article without sentence objects, and its sentences' places in its body."""
         meta, body = _split_front_matter(text, max_front_matter_bytes)
         known_title = _text_field(meta, "title")
         cleaned = clean(body, known_title=known_title)
         language = _language(meta, cleaned.lines, cleaned.title)
-        sentences = tuple(_sentences(article_id, body, cleaned.lines, language))
+        spans = list(_sentence_spans(body, cleaned.lines, language))
         title = known_title or cleaned.title
         has_headline = title is not None
         if title is None:
-            title = sentences[0].text if sentences else article_id
+            title = body[spans[0][0] : spans[0][1]] if spans else article_id
         # Dates the text itself gives are days; front matter is a day when written without a time.
         if meta.get("published") is not None:
             published: datetime | None = _published(meta["published"], now)
@@ -135,11 +144,11 @@ class Article:
             published=published,
             url=_text_field(meta, "url"),
             body=body,
-            sentences=sentences,
+            sentences=(),
             has_headline=has_headline,
             date_only=date_only,
             language=language,
-        )
+        ), spans
 
     @classmethod
     def from_path(cls, path: Path, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES, *,
@@ -150,11 +159,26 @@ class Article:
         At most `max_bytes` + 1 bytes are read, whatever the file system says its size is (files under /proc say
         0). Without `follow_symlinks` a symbolic link is refused rather than followed.
         """
+        article, spans = cls.places_from_path(path, max_bytes, max_front_matter_bytes=max_front_matter_bytes, now=now,
+                                              follow_symlinks=follow_symlinks)
+        body = article.body
+        return _with_sentences(article, tuple(Sentence(body[start:end], article.id, position)
+                                              for position, (start, end) in enumerate(spans)))
+
+    @classmethod
+    def places_from_path(cls, path: Path, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES, *,
+                         max_front_matter_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYTES, now: datetime | None = None,
+                         follow_symlinks: bool = True) -> tuple[Article, list[tuple[int, int]]]:
+        """Read one article file as `from_path` does, but give its sentences as (start, end) places in its body.
+
+        The article comes without sentence objects (`sentences` is empty): a first read of a large folder keeps
+        sentences as places, and making 150,000 objects only to drop them is a good part of its cost.
+        """
         text = _decode(_read_capped(path, max_bytes, follow_symlinks))
-        article = cls.from_text(path.stem, text, max_front_matter_bytes=max_front_matter_bytes, now=now)
-        if not article.sentences:
+        article, spans = cls._read(path.stem, text, max_front_matter_bytes, now)
+        if not spans:
             raise ArticleError("holds no sentences" if text.strip() else "is empty")
-        return article
+        return article, spans
 
     @property
     def outlet(self) -> str:
@@ -501,6 +525,12 @@ def _split_front_matter(text: str, max_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYT
             raise ArticleError(f"has front matter over the {max_bytes:,}-byte limit")
         return {}, text
     block = match["yaml"]
+    meta = _plain_front_matter(block)
+    return (meta if meta is not None else _yaml_front_matter(block)), text[match.end():]
+
+
+def _yaml_front_matter(block: str) -> dict[str, Any]:
+    """Read a front matter block with YAML (a safe loader that keeps scalars as written)."""
     import yaml  # noqa: PLC0415 - loaded once, with the first file read
 
     try:
@@ -514,7 +544,37 @@ def _split_front_matter(text: str, max_bytes: int = DEFAULT_MAX_FRONT_MATTER_BYT
         raise ArticleError(f"has front matter that cannot be read ({error.__class__.__name__})") from error
     if not isinstance(meta, dict):
         raise ArticleError("has front matter that is not a mapping of keys to values")
-    return meta, text[match.end():]
+    return meta
+
+
+# One `key: value` line of the plainest YAML: a simple key, then nothing, a quoted value without escapes or inner
+# quotes, or a plain value that starts with no indicator character (a comment, an anchor, a tag, a list...).
+_PLAIN_LINE = re.compile(r"""([A-Za-z_][A-Za-z0-9_]*):"""
+                         r"""(?: +(?:"([^"\\]*)"|'([^']*)'|([^\s"'#&*!|>%@`{}\[\],?:\-][^\t]*?)))? *""")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})  # YAML's plain nulls: the only values the loader resolves
+
+
+def _plain_front_matter(block: str) -> dict[str, Any] | None:
+    """Read front matter of `key: value` lines as the YAML loader would, without it; None for anything else.
+
+    Most front matter is a title, an outlet, a date and a URL, one a line, and libyaml's loader still costs a
+    third of a millisecond a file in Python (its constructor). Anything beyond the plainest lines (an indented or
+    continued value, a comment, an escape, a flow or block collection, a character YAML may refuse) is None, and
+    read by YAML.
+    """
+    meta: dict[str, Any] = {}
+    for line in block.split("\n"):
+        match = _PLAIN_LINE.fullmatch(line)
+        if match is None or not line.isprintable() or match[1] in _NULLS:
+            return None
+        double, single, plain = match[2], match[3], match[4]
+        if plain is not None:
+            if ": " in plain or " #" in plain or plain.endswith(":"):
+                return None  # a nested mapping, a comment or an error: YAML's to say
+            meta[match[1]] = None if plain in _NULLS else plain
+        else:
+            meta[match[1]] = double if double is not None else single
+    return meta or None
 
 
 def _refuse_expansion(block: str) -> None:
@@ -616,37 +676,81 @@ def _language(meta: dict[str, Any], lines: tuple[Line, ...], title: str | None) 
     return detect_language("\n".join(sample))
 
 
-def _sentences(article_id: str, body: str, lines: tuple[Line, ...], language: str) -> Iterator[Sentence]:
-    position = 0
-    spaced = language not in UNSPACED_LANGUAGES  # words between spaces: the English path, kept as fast as it was
-    lowercase = lowercase_words(body) if language == "en" else None
+def _with_sentences(article: Article, sentences: tuple[Sentence, ...]) -> Article:
+    """Return the article with these sentences (a frozen dataclass's replace, without its checks)."""
+    made = object.__new__(Article)
+    for name in Article.__slots__:
+        object.__setattr__(made, name, getattr(article, name))
+    object.__setattr__(made, "sentences", sentences)
+    return made
+
+
+def _sentence_spans(body: str, lines: tuple[Line, ...], language: str) -> Iterator[tuple[int, int]]:
+    """Yield the (start, end) places of an article's sentences in its body, in reading order."""
+    english = language == "en"
+    lowercase = WrittenLowercase(body) if english else None
     for start, end in _paragraph_spans(lines):
-        # Bling Fire treats a newline as a sentence break; hard-wrapped lines are one paragraph, so the
-        # newlines are read as spaces (same length: the offsets still point into the body).
-        paragraph = body[start:end]
-        for first, last in _split(paragraph.replace("\n", " ").replace("\r", " "), language):
-            for text in _without_run_ins(paragraph[first:last].strip(), lowercase):
-                if (ends_like_sentence(text) and len(text.split()) >= 3) if spaced else \
-                        counts_as_sentence(text, language):
-                    yield Sentence(text, article_id, position)
-                    position += 1
+        for piece in _paragraph_pieces(body[start:end], language):
+            if isinstance(piece, tuple):
+                yield start + piece[0], start + piece[1]
+            else:  # a caption or headline may be run in: it depends on the words the article writes in lowercase
+                assert lowercase is not None  # noqa: S101 - only English paragraphs have pending pieces
+                for first, last in piece.resolve(lowercase, language):
+                    yield start + first, start + last
+
+
+@dataclass(frozen=True, slots=True)
+class _RunIns:
+    """A sentence whose run-in clauses depend on the article: where it is, its text and what may start one."""
+
+    offset: int
+    text: str
+
+    def resolve(self, lowercase: Container[str], language: str) -> list[tuple[int, int]]:
+        """Return the places (in its paragraph) of the pieces that read as sentences."""
+        return _kept_pieces(self.offset, self.text, run_in_starts(self.text, lowercase), language)
 
 
 @lru_cache(maxsize=1 << 15)
-def _split(paragraph: str, language: str) -> tuple[tuple[int, int], ...]:
-    """Split a paragraph into sentences (remembered: the copies of a wire story repeat most paragraphs)."""
-    return tuple(split_sentences(paragraph, language))
+def _paragraph_pieces(paragraph: str, language: str) -> tuple[tuple[int, int] | _RunIns, ...]:
+    """Split a paragraph into the places of its sentences (remembered: the copies of a wire story repeat most).
+
+    A sentence that may hold a run-in clause only if the article writes a capitalised word in lowercase elsewhere
+    (what `run_in_starts` checks) is left to be resolved for each article.
+    """
+    # Bling Fire treats a newline as a sentence break; hard-wrapped lines are one paragraph, so the newlines are
+    # read as spaces (same length: the offsets still point into the body).
+    pieces: list[tuple[int, int] | _RunIns] = []
+    for first, last in split_sentences(paragraph.replace("\n", " ").replace("\r", " "), language):
+        span = paragraph[first:last]
+        text = span.strip()
+        offset = first + len(span) - len(span.lstrip())
+        if language != "en":
+            pieces.extend(_kept_pieces(offset, text, [], language))
+            continue
+        starts = fixed_run_in_starts(text)
+        if starts is None:
+            pieces.append(_RunIns(offset, text))
+        else:
+            pieces.extend(_kept_pieces(offset, text, starts, language))
+    return tuple(pieces)
 
 
-def _without_run_ins(text: str, lowercase: set[str] | None) -> list[str]:
-    """Split a caption or headline run into the sentence after it (English): only sentence-like pieces are kept."""
-    if lowercase is None:
-        return [text]
-    starts = run_in_starts(text, lowercase)
-    if not starts:
-        return [text]
+def _kept_pieces(offset: int, text: str, starts: list[int], language: str) -> list[tuple[int, int]]:
+    """Return the places of the pieces of a text cut at `starts` that read as sentences (stripped, verbatim)."""
     bounds = [0, *starts, len(text)]
-    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
+    kept = []
+    spaced = language not in UNSPACED_LANGUAGES  # words between spaces: the English path, kept as fast as it was
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        piece = text[a:b]
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        if (ends_like_sentence(stripped) and len(stripped.split()) >= 3) if spaced else \
+                counts_as_sentence(stripped, language):
+            begin = offset + a + len(piece) - len(piece.lstrip())
+            kept.append((begin, begin + len(stripped)))
+    return kept
 
 
 def _paragraph_spans(lines: tuple[Line, ...]) -> Iterator[tuple[int, int]]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from functools import lru_cache
 from itertools import islice
 
@@ -118,7 +118,58 @@ def lowercase_words(text: str) -> set[str]:
     return {word.strip(_PUNCTUATION) for word in text.split() if word[:1].islower()}
 
 
-def run_in_starts(text: str, lowercase: set[str] | frozenset[str]) -> list[int]:
+class WrittenLowercase:
+    """The words a text writes in lowercase, as `lowercase_words` gives them, each looked up only when asked.
+
+    `run_in_starts` asks about the few capitalised words that may start a clause; making the set of every word of
+    every article read (a set comprehension over the whole body) cost more than the rest of its checks.
+    """
+
+    __slots__ = ("_text", "_known")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._known: dict[object, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        known = self._known.get(word)
+        if known is None:
+            known = self._known[word] = isinstance(word, str) and self._written(word)
+        return known
+
+    def _written(self, word: str) -> bool:
+        """Tell whether a white-space token of the text is `word` with only punctuation after it."""
+        if not word or not word[:1].islower() or word.strip(_PUNCTUATION) != word:
+            return False  # never a token's word: a token starting lowercase keeps its first character
+        text, size = self._text, len(word)
+        found = text.find(word)
+        while found >= 0:
+            if found == 0 or text[found - 1].isspace():
+                end = found + size
+                while end < len(text) and not text[end].isspace() and text[end] in _PUNCTUATION:
+                    end += 1
+                if end == len(text) or text[end].isspace():
+                    return True
+            found = text.find(word, found + 1)
+        return False
+
+
+def fixed_run_in_starts(text: str) -> list[int] | None:
+    """Return `run_in_starts(text, ...)` when it does not depend on the words around, else None.
+
+    Most sentences may start a clause only at "A" or "An", or where their opening words come again, whatever the
+    article writes elsewhere: such a sentence's pieces can be remembered with its paragraph.
+    """
+    candidates, restart = _run_in_candidates(text)
+    if any(capital is not None for _, capital in candidates):
+        return None
+    starts = [start for start, _ in candidates]
+    if restart is not None:
+        starts.append(restart)
+    return sorted(set(starts)) if starts else starts
+
+
+def run_in_starts(text: str, lowercase: Container[str]) -> list[int]:
     """Return where a new clause starts inside a text that splits as one sentence (English).
 
     Pages run a caption or a headline into the sentence after it with no full stop ("Rescuers applaud as the

@@ -187,8 +187,9 @@ def _read_files(files: list[Path], limits: Limits, now: datetime,
     if len(files) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or \
             "fork" not in multiprocessing.get_all_start_methods():
         read = 0
+        known = _Terms()  # this reading's own: the running bot may read in several threads at once
         for start in range(0, len(files), READ_CHUNK):
-            batches.append(_read_batch(files[start : start + READ_CHUNK], limits, now))
+            batches.append(_read_batch(files[start : start + READ_CHUNK], limits, now, known))
             read += len(batches[-1].outcomes)
             progress(read)
         return _gather(batches)
@@ -203,6 +204,43 @@ def _read_files(files: list[Path], limits: Limits, now: datetime,
 
 
 _READERS_NORMALIZERS: dict[str, Any] = {}  # the normalizers a reading process made, by language
+
+
+class _Terms:
+    """A reading process's terms: one numbering for all its batches, and each sentence's term numbers remembered.
+
+    The copies of a wire story repeat most sentences, so a sentence read before is not tokenised and stemmed
+    again. Held for one reading (a worker's pool, or one `_read_files` in the reading process itself) and bounded:
+    past `LIMIT` sentences it starts again from empty.
+    """
+
+    LIMIT = 1 << 16  # sentences remembered (about 30 MB at most)
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.numbers: dict[str, int] = {}
+        self.sentences: dict[tuple[str, str], list[int]] = {}
+
+    def of(self, text: str, language: str, terms: Callable[[str], list[str]]) -> list[int]:
+        """Return the term numbers of one sentence of a language, read by `terms`."""
+        key = (language, text)
+        known = self.sentences.get(key)
+        if known is None:
+            if len(self.sentences) >= self.LIMIT:
+                self.sentences.clear()
+            numbers, names = self.numbers, self.names
+            known = []
+            for term in terms(text):
+                number = numbers.get(term)
+                if number is None:
+                    number = numbers[term] = len(names)
+                    names.append(term)
+                known.append(number)
+            self.sentences[key] = known
+        return known
+
+
+_READERS_TERMS = _Terms()  # a worker process's (forked empty: the process that reads in one passes its own)
 
 
 @dataclass
@@ -226,61 +264,56 @@ class _Batch:
     term_counts: np.ndarray
 
 
-def _read_batch(files: list[Path], limits: Limits, now: datetime) -> _Batch:
-    """Read some article files, finding each sentence in its body and its terms (as the index reads them)."""
-    from dataclasses import replace  # noqa: PLC0415
+def _read_batch(files: list[Path], limits: Limits, now: datetime, known: _Terms | None = None) -> _Batch:
+    """Read some article files, finding each sentence in its body and its terms (as the index reads them).
 
+    `known` is what the reading remembers of sentences; by default the process's own (a worker reading for one
+    pool, which ends with it).
+    """
     from briefings.text import normalizer_for  # noqa: PLC0415
 
     normalizers = _READERS_NORMALIZERS  # one a language for all the batches a process reads: each remembers words
-    vocabulary: dict[str, int] = {}
+    if known is None:
+        known = _READERS_TERMS
     outcomes: list[Article | str] = []
     counts: list[int] = []
     pieces: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
     positions: list[int] = []
-    extras: list[str] = []
     term_ids: list[int] = []
     term_counts: list[int] = []
     for file in files:
         try:
-            article = Article.from_path(file, limits.max_bytes, now=now, follow_symlinks=False,
-                                        max_front_matter_bytes=limits.max_front_matter_bytes)
+            article, places = Article.places_from_path(file, limits.max_bytes, now=now, follow_symlinks=False,
+                                                       max_front_matter_bytes=limits.max_front_matter_bytes)
         except ArticleError as error:
             outcomes.append(str(error))
             continue
         number = len(counts)
-        normalizer = normalizers.get(article.language)
+        language = article.language
+        normalizer = normalizers.get(language)
         if normalizer is None:
-            normalizer = normalizers[article.language] = normalizer_for(article.language)
+            normalizer = normalizers[language] = normalizer_for(language)
         terms = normalizer.terms
         body = article.body
-        cursor = 0
-        for sentence in article.sentences:
-            text = sentence.text
-            found = body.find(text, cursor)
-            if found < 0:
-                found = body.find(text)
-            if found < 0:  # not in its body verbatim: kept as a text of its own
-                pieces.append(-1 - len(extras))
-                extras.append(text)
-                starts.append(0)
-                ends.append(len(text))
-            else:
-                cursor = found
-                pieces.append(number)
-                starts.append(found)
-                ends.append(found + len(text))
-            positions.append(sentence.position)
-            ids = [vocabulary.setdefault(term, len(vocabulary)) for term in terms(text)]
+        for start, end in places:
+            ids = known.of(body[start:end], language, terms)
             term_ids.extend(ids)
             term_counts.append(len(ids))
-        counts.append(len(article.sentences))
-        outcomes.append(replace(article, sentences=()))
+            starts.append(start)
+            ends.append(end)
+        pieces.extend([number] * len(places))
+        positions.extend(range(len(places)))
+        counts.append(len(places))
+        outcomes.append(article)
+    # The batch names only the terms it uses, numbered in it (the process's numbers mean nothing elsewhere).
+    used, local = np.unique(np.asarray(term_ids, dtype=np.int64), return_inverse=True)
+    names = known.names
     return _Batch(outcomes, counts, np.asarray(pieces, dtype=np.int64), np.asarray(starts, dtype=np.int32),
-                  np.asarray(ends, dtype=np.int32), np.asarray(positions, dtype=np.int32), extras, list(vocabulary),
-                  np.asarray(term_ids, dtype=np.int32), np.asarray(term_counts, dtype=np.int32))
+                  np.asarray(ends, dtype=np.int32), np.asarray(positions, dtype=np.int32), [],
+                  [names[int(term)] for term in used.tolist()], local.astype(np.int32),
+                  np.asarray(term_counts, dtype=np.int32))
 
 
 @dataclass

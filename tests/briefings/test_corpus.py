@@ -63,6 +63,45 @@ def test_invalid_front_matter_is_a_bad_file_not_a_crash(tmp_path):
     assert {problem.path.name for problem in problems} == {"broken.txt", "baddate.txt"}
 
 
+PLAIN_FRONT_MATTER = [
+    'title: "US, China economic leaders raise ‘serious concerns’"\nsource: "The Straits Times"\npublished: 2025-02-21'
+    "\nurl: https://example.org/article?id=1#top\nlanguage: en",
+    "title: no", "title: 1.10", "title: null", "title: ~", "title:", "title: ", "title: 'x'", "title: C#",
+    "title: Q&A", "Title: x\ntitle: y", "title: x  ", 'title: "x"  ', "title: é — ü", "title: a,b", "title: a]b",
+    "published: 2025-02-21T10:00:00+02:00", "url: http://x:80/y", "title: 'a\" b'", 'title: "it\'s"',
+]
+YAML_ONLY_FRONT_MATTER = [  # each left to YAML, which reads it otherwise or refuses it
+    "title: 'it''s'", 'title: "a \\" b"', "title: a: b", "title: a #c", "title: -5", "title: &a x", "title: *a",
+    "title: !!str x", "title: [a, b]", "title: {a: b}", "title: x:", "null: x", "title: x\n  y", "title: a\tb",
+    "title: >x", "title: |", "title: %x", "title: @x", "title: `x`", "title: ?x", "title: ,x", "title: x\n", "",
+    "title: \xa0x", "# a comment\ntitle: x", "  title: x", "title : x", "title: x\r",
+]
+
+
+@pytest.mark.parametrize("block", PLAIN_FRONT_MATTER)
+def test_plain_front_matter_is_read_as_yaml_reads_it_without_yaml(block):
+    from briefings.corpus import _plain_front_matter, _yaml_front_matter
+
+    assert _plain_front_matter(block) == _yaml_front_matter(block)
+
+
+@pytest.mark.parametrize("block", YAML_ONLY_FRONT_MATTER)
+def test_front_matter_beyond_plain_lines_is_left_to_yaml(block):
+    from briefings.corpus import _plain_front_matter
+
+    assert _plain_front_matter(block) is None
+
+
+def test_every_seed_and_wire_copy_front_matter_reads_as_yaml_reads_it():
+    from briefings.corpus import _FRONT_MATTER, _plain_front_matter, _yaml_front_matter
+    from tests.conftest import BBC
+
+    lines = [line for line in sorted(BBC.glob("business/*.txt"))[0].read_text(encoding="utf-8").splitlines() if line]
+    blocks = [_FRONT_MATTER.match(path.read_text(encoding="utf-8"))["yaml"] for path in SEEDS.glob("*.txt")]
+    blocks.append(f'title: "{lines[0]}"\nsource: "BBC News"\npublished: 2026-10-01T04:05:00+00:00')
+    assert all(_plain_front_matter(block) == _yaml_front_matter(block) for block in blocks)
+
+
 def test_a_missing_corpus_folder_is_a_clear_error(tmp_path):
     with pytest.raises(CorpusError, match="does not exist"):
         Corpus.from_folder(tmp_path / "nowhere")

@@ -92,3 +92,19 @@ def test_a_list_of_headlines_stamped_with_their_age_is_a_list():
     assert "troop surge" in box and box.count(" ago") >= 3
     assert prose_weight(box) == LIST
     assert prose_weight("The aftershock struck 20 minutes ago, officials said.") == PROSE  # one age: a sentence
+
+
+def test_words_written_lowercase_are_looked_up_as_the_set_of_them_has_them():
+    from briefings.prose import WrittenLowercase
+    from tests.conftest import timeline17_story
+
+    # Every word of a real article, its capitals lowered and with punctuation around, asked of the lazy lookup
+    # and of the set: the same answers.
+    folder = timeline17_story("haitian_earthquake") / "articles"
+    for path in sorted(folder.glob("*.txt"))[:20]:
+        text = path.read_text(encoding="utf-8")
+        written, lazily = lowercase_words(text), WrittenLowercase(text)
+        asked = {word.strip(".,;:!?\"'()").lower() for word in text.split()} | {"", "said,", "(said", "haiti's"}
+        assert {word for word in asked if word in lazily} == asked & written
+    assert "said" in WrittenLowercase("He said, (so) it.") and "so" not in WrittenLowercase("He said, (so) it.")
+    assert "said" not in WrittenLowercase("He resaid it. Said he.") and "he" not in WrittenLowercase("He-he said")

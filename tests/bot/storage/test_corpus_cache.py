@@ -29,14 +29,14 @@ def folder(tmp_path):
 @pytest.fixture
 def reads(monkeypatch):
     """Count the article files read (parsed), by name."""
-    real = Article.from_path
+    real = Article.places_from_path  # what from_path reads with, and the corpus's readers too
     names: list[str] = []
 
     def counted(path, *args, **kwargs):
         names.append(path.name)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Article, "from_path", staticmethod(counted))
+    monkeypatch.setattr(Article, "places_from_path", staticmethod(counted))
     return names
 
 
@@ -315,3 +315,36 @@ def test_a_kept_corpus_makes_no_sentence_until_one_is_read(folder, tmp_path):
     import pickle
 
     assert pickle.loads(pickle.dumps(kept.articles[0])) == fresh.articles[0]  # noqa: S301 - our own bytes
+
+
+def test_wire_copies_read_by_workers_are_indexed_as_one_reading_of_each_file_indexes_them(tmp_path, monkeypatch):
+    # Real BBC stories, three copies each: the readers remember a sentence's terms from one copy to the next,
+    # and a copy declared German has the same sentences stemmed the German way.
+    from tests.conftest import BBC
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for number, path in enumerate(sorted((BBC / "business").glob("*.txt"))[:5]):
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        for copy in range(3):
+            language = "language: de\n" if copy == 2 else ""
+            front = f'---\ntitle: "{lines[0]}"\nsource: "Outlet {copy}"\n' \
+                    f"published: 2026-10-{number + 1:02d}T0{copy}:00:00+00:00\n{language}---\n"
+            (folder / f"{path.stem}-{copy}.txt").write_text(front + "\n".join(lines[1:]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(corpus_cache, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(corpus_cache, "READ_CHUNK", 4)  # copies of one story in two batches of one worker
+    monkeypatch.setattr(corpus_cache.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    parallel, _ = load_corpus(folder, tmp_path / "workers", LIMITS, NOW)
+    monkeypatch.setattr(corpus_cache, "PARALLEL_FROM", 10_000)
+    serial, _ = load_corpus(folder, tmp_path / "one", LIMITS, NOW)
+    fresh, _ = Corpus.from_folder(folder)
+    assert same_index(parallel, fresh) and same_index(serial, fresh) and summary_of(parallel) == summary_of(fresh)
+    english, german = parallel.get("001-0"), parallel.get("001-2")
+    assert [s.text for s in english.sentences] == [s.text for s in german.sentences] and german.language == "de"
+    terms = list(parallel.index.vocabulary)
+
+    def first_terms(article: Article) -> list[str]:
+        sentence = int(np.searchsorted(parallel.index.sentence_article, parallel.number(article.id)))
+        return [terms[t] for t in parallel.index.terms_of(sentence)]
+
+    assert first_terms(english) != first_terms(german)  # one sentence, two languages' stems
