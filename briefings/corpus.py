@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from briefings.cleaning import Line, clean, infer_source
 from briefings.languages import DEFAULT_LANGUAGE, SAMPLE_CHARS, detect_language, language_code
@@ -475,12 +475,31 @@ def _read_capped(path: Path, max_bytes: int, follow_symlinks: bool) -> bytes:
                 raise ArticleError("is not a regular file (a folder, pipe, socket or device)")
             if info.st_size > max_bytes:
                 raise ArticleError(f"{info.st_size:,} bytes is over the {max_bytes:,}-byte limit for one article")
-            data = handle.read(max_bytes + 1)  # the size a file system reports can be wrong (/proc says 0)
+            data = _read_upto(handle, info.st_size, max_bytes + 1)
         except OSError as error:
             raise ArticleError(f"cannot be read ({error.strerror or error})") from error
     if len(data) > max_bytes:
         raise ArticleError(f"is over the {max_bytes:,}-byte limit for one article")
     return data
+
+
+def _read_upto(handle: BinaryIO, size: int, most: int) -> bytes:
+    """Read a regular file to its end, but `most` bytes at most, asking first for the size it says it has.
+
+    The size a file system reports can be wrong (/proc says 0), so reading goes on until the end; but asking for
+    `most` bytes at once would make a buffer of that size (a megabyte) for each file, most of a small file's read.
+    """
+    parts: list[bytes] = []
+    total, wanted = 0, min(size, most) + 1
+    while total < most:
+        wanted = min(wanted, most - total)
+        part = handle.read(wanted)
+        parts.append(part)
+        total += len(part)
+        if len(part) < wanted:  # a regular file's read comes short only at its end
+            break
+        wanted = 1 << 16
+    return b"".join(parts)
 
 
 _BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
