@@ -157,7 +157,7 @@ def clean(body: str, known_title: str | None = None) -> CleanedText:
         stripped = text.strip()
         if not stripped:
             continue
-        if _TRAILER.match(stripped):
+        if (not stripped[:1].isascii() or stripped[:1] in "SsRrMm") and _TRAILER.match(stripped):  # cheap first
             dropped.extend(line for line, _ in raw_lines[index:] if line.strip())
             break
         if index < 4 and published is None and (date := _date_of_line(stripped)) is not None:
@@ -178,8 +178,8 @@ def clean(body: str, known_title: str | None = None) -> CleanedText:
         # Only the opening lines carry a dateline ("WASHINGTON - "); elsewhere such a prefix is text.
         opening = len(kept) < 2
         kept.append(_without_dateline(text, start) if opening else _stripped(text, start))
-        if opening and published is None and (marker := _DATELINE.match(text)) and marker["date"]:
-            published = _parse_date(marker["date"])
+        if opening and published is None and (marker := _dateline(text)) is not None and marker[1]:
+            published = _parse_date(marker[1])
     title = _title_of(kept) if known_title is None else known_title.strip()
     if title is not None and kept and kept[0].text.strip() == title:
         kept = kept[1:]
@@ -221,11 +221,18 @@ def _stripped(text: str, start: int) -> Line:
     return Line(text.strip(), start + leading)
 
 
-def _without_dateline(text: str, start: int) -> Line:
+@lru_cache(maxsize=1 << 12)
+def _dateline(text: str) -> tuple[int, str | None] | None:
+    """Return where a line's dateline ends and the date it gives, if it opens with one (remembered: copies repeat)."""
     marker = _DATELINE.match(text)
+    return None if marker is None else (marker.end(), marker["date"])
+
+
+def _without_dateline(text: str, start: int) -> Line:
+    marker = _dateline(text)
     if marker is None:
         return _stripped(text, start)
-    return _stripped(text[marker.end():], start + marker.end())
+    return _stripped(text[marker[0]:], start + marker[0])
 
 
 def _title_of(lines: list[Line]) -> str | None:
@@ -241,6 +248,7 @@ def _title_of(lines: list[Line]) -> str | None:
     return first
 
 
+@lru_cache(maxsize=1 << 12)
 def _date_of_line(line: str) -> datetime | None:
     match = _DATE_LINE.match(line)
     return _parse_date(match["date"]) if match else None
