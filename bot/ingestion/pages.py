@@ -9,8 +9,9 @@ Bytes are decoded with the charset the HTTP response declares, when it declares 
 only in the header would otherwise be guessed wrong ("iOS 13�s"). Cookie banners, advertising disclosures,
 labelled advertisements and promotions that extraction lets through are dropped as whole paragraphs, and so are
 lines the page's own HTML sets in furniture (a caption, a byline or author box, a sign-up form, a pop-up, a
-"related" box, fine print in `<small>`, a box it hides); every other line is kept as extracted, so sentences stay
-verbatim.
+"related" box, fine print in `<small>`, a box it hides), a line that is wholly a link to another page of the same
+site (a teaser of another article), a teaser marked ">> … <<", and the menu rows of a page laid out in a table;
+every other line is kept as extracted, so sentences stay verbatim.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from briefings.cleaning import is_boilerplate, is_link_furniture
 from briefings.text import ends_like_sentence, word_count
@@ -77,6 +79,22 @@ _BOX_CHARACTERS = 600  # a caption, a byline, an author's box, a sign-up form, a
 _ARTICLE_SHARE = 0.5  # an element holding half the extracted text is the article's, not a box in it
 _ATTRIBUTE_WORDS = re.compile(r"[^A-Za-z]+|(?<=[a-z])(?=[A-Z])")
 _UNREAD = frozenset({"script", "style", "noscript", "template"})
+# A line that is one link to another page of the same site is a teaser of another article ("20 Kilo abnehmen: Mit
+# DIESER Strategie klappt's!" between the paragraphs of gofeminin.de, a "related" list): its words are the link's
+# (90% at least), and the link stays on the page's own site. A line that links elsewhere is the article's source or
+# reference (a petition's address, "Hier geht's zur Facebook Veranstaltung"), annotated as article text, and stays.
+_LINK_SHARE = 0.9
+_NOT_PAGES = ("#", "mailto:", "tel:", "javascript:", "data:")
+# A teaser link marked with arrows on both sides (">> Wegen Corona: … <<", ">>> Jetzt die aktuelle Ausgabe bestellen!
+# <<<"); German quotation marks (»…«) are not arrows.
+_ARROWED = re.compile(r"^\s*>{2,}\s*\S.*<{2,}\s*$")
+# A page laid out in a table (its article is a row: a cell of long prose, 50 words with a sentence's end) writes
+# its menus, counters and boxes as rows of one short cell ("| Kommentare insgesamt: 0 |", "| Weitere Artikel zum
+# Thema |"); rows of a data table have several cells filled, and a row holding a sentence is kept.
+_PROSE_CELL_WORDS = 50
+_ROW_WORDS = 20
+_SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
+_CELL = re.compile(r"(?<!\\)\|")
 HtmlElement = Any  # an lxml element, as trafilatura.utils.load_html parses a page (lxml has no stubs here)
 
 
@@ -108,7 +126,8 @@ def extract_page(body: bytes, content_type: str | None, url: str | None = None, 
     from trafilatura.utils import load_html  # noqa: PLC0415 - the page parsed as trafilatura parses it (lxml)
 
     tree = load_html(page)
-    text = without_furniture(tree, without_banners(str(extracted.get("text") or "")))
+    text = without_furniture(tree, without_layout_rows(without_banners(str(extracted.get("text") or ""))),
+                             site=_site(tree, url))
     lead = page_lead(tree, text)
     if lead is not None:
         text = f"{lead}\n{text}"
@@ -148,7 +167,53 @@ def _folded(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def without_furniture(tree: HtmlElement | None, text: str) -> str:
+def _site(tree: HtmlElement | None, url: str | None) -> str | None:
+    """Return the host of the page's own address: its canonical link or og:url, else the address it came from."""
+    named = [str(value) for value in tree.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
+             ] if tree is not None else []
+    for address in (*named, url or ""):
+        host = _host(address)
+        if host:
+            return host
+    return None
+
+
+def _host(address: str) -> str | None:
+    address = address.strip()
+    if address.startswith("//"):
+        address = f"http:{address}"
+    if not address.startswith(("http://", "https://")):
+        return None
+    try:
+        host = urlsplit(address).hostname
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
+
+
+def without_layout_rows(text: str) -> str:
+    """Drop the rows of one short cell that a page laid out in a table writes around its article (its menus).
+
+    Only when a row holds the article (a cell of long prose); a row with several cells filled, or a sentence, stays.
+    """
+    rows = [_cells(line) for line in text.splitlines() if line.startswith("|")]
+    if not any(word_count(cell) >= _PROSE_CELL_WORDS and _SENTENCE_END.search(cell) for row in rows for cell in row):
+        return text
+    kept = []
+    for line in text.splitlines():
+        cells = [cell for cell in _cells(line) if cell] if line.startswith("|") else None
+        if cells is not None and len(cells) <= 1 and not any(
+                ends_like_sentence(cell) or word_count(cell) >= _ROW_WORDS for cell in cells):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in _CELL.split(row.strip().strip("|"))]
+
+
+def without_furniture(tree: HtmlElement | None, text: str, site: str | None = None) -> str:
     """Drop the extracted lines that the page's HTML sets in furniture; keep every other line as it is.
 
     Each line is looked for in the page (`tree`, as `trafilatura.utils.load_html` parses it): the smallest elements
@@ -177,9 +242,31 @@ def without_furniture(tree: HtmlElement | None, text: str) -> str:
     for line in text.splitlines():
         key = _folded(line).removeprefix("- ")  # trafilatura writes a list item as "- item"
         places = _places(body, key, text_of) if len(key) > 1 and not key.startswith("|") else []
-        if not places or not all(_in_furniture(place, text_of, article) for place in places):
+        if not places or not all(_in_furniture(place, text_of, article) or _teaser_link(place, text_of, site)
+                                 for place in places):
             kept.append(line)
     return "\n".join(kept)
+
+
+def _teaser_link(place: HtmlElement, text_of: Any, site: str | None) -> bool:  # noqa: ANN401 - a local closure
+    """Tell whether a line's place is wholly a link (or links) to other pages of the page's own site."""
+    link = next((element for element in (place, *place.iterancestors()) if element.tag == "a"), None)
+    if link is not None:
+        links = [link]
+    else:
+        links = list(place.iter("a"))
+        size = len(text_of(place))
+        if not links or sum(len(text_of(element)) for element in links) < _LINK_SHARE * size:
+            return False
+    return all(_on_site(str(element.get("href") or ""), site) for element in links)
+
+
+def _on_site(href: str, site: str | None) -> bool:
+    href = href.strip()
+    host = _host(href)
+    if host is None:  # a relative link is to the same site; an anchor, an address or a script is no page
+        return bool(href) and not href.lower().startswith(_NOT_PAGES) and ":" not in href.split("/", 1)[0]
+    return site is not None and (host == site or host.endswith(f".{site}") or site.endswith(f".{host}"))
 
 
 def _places(body: HtmlElement, key: str, text_of: Any) -> list[HtmlElement]:  # noqa: ANN401 - a local closure
@@ -254,6 +341,8 @@ def _is_banner(line: str) -> bool:
     if size <= _FURNITURE_WORDS and not ends_like_sentence(line) and is_link_furniture(line):
         return True
     if size <= _PROMOTION_WORDS and _PROMOTION.search(line) and _READER.search(line):
+        return True
+    if _ARROWED.match(line):
         return True
     return bool(_ADVERT.match(line)) or (bool(line.strip()) and is_boilerplate(line))
 

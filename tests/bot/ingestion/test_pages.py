@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from trafilatura.utils import load_html
 
-from bot.ingestion.pages import extract_page, without_banners, without_furniture
+from bot.ingestion.pages import extract_page, without_banners, without_furniture, without_layout_rows
 
 PAGES = Path(__file__).resolve().parents[4] / "shared" / "data" / "realweb" / "trafilatura-pages" / "pages"
 
@@ -93,6 +93,9 @@ FURNITURE = [
     ("pcgamer.com.skyrim.html", "Skyrim finally truly beaten as fanatical player does 'everything that can be done' "
                                 "in the game, nabbing every item and perk in quest to hit level 1,337",
      "Straight outta Helgen"),
+    # A teaser of another article of the site, wholly a link (<p class="standard"><a href="https://www.gofeminin.de/…">).
+    ("gofeminin.de.abnehmen.html", "20 Kilo abnehmen: Mit DIESER Strategie klappt's!",
+     "Der wichtigste Aspekt, wenn ihr abnehmen wollt, ist eine gesunde, ausgewogene Ernährungsweise."),
 ]
 
 
@@ -161,3 +164,56 @@ def test_a_pop_up_is_left_out_however_long_and_hidden_text_only_as_a_box_inside_
     assert without_furniture(_page(f'<div style="display:none"><p>{" ".join([biography] * 8)}</p></div>'),
                              long) == long
     assert without_furniture(_page(f"<p>{biography}</p>"), short) == short
+
+
+def test_a_line_that_is_wholly_a_link_to_the_sites_own_page_is_left_out_and_links_elsewhere_stay():
+    # gofeminin.de: a teaser of another article between its paragraphs (annotated "without"); skateboardmsm.de and
+    # die-partei.net: links to other sites on lines of their own (annotated as article text).
+    teaser = "20 Kilo abnehmen: Mit DIESER Strategie klappt's!"
+    elsewhere = "Hier geht’s zur Facebook Veranstaltung"
+    tree = load_html(
+        '<html><head><link rel="canonical" href="https://www.gofeminin.de/abnehmen/schnell-abnehmen-s1407737.html">'
+        f"</head><body><article>{ARTICLE}"
+        f'<p class="standard"><a href="https://www.gofeminin.de/fitness-video/20-kilo-v620070.html">{teaser}</a></p>'
+        f'<p><a href="/abnehmen/endlich-schlank-s2.html">Endlich schlank! Mit diesen 8 Tipps</a></p>'
+        f'<p><a href="https://www.facebook.com/events/1">{elsewhere}</a></p>'
+        '<p><a href="#zutaten">Zutaten</a></p></article></body></html>')
+    article = ARTICLE.removeprefix("<p>").removesuffix("</p>")
+    text = f"{article}\n{teaser}\nEndlich schlank! Mit diesen 8 Tipps\n{elsewhere}\nZutaten"
+    assert without_furniture(tree, text, site="gofeminin.de") == f"{article}\n{elsewhere}\nZutaten"
+    # Without knowing the page's site, only the relative link is known to be the site's own.
+    assert without_furniture(tree, text) == f"{article}\n{teaser}\n{elsewhere}\nZutaten"
+    # A link inside a sentence of the article is no teaser.
+    inline = load_html(f'<html><body><p>Mehr dazu steht <a href="/bericht.html">im Bericht</a> des Verbandes.</p>'
+                       f"{ARTICLE}</body></html>")
+    assert without_furniture(inline, f"Mehr dazu steht im Bericht des Verbandes.\n{article}") == (
+        f"Mehr dazu steht im Bericht des Verbandes.\n{article}")
+
+
+def test_a_teaser_marked_with_arrows_is_left_out_but_a_german_quotation_stays():
+    # tonight.de and gitarrebass.de (annotated "without"); seglerblog.stössenseer.de's quotation is article text.
+    article = ("Der VfB Humprechtshausen spielte bislang eine recht ordentliche Saison, brachte der SG Abersfeld "
+               "bisher deren einzige Niederlage bei.")
+    for teaser in (">> Wegen Corona: Danni Büchner muss Kult-Lokal „Faneteria“ auf Mallorca schließen <<",
+                   ">>> Jetzt die aktuelle Ausgabe bestellen! <<<"):
+        assert without_banners(f"{article}\n{teaser}") == article, teaser
+    assert without_banners("»Haltet unsere Gewässer sauber!«") == "»Haltet unsere Gewässer sauber!«"
+
+
+# schleifen.ucoz.de lays its whole page out in a table: trafilatura writes its menus and counters as rows around the
+# row holding the article (the rows and the article's opening are the page's; the menus annotated "without").
+LETTER = ("Es war gesagt, falls du zornig bist, sollst du einen Brief schreiben. Der Brief für jenen, der dich "
+          "gekränkt hat. Heute werde es starten. Ich muss so viele Briefe nun schreiben. Kannst du hoche Wände "
+          "gehen? Ist deine Nase voll? Wann warst du verlibt bis über beide Ohren? Und noch viele Fragen. Jedes "
+          "Mädchen träumt von Justin Timberlake, oder von jemandem ähnlichen. Mein JT ist schon gekommen")
+
+
+def test_a_layout_tables_rows_of_one_short_cell_are_left_out_around_the_row_holding_the_article():
+    text = "\n".join(["| Menü | ", "| Archiv der Einträge | ", "| 3:59 PM Briefe | ", f"| {LETTER} | ",
+                      "| Kommentare insgesamt: 0 |  | ",
+                      "| Kostenlos Homepage Baukasten - uCoz erstellen | Copyright |"])
+    assert without_layout_rows(text) == (
+        f"| {LETTER} | \n| Kostenlos Homepage Baukasten - uCoz erstellen | Copyright |")
+    # A data table beside an article in paragraphs keeps every row (no row holds the article).
+    table = f"{LETTER}.\n| Rebsorten: | Zinfandel |\n| Farbe |\n| Alkohol | 14,5 % |"
+    assert without_layout_rows(table) == table
