@@ -150,7 +150,9 @@ _STANDING = {"repeatedly", "consistently", "always", "long", "continually", "pre
 # Words after a cue that report it rather than name what it undoes ("denied the claim, saying ...").
 _SAYING = ("say", "says", "said", "saying", "claim", "claims", "report", "reports", "allegation", "allegations")
 _HEDGES = re.compile(r"\b(?:seem(?:s|ed)?|appear(?:s|ed)? to|suggest(?:s|ed)?|speculat\w*|rumou?r\w*)\b", re.IGNORECASE)
-_CLAUSE_END = re.compile(r"[,;:()\"“”]|\s[-–—]\s|\b(?:and|but|while|whereas|which|who|because|although|after)\b")
+# (a comma between digits is a thousands separator: "5,000 barrels a day")
+_CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d)|[;:()\"“”]|\s[-–—]\s|"
+                         r"\b(?:and|but|while|whereas|which|who|because|although|after)\b")
 _STOP_WORDS = {"the", "a", "an", "it", "its", "this", "that", "there", "any", "all", "these", "those", "such", "of"}
 # Words that point to what another sentence said ("retracted that apology", "any such dispute").
 _ANAPHORA = {"that", "this", "these", "those", "such"}
@@ -214,6 +216,14 @@ def find_cue(text: str, year: int | None = None) -> re.Match[str] | None:
     return None
 
 
+def _passive_of(index: CorpusIndex, text: str, verb: set[int]) -> bool:
+    """Tell whether a sentence says, in the passive, that the verb was done ("Twitter was blocked in Egypt")."""
+    words = _WORD.findall(text)
+    return any(_terms(index, word) & verb and _BE.intersection(w.lower() for w in words[max(i - 2, 0) : i])
+               and not _NEGATION.intersection(w.lower() for w in words[max(i - 3, 0) : i])
+               for i, word in enumerate(words))
+
+
 def _year(index: CorpusIndex, sentence: int) -> int | None:
     """Return the year the article of a sentence was published in, if it is dated."""
     published = float(index.published[index.sentence_article[sentence]])
@@ -222,7 +232,8 @@ def _year(index: CorpusIndex, sentence: int) -> int | None:
 
 def _negated_subject(text: str, cue: re.Match[str]) -> str | None:
     """Return the word a negated verb is said of ("the treaty had not been suspended"), unless it is a pronoun."""
-    before = _WORD.findall(_CLAUSE_END.split(text[: cue.start()])[-1])[-2:]
+    # the quote that opens the speaker's words is not the end of the clause: the government "didn't block Facebook"
+    before = _WORD.findall(_CLAUSE_END.split(text[: cue.start()].rstrip(" \"“‘'"))[-1])[-2:]
     if not before or before[-1].lower() in _NO_SUBJECT or _SPEECH.fullmatch(before[-1]):
         return None
     return str(before[-1])
@@ -261,6 +272,9 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
     # a negated verb and what it is said of: the claim must say both ("Italy suspended a treaty")
     negated = [_terms(index, cue.group("negated")) | _terms(index, _negated_subject(index.sentences[s].text, cue) or "")
                if cue.group("negated") else None for s, cue in candidates]
+    # ... but a doer who "didn't block" it is not named by a claim that it "was blocked": the verb suffices there
+    doers = [_terms(index, cue.group("negated")) if cue.group("negated") and cue.group(0).lower().startswith("did")
+             else None for _, cue in candidates]
     ruling = [_terms(index, " ".join(_RULING_WORDS.findall(cue.group(0)))) if _OVERTURN_CUE.search(cue.group(0))
               else set() for _, cue in candidates]
     present = sparse.csr_matrix(index.sentence_terms[pool] > 0, dtype=np.float64)
@@ -291,7 +305,10 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
         earlier_rows, score, aimed_row = earlier_rows[keep], score[keep], aimed_row[keep]
         text = index.sentences[sentence].text
         clause = [w.lower() for w in _WORD.findall(re.split(r"[,;:()\"“”]", text[: cue.start()])[-1])]
-        if (_UNDONE_NOT.intersection(w.lower() for w in _WORD.findall(text[: cue.start()])[-3:]) or
+        head = text[: cue.start()]
+        if re.match(r"contradict", cue.group(0), re.IGNORECASE):
+            head = re.sub(r"\b(?:seem|appear)\w*\s+to\s*$", "", head)  # what "seems to contradict" a report
+        if (_UNDONE_NOT.intersection(w.lower() for w in _WORD.findall(head)[-3:]) or
                 _HYPOTHETICAL.intersection(clause[-5:])) and not _ANNOUNCED.search(text[: cue.start()]) or \
                 re.search(r"n[’']t\W*(?:\w+\W+)?$", text[: cue.start()]):
             continue  # "not going to abandon", "would deny", "urged to cancel", "didn't deny"
@@ -307,8 +324,10 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
         before_cue = [w.lower() for w in _WORD.findall(text[: cue.start()])[-2:]]
         if before_cue[-1:] == ["be"] and before_cue[:1] not in (["will"], ["shall"]):
             continue  # "requested that the program ... be canceled": asked for, not done
-        if _HEDGES.search(" ".join(_WORD.findall(text[: cue.start()])[-SCOPE_WORDS:])):
-            continue  # "seemed to suggest that Hayward was being withdrawn": a guess, later qualified
+        if _HEDGES.search(" ".join(_WORD.findall(text[: cue.start()])[-SCOPE_WORDS:])) and \
+                not re.match(r"contradict", cue.group(0), re.IGNORECASE):
+            continue  # "seemed to suggest that Hayward was being withdrawn": a guess, later qualified (but what
+            # "seems to contradict" a report is set against it)
         following = _WORD.findall(text[cue.end() :])[:4]
         following = following[1:] if following[:1] in (["by"], ["with"]) else following[:3]
         successor = _names(index, " ".join(following), first=True, sentence=text) if "replac" in cue.group(0).lower() \
@@ -323,6 +342,10 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
         # Who cancels, withdraws, retracts or lifts something undoes their own plan or word: the claim names them.
         undoer = _names(index, _agent_of(text, cue), first=len(_WORD.findall(text[: cue.start()])) > SCOPE_WORDS,
                         sentence=text) if _OWN.search(cue.group(0)) and not cue.group("negated") else set()
+        if undoer and _SPEECH.search(text[: cue.start()]):
+            # who reports it may be who the claim names: "the US State Department said that the CDC had lifted the
+            # recommendation" undoes the State Department's advisory
+            undoer |= _names(index, text[: cue.start()], sentence=text)
         names = _names(index, text)
         names_new = _name_stems(text)
         for rank in np.lexsort((-score, -aimed_row))[:MAX_CLAIMS].tolist():
@@ -344,6 +367,8 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
             if ruling[row] and not ruling[row] & terms:
                 continue  # what is overturned is a ruling, ban or law the claim names: "the law", not "health care"
             aimed_share = float(idf[list(aimed)].sum()) / target_weight if target_weight else 0.0
+            if aimed <= names and not target <= names:
+                continue  # "Her name was Eman al-Obeidy": the claim names who it is about, not what they did
             if _negates(index, claim_text, aimed):
                 continue  # "infected by other people and not by pigs" is no claim that it came from pigs
             if nouns[row] and not _widen(index, nouns[row]) & terms:
@@ -353,7 +378,8 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
             if len(shared) < MIN_SHARED or len(aimed) < min(MIN_TARGET_SHARED, len(target)) or \
                     aimed_share < TARGET_SHARE:
                 continue  # the claim must say what the cue is aimed at, not only share the story's words
-            if (said_of := negated[row]) is not None and not said_of <= terms:
+            if (said_of := negated[row]) is not None and not said_of <= terms and \
+                    not ((verb := doers[row]) and verb <= terms and _passive_of(index, claim_text, verb)):
                 continue  # "had not been suspended": the claim says it was suspended
             if names_new and (claim_names := _name_stems(claim_text)) and not names_new & claim_names:
                 continue  # each names someone or somewhere the other does not: Syria's protesters, not Iran's
@@ -584,7 +610,8 @@ _WISHED = re.compile(r"\b(?:urg(?:e|ed|es|ing)|call(?:ed|s|ing)? (?:on|for)|dema
 def _undoes(text: str) -> bool:
     """Tell whether a sentence reports an undoing itself (not one asked for: "urge you to ... cancel")."""
     for found in (*_UNDOES.finditer(text), *_CUES.finditer(text)):
-        if not _WISHED.search(" ".join(_WORD.findall(text[: found.start()])[-8:])):
+        # (a wish governs the verbs joined to it: "We urge you to halt your planned dividend payout and cancel")
+        if not _WISHED.search(" ".join(_WORD.findall(re.split(r"[.;:]", text[: found.start()])[-1])[-12:])):
             return True
     return False
 
@@ -651,13 +678,30 @@ def _object_of(text: str, cue: re.Match[str]) -> str:
     return " ".join([cue.group(0), *_clause_after(text, cue)])
 
 
+# A word or two in quotes inside a clause is the writer's, not a quotation that ends it: 'had devolved into a
+# "stalemate," insisting ...'
+_SCARE_QUOTES = re.compile(r"[\"“]((?:[\w'’-]+[ ,.]?){1,3})[\"”]")
+
+# The commas of a list ("Facebook, Twitter or any other website") do not end the clause.
+_LIST_COMMA = re.compile(r"(?<=[\w'’]),(?=\s+[\w'’-]+(?:\s+[\w'’-]+)?,?\s+(?:or|and)\b)")
+
+# A claim a cue names, followed by what it said: what the claim said is what is undone.
+_REPORTED = re.compile(rf"[^.;]{{0,120}}?\b(?:{_CLAIMS}|statements?|testimony|assertions?|findings?)\b[^.;]{{0,100}}?,?"
+                       r"\s+(?:which|that)\s+(?:has\s+|had\s+)?(?:said|says|claimed|claims|stated|states|found|"
+                       r"reported|concluded)\s+(?:that\s+)?(?P<said>.*)", re.IGNORECASE | re.DOTALL)
+
+
 def _clause_after(text: str, cue: re.Match[str]) -> list[str]:
     """Return the words after a cue up to the end of its clause, at most OBJECT_WORDS.
 
     "denied it came from pigs in Mexico, and pork producers ..." stops at the comma; the words go past it when
     those before it only report ("denied the claim, saying it had not blocked Facebook").
     """
-    words = _WORD.findall(_CLAUSE_END.split(text[cue.end() :], maxsplit=1)[0])[:OBJECT_WORDS]
+    after = _LIST_COMMA.sub(" ", _SCARE_QUOTES.sub(r"\1", text[cue.end() :]))
+    reported = _REPORTED.match(after)
+    if reported:
+        after = reported.group("said")  # "contradicts a statement from the government, which has said that ..."
+    words = _WORD.findall(_CLAUSE_END.split(after, maxsplit=1)[0])[:OBJECT_WORDS]
     if all(w.lower() in _SAYING or w.lower() in _STOP_WORDS for w in words) and \
             not all(w.lower() in _SAYING or w.lower() in _STOP_WORDS for w in _WORD.findall(cue.group(0))[1:]):
         return words  # the cue holds what it undoes itself ("lifted travel warnings")
@@ -671,6 +715,9 @@ def _agent_of(text: str, cue: re.Match[str]) -> str:
     return "" if _passive(text, cue) else " ".join(_WORD.findall(text[: cue.start()])[-SCOPE_WORDS:])
 
 
+_NAME_PART = re.compile(r"-[A-Z]")  # al-Obeidy, al-Islam
+
+
 def _names(index: CorpusIndex, text: str, first: bool = False, sentence: str | None = None) -> set[int]:
     """Return the terms of the capitalised words of a text (names: Hayward, NOAA); its first word only if `first`.
 
@@ -680,14 +727,32 @@ def _names(index: CorpusIndex, text: str, first: bool = False, sentence: str | N
     if sum(w[:1].isupper() for w in whole) > len(whole) / 2:
         return set()
     words = _WORD.findall(text)[0 if first else 1 :]
-    return _terms(index, " ".join(w for w in words if w[:1].isupper()))
+    return _terms(index, " ".join(w for w in words if w[:1].isupper() or _NAME_PART.search(w)))
 
 
 def _target(index: CorpusIndex, text: str, cue: re.Match[str]) -> set[int]:
     """Return the terms of what a cue undoes, without the words that say it undoes ("lifted", "denied")."""
     when = {t for w in _WORD.findall(text) if _WHEN.fullmatch(w) for t in _terms(index, w)}
-    return _plain_terms(index, _object_of(text, cue)) - _terms(index, " ".join(_CUE_VERBS.findall(cue.group(0)))) - \
-        _terms(index, " ".join(_SAYING)) - when
+    aimed = _object_of(text, cue)
+    own = [w.lower() for w in _clause_after(text, cue) if w.lower() not in _STOP_WORDS | _PHRASE_END]
+    if not _passive(text, cue) and len(own) <= 2 and own[:1] and own[0] in _POSSESSIVE:
+        # "Saif al-Islam told a crowd ..., confounding reports of his capture": an event named by its noun alone is
+        # of the one the sentence names ("having used force against his people" says more than who)
+        aimed += " " + " ".join(w for w in _WORD.findall(text[: cue.start()])[1:] if w[:1].isupper())
+    return _plain_terms(index, aimed) - _cue_words(index, cue) - _terms(index, " ".join(_SAYING)) - when
+
+
+_POSSESSIVE = {"his", "her", "their"}
+_CLAIM_NOUNS = re.compile(rf"\b{_CLAIMS}\b", re.IGNORECASE)
+
+
+def _cue_words(index: CorpusIndex, cue: re.Match[str]) -> set[int]:
+    """Return the terms of a cue's words that say it undoes, and of the claim it names ("rejected suggestions").
+
+    What the earlier sentence must hold is what was claimed (a lobbying effort by BP), not the word for a claim.
+    """
+    words = _CUE_VERBS.findall(cue.group(0)) + _CLAIM_NOUNS.findall(cue.group(0))
+    return _terms(index, " ".join(words))
 
 
 def _weights(idf: npt.NDArray[np.float64], rows: list[set[int]]) -> sparse.csr_matrix:
@@ -702,7 +767,7 @@ def _heads(index: CorpusIndex, text: str, cue: re.Match[str]) -> set[int]:
 
     "retracts assurances over success of cleanup" is aimed at assurances and success, not at the name that follows.
     """
-    verbs = _terms(index, " ".join(_CUE_VERBS.findall(cue.group(0)))) | _terms(index, " ".join(_SAYING))
+    verbs = _cue_words(index, cue) | _terms(index, " ".join(_SAYING))
     verbs |= {t for w in _WORD.findall(text) if _WHEN.fullmatch(w) for t in _terms(index, w)}
     words = _WORD.findall(cue.group(0))
     said = _said_before(text, cue)

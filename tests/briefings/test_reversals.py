@@ -174,3 +174,54 @@ def test_a_negation_in_the_days_news_that_undoes_no_claim_read_before_is_left_ou
     assert any(said in a.body for a in corpus if a.published.date().isoformat() == "2009-06-24")
     contrasts = digest_of(corpus, "2009-06-24").contrasts
     assert all("did not mean" not in c.after.text for c in contrasts)
+
+
+def the_reversal(story: str, claim: str, statement: str, since: str, until: str, undoing: str):
+    """Return the one reversal whose new statement holds `undoing`, in a window over a claim's and a statement's
+    articles."""
+    corpus = Corpus((timeline_article(story, claim), timeline_article(story, statement)))
+    (reversal,) = [c for c in window_digest(corpus, since, until).contrasts if undoing in c.after.text]
+    return reversal
+
+
+def test_a_spokesmans_quoted_didnt_block_is_set_beside_the_report_that_the_site_was_blocked():
+    # the quote that opens the spokesman's words ends no clause; "was blocked" names no doer for "the government"
+    reversal = the_reversal("egyptian_crisis", "2011-01-26_egyptianprotest_202", "2011-01-27_egyptianprotest_210",
+                            "2011-01-26", "2011-01-27", "didn't block")
+    assert reversal.after.text == ("Magdi Radi, spokesman for Egypt's prime minister, told CNN that the government "
+                                   "\"didn't block Facebook, Twitter or any other website.")
+    assert reversal.before.text == "\"We can confirm that Twitter was blocked in Egypt around 8 a.m. PT today."
+
+
+def test_what_seems_to_contradict_a_report_is_set_beside_what_the_report_claimed():
+    reversal = the_reversal("bp_oil_spill", "2010-08-14_bpoil_205", "2010-08-19_bpoil_409", "2010-08-19",
+                            "2010-08-19", "seems to contradict")
+    assert reversal.after.text.startswith("The existence of the plume, which was concretely pinned to the blown-out "
+                                          "well, seems to contradict a five-page report released August 4")
+    assert reversal.before.text == ("In a five-page report, the National Oceanic and Atmospheric Administration "
+                                    "(NOAA) claimed \"a vast majority\" of the BP oil spill is now completely gone.")
+
+
+def test_an_advisory_lifted_by_another_agency_is_set_beside_the_advisory_the_reporting_department_issued():
+    reversal = the_reversal("swine_flu", "2009-04-28_h1n1_239", "2009-06-16_h1n1_12", "2009-06-16", "2009-06-16",
+                            "lifted the recommendation")
+    assert reversal.after.text.startswith("Yesterday, the US State Department said that the US Centers for Disease "
+                                          "Control and Prevention (CDC) had lifted the recommendation")
+    assert reversal.before.text.startswith("Besser said the US state department would issue a travel advisory")
+
+
+def test_reports_of_his_capture_confounded_are_set_beside_the_capture_of_the_one_the_sentence_names():
+    reversal = the_reversal("libyan_war", "2011-08-22_libyawar_257", "2011-08-23_libyawar_20", "2011-08-23",
+                            "2011-08-23", "confounding reports of his capture")
+    assert reversal.before.text.startswith("-- Libyan rebels say they have detained two of Gaddafi's sons, "
+                                           "Saif al-Islam")
+
+
+def test_a_sentence_that_only_names_whom_a_contradicted_statement_is_about_is_not_its_claim():
+    # "contradicts an earlier statement from the government, which has said that Eman al-Obeidy was released": the
+    # claim is her release, and "Her name was Eman al-Obeidy, she said." names her and says nothing of it
+    named = timeline_article("libyan_war", "2011-03-27_libyawar_64")
+    assert any(s.text == "Her name was Eman al-Obeidy, she said." for s in named.sentences)
+    contradicts = timeline_article("libyan_war", "2011-03-28_libyawar_12")
+    contrasts = digest_of(Corpus((named, contradicts)), "2011-03-28").contrasts
+    assert not [c for c in contrasts if c.before.text == "Her name was Eman al-Obeidy, she said."]
