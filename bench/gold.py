@@ -187,6 +187,22 @@ def judged_verdict(kind: str, story: str, step: str, shown: dict[str, Any], judg
     return None
 
 
+def same_claim(story: str, step: str, shown: dict[str, Any], judged: list[dict[str, Any]],
+               items: list[dict[str, Any]]) -> list[str]:
+    """Return the gold reversals a shown pair gives with the same claim in another sentence than the gold's.
+
+    The pair must set the gold item's new statement beside an earlier sentence judged by hand (bench/gold/judged.jsonl,
+    "same_claim": the item's id) to make the very claim the gold's sentence makes ("Twitter says its site is being
+    blocked in Egypt" for "Social media sites like Facebook and Twitter report that they're being blocked").
+    """
+    return [entry["same_claim"] for entry in judged
+            if entry.get("same_claim") and entry["kind"] == "reversals" and entry["story"] == story and
+            entry["step"] == step and entry["verdict"] == "right" and
+            similar(entry["before_text"], shown["before_text"]) and
+            similar(entry["after_text"], shown["after_text"]) and
+            any(g["id"] == entry["same_claim"] and similar(shown["after_text"], g["new"]["text"]) for g in items)]
+
+
 UNJUDGED = ROOT / "bench" / "_data" / "unjudged.jsonl"
 
 
@@ -202,6 +218,7 @@ def score(result: dict[str, Any], show: bool = False, label: str = "") -> dict[s
     for kind, matches in (("figures", figure_matches), ("reversals", reversal_matches)):
         gold = read_gold(kind)
         found: set[str] = set()
+        restated: set[str] = set()  # gold items shown with the same claim in another sentence (judged by hand)
         shown = right = unjudged_count = 0
         for step in result["steps"]:
             items = [g for g in gold if g["story"] == step["story"] and window_of(g) == step["step"]]
@@ -209,6 +226,8 @@ def score(result: dict[str, Any], show: bool = False, label: str = "") -> dict[s
                 shown += 1
                 hits = [g["id"] for g in items if matches(pair, g)]
                 found.update(hits)
+                restated.update(same_claim(step["story"], step["step"], pair, judged, items) if kind == "reversals"
+                                else ())
                 verdict = "right" if hits else judged_verdict(kind, step["story"], step["step"], pair, judged)
                 right += verdict == "right"
                 unjudged_count += verdict is None
@@ -236,7 +255,9 @@ def score(result: dict[str, Any], show: bool = False, label: str = "") -> dict[s
             unjudged = []
         scores[kind] = {"shown": shown, "right": right, "unjudged": unjudged_count,
                         "precision": right / shown if shown else float("nan"),
-                        "gold": len(gold), "found": len(found), "recall": len(found) / len(gold) if gold else 0.0}
+                        "gold": len(gold), "found": len(found), "recall": len(found) / len(gold) if gold else 0.0,
+                        "restated": len(found | restated),
+                        "recall_restated": len(found | restated) / len(gold) if gold else 0.0}
     return scores
 
 
@@ -262,11 +283,15 @@ def print_gold_scores(baseline: Path | None = None, show: bool = False) -> None:
         line = (f"{kind:9}: precision {s['precision']:.2f} ({s['right']:.0f}/{s['shown']:.0f} shown, "
                 f"{s['unjudged']:.0f} not judged), "
                 f"recall {s['recall']:.2f} ({s['found']:.0f}/{s['gold']:.0f})")
+        if kind == "reversals":
+            line += f", with the same claim in another sentence {s['recall_restated']:.2f} ({s['restated']:.0f})"
         if scored_before:
             b = scored_before[kind]
             line += (f"   | baseline: precision {b['precision']:.2f} ({b['right']:.0f}/{b['shown']:.0f}, "
                      f"{b['unjudged']:.0f} not judged), recall "
-                     f"{b['recall']:.2f} ({b['found']:.0f}/{b['gold']:.0f}); ratio precision "
+                     f"{b['recall']:.2f} ({b['found']:.0f}/{b['gold']:.0f}"
+                     + (f", {b['restated']:.0f} with the same claim in another sentence" if kind == "reversals" else "")
+                     + "); ratio precision "
                      f"{_ratio(s['precision'], b['precision'])}, recall {_ratio(s['recall'], b['recall'])}")
         print(line)
     for label, result in (("now", now), ("baseline", before)):
