@@ -10,7 +10,8 @@ only in the header would otherwise be guessed wrong ("iOS 13�s"). Cookie banne
 labelled advertisements and promotions that extraction lets through are dropped as whole paragraphs, and so are
 lines the page's own HTML sets in furniture (a caption, a byline or author box, a sign-up form, a pop-up, a
 "related" box, fine print in `<small>`, a box it hides), a line that is wholly a link to another page of the same
-site (a teaser of another article), a teaser marked ">> … <<", and the menu rows of a page laid out in a table;
+site (a teaser of another article) and a short line leading into what was left out ("Seguir leyendo:"), a teaser
+marked ">> … <<", and the menu rows of a page laid out in a table;
 every other line is kept as extracted, so sentences stay verbatim.
 """
 
@@ -61,7 +62,8 @@ _READER = re.compile(r"(?i:\b(?:you|your|vous|votre|usted|você|dich|dir|dein\w*
                      r"(?<=[\w,] )(?:Sie|Ihnen|Ihre?[mnrs]?)\b")  # "Sie" within a sentence, not "sie" (they)
 _PROMOTION_WORDS = 60
 # Furniture named by the page's markup: a class or id word of an element around the line, read in words ("cbx-
-# Author_Position" is cbx, author, position), each word taken by its start (captions, authors, recommended). The
+# Author_Position" is cbx, author, position), each word taken by its start (authors, recommended); a caption's
+# word anywhere in one ("icaption_nonfloating", "figcaption"). The
 # words are the boxes that readability's and trafilatura's own discard lists name (caption, byline, author,
 # newsletter, related, modal), and a box is furniture only when it is small: a page whose article sits in a
 # "related-content" wrapper keeps it. A caption is an image's: a "caption" box beside no image (a video's
@@ -84,6 +86,10 @@ _UNREAD = frozenset({"script", "style", "noscript", "template"})
 # (90% at least), and the link stays on the page's own site. A line that links elsewhere is the article's source or
 # reference (a petition's address, "Hier geht's zur Facebook Veranstaltung"), annotated as article text, and stays.
 _LINK_SHARE = 0.9
+# A short line ending in a colon introduces what follows it ("Diese Artikel könnten dich auch interessieren:",
+# "Editors' Recommendations:", "Seguir leyendo:"): when what follows was left out, or nothing follows, it introduces
+# nothing of the article and goes too. "Zutaten:" before the ingredients stays.
+_LEAD_IN_WORDS = 8
 _NOT_PAGES = ("#", "mailto:", "tel:", "javascript:", "data:")
 # A teaser link marked with arrows on both sides (">> Wegen Corona: … <<", ">>> Jetzt die aktuelle Ausgabe bestellen!
 # <<<"); German quotation marks (»…«) are not arrows.
@@ -220,8 +226,10 @@ def without_furniture(tree: HtmlElement | None, text: str, site: str | None = No
     whose text holds it, wherever it occurs. A line is dropped when every place it occurs is furniture: in a pop-up,
     or, below the element that holds the article, hidden, inside a `<small>` (the HTML standard's small print:
     dates, "View Comments") or inside a small box whose class or id names a caption beside an image, a credit, a
-    byline, an author, a sign-up form, an overlay or related links. A line found nowhere (extraction joined or
-    reformatted it: a table row) is kept.
+    byline, an author, a sign-up form, an overlay or related links; or wholly a link to another page of `site` (the
+    host of the page's own address; a relative link is the site's): a teaser of another article. A short line
+    ending in a colon goes with what it introduces, when that was left out or nothing follows it. A line found
+    nowhere (extraction joined or reformatted it: a table row) is kept.
     """
     if tree is None or not text:
         return text
@@ -238,14 +246,26 @@ def without_furniture(tree: HtmlElement | None, text: str, site: str | None = No
         return found
 
     article = max(_ARTICLE_SHARE * len(_folded(text)), _BOX_CHARACTERS)
-    kept = []
-    for line in text.splitlines():
+    lines = text.splitlines()
+    left_out = []
+    for line in lines:
         key = _folded(line).removeprefix("- ")  # trafilatura writes a list item as "- item"
         places = _places(body, key, text_of) if len(key) > 1 and not key.startswith("|") else []
-        if not places or not all(_in_furniture(place, text_of, article) or _teaser_link(place, text_of, site)
-                                 for place in places):
+        left_out.append(bool(places) and all(
+            _in_furniture(place, text_of, article) or _teaser_link(place, text_of, site) for place in places))
+    kept: list[str] = []
+    next_left_out = True  # after the last line comes nothing
+    for line, out in zip(reversed(lines), reversed(left_out), strict=True):
+        if not out and not (next_left_out and _leads_in(line)):
             kept.append(line)
-    return "\n".join(kept)
+        if line.strip():
+            next_left_out = out
+    return "\n".join(reversed(kept))
+
+
+def _leads_in(line: str) -> bool:
+    """Tell whether a line only introduces what follows it ("Diese Artikel könnten dich auch interessieren:")."""
+    return line.rstrip().endswith(":") and len(line.split()) <= _LEAD_IN_WORDS
 
 
 def _teaser_link(place: HtmlElement, text_of: Any, site: str | None) -> bool:  # noqa: ANN401 - a local closure
@@ -301,7 +321,7 @@ def _in_furniture(place: HtmlElement, text_of: Any, article: float) -> bool:  # 
                 or _HIDING.search(element.get("style") or "")):
             return True
         if size <= _BOX_CHARACTERS and (any(word.startswith(_BOX_WORDS) for word in words) or (
-                any(word.startswith(_CAPTION_WORDS) for word in words) and _beside_an_image(element))):
+                any(caption in word for word in words for caption in _CAPTION_WORDS) and _beside_an_image(element))):
             return True
     return False
 

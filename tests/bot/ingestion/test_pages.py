@@ -217,3 +217,27 @@ def test_a_layout_tables_rows_of_one_short_cell_are_left_out_around_the_row_hold
     # A data table beside an article in paragraphs keeps every row (no row holds the article).
     table = f"{LETTER}.\n| Rebsorten: | Zinfandel |\n| Farbe |\n| Alkohol | 14,5 % |"
     assert without_layout_rows(table) == table
+
+
+def test_a_lead_in_goes_with_the_teasers_it_introduces_and_an_ingredient_lists_stays():
+    # ok-magazin.de and incurvy.de (annotated "without") lead into lists of the site's own articles; a recipe's
+    # "Zutaten:" leads into its ingredients.
+    article = ARTICLE.removeprefix("<p>").removesuffix("</p>")
+    tree = _page('<p>Diese Artikel könnten dich auch interessieren:</p>',
+                 '<ul><li><a href="/stars/einbetoniert.html">Im Keller einbetoniert: Die ganze Geschichte</a>'
+                 "</li></ul>",
+                 "<p>Zutaten:</p><ul><li>200 g Mehl</li></ul>")
+    text = (f"{article}\nDiese Artikel könnten dich auch interessieren:\n- Im Keller einbetoniert: Die ganze "
+            "Geschichte\nZutaten:\n- 200 g Mehl")
+    assert without_furniture(tree, text) == f"{article}\nZutaten:\n- 200 g Mehl"
+    # A lead-in with nothing after it introduces nothing of the article.
+    ending = f"{article}\nDas Thema könnte dich auch interessieren:"
+    assert without_furniture(_page("<p>Das Thema könnte dich auch interessieren:</p>"), ending) == article
+
+
+def test_a_caption_class_is_read_wherever_its_word_stands():
+    # caritas.de: <p class="icaption_nonfloating"> under the photo it describes.
+    caption = "Eva M. Welskop-Deffaa nach der Wahl zur Caritas-Präsidentin."
+    article = ARTICLE.removeprefix("<p>").removesuffix("</p>")
+    figure = f'<div><img src="wahl.jpg" alt="Wahl"><p class="icaption_nonfloating">{caption}</p></div>'
+    assert without_furniture(_page(figure), f"{article}\n{caption}") == article
