@@ -146,12 +146,13 @@ def _novelty(index: CorpusIndex, ids: IntArray, read: IntArray) -> npt.NDArray[n
     """
     if ids.size == 0 or read.size == 0:
         return np.ones(ids.size)
-    terms = index.sentence_terms
-    frequency = np.bincount(terms[read].indices, minlength=terms.shape[1])
+    known = index.sentence_rows(read)
+    frequency = np.bincount(known.indices, minlength=known.shape[1])
     weights = np.where(frequency > max(COMMON_TERMS * read.size, COMMON_FLOOR), 0.0, index.idf)
     scale = sparse.diags(weights)
-    candidates = normalised_rows((terms[ids] @ scale).tocsr())
-    history = normalised_rows((terms[read] @ scale).tocsr()).T.tocsc()
+    candidates = normalised_rows((index.sentence_rows(ids) @ scale).tocsr())
+    history = normalised_rows((known @ scale).tocsr()).T.tocsc()
+    del known
     closest = np.zeros(ids.size)
     nearest = np.zeros(ids.size, dtype=np.int64)
     for start in range(0, ids.size, 512):  # blocks bound the memory of the similarity matrix
@@ -162,7 +163,7 @@ def _novelty(index: CorpusIndex, ids: IntArray, read: IntArray) -> npt.NDArray[n
     closest = np.clip(closest, 0.0, 1.0)
     copies = closest >= COPY
     for number in np.flatnonzero(copies).tolist():  # the words of the two sentences, common ones included
-        own, other = terms[int(ids[number])].indices, terms[int(read[nearest[number]])].indices
+        own, other = index.terms_of(int(ids[number])), index.terms_of(int(read[nearest[number]]))
         copies[number] = np.intersect1d(own, other).size >= COPY_TERMS
     return np.asarray((1.0 - REDUNDANCY * closest) * np.where(copies, READ_AGAIN, 1.0), dtype=np.float64)
 

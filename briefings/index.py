@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +22,13 @@ log = logging.getLogger(__name__)
 __all__ = ["CorpusIndex", "IntArray", "normalised_rows"]
 
 SCANS_BEFORE_POSTINGS = 8  # lookups answered by a scan of the term ids; then the postings are built
+
+
+class Postings(NamedTuple):
+    """For each term, the sentences that hold it: term t's are indices[indptr[t]:indptr[t + 1]], in order."""
+
+    indptr: npt.NDArray[np.int32] | npt.NDArray[np.int64]
+    indices: npt.NDArray[np.int32] | npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,21 +208,6 @@ class CorpusIndex:
         """Return each article's publication time as a POSIX timestamp (NaN when undated)."""
         return np.asarray([a.published.timestamp() if a.published else np.nan for a in self.articles])
 
-    @cached_property
-    def token_sentence(self) -> IntArray:
-        """Return, for each position in term_ids, the sentence it belongs to."""
-        return np.repeat(np.arange(len(self.sentences), dtype=np.int64), np.diff(self.offsets))
-
-    @cached_property
-    def bigram_keys(self) -> IntArray:
-        """Return the key of each neighbouring term pair (first * vocabulary + second); -1 across sentences."""
-        if self.term_ids.size < 2:
-            return np.zeros(0, dtype=np.int64)
-        ids = self.term_ids.astype(np.int64)
-        keys = ids[:-1] * max(len(self.vocabulary), 1) + ids[1:]
-        keys[self.token_sentence[:-1] != self.token_sentence[1:]] = -1
-        return keys
-
     def sentences_of(self, article_ids: Iterable[str]) -> IntArray:
         """Return the sentences of the articles with these ids, in corpus order."""
         wanted = set(article_ids)
@@ -224,20 +217,36 @@ class CorpusIndex:
         """Return the sentences of the articles selected by a boolean mask over article numbers."""
         return np.flatnonzero(article_mask[self.sentence_article]).astype(np.int64)
 
-    @cached_property
-    def sentence_terms(self) -> sparse.csr_matrix:
-        """Return the sentence-by-term count matrix."""
+    def sentence_rows(self, sentence_ids: Sequence[int] | IntArray) -> sparse.csr_matrix:
+        """Return the term counts of these sentences, one row each (in this order), made from their term ids.
+
+        The rows of the sentence-by-term matrix, without the matrix: held whole it cost 127 MiB at 100,000
+        articles, while a summary reads a few thousand rows.
+        """
+        ids = np.asarray(sentence_ids, dtype=np.int64)
+        starts = self.offsets[ids]
+        lengths = self.offsets[ids + 1] - starts
+        indptr = np.zeros(ids.size + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        matrix = sparse.csr_matrix((np.ones(int(indptr[-1]), dtype=np.float32), self.term_ids[ranges(starts, lengths)],
+                                    indptr), shape=(ids.size, max(len(self.vocabulary), 1)))
+        matrix.sum_duplicates()
+        return matrix
+
+    def _sentence_terms(self) -> sparse.csr_matrix:
+        """Return the whole sentence-by-term count matrix (made for the postings and the article counts, not kept)."""
         shape = (len(self.sentences), max(len(self.vocabulary), 1))
         data = np.ones(len(self.term_ids), dtype=np.float32)
-        # Copies: scipy sorts and merges the index arrays in place, and term order must survive for bigrams.
+        # Copies: scipy sorts and merges the index arrays in place, and term order must survive (word pairs).
         matrix = sparse.csr_matrix((data, self.term_ids.copy(), self.offsets.copy()), shape=shape)
         matrix.sum_duplicates()
         return matrix
 
     @cached_property
-    def postings(self) -> sparse.csc_matrix:
-        """Return the same matrix by columns: for each term, the sentences that hold it."""
-        return self.sentence_terms.tocsc()
+    def postings(self) -> Postings:
+        """Return, for each term, the sentences that hold it (the term-by-sentence matrix without its counts)."""
+        matrix = self._sentence_terms().tocsc()
+        return Postings(matrix.indptr, matrix.indices)
 
     def sentences_with(self, term_ids: Sequence[int]) -> IntArray:
         """Return the sentences that contain every one of these terms, in corpus order."""
@@ -261,20 +270,19 @@ class CorpusIndex:
                 break
         return np.sort(found) if found is not None else np.zeros(0, dtype=np.int64)
 
-    @cached_property
     def article_terms(self) -> sparse.csr_matrix:
-        """Return the article-by-term count matrix."""
+        """Return the article-by-term count matrix (made when asked, not kept: 119 MiB at 100,000 articles)."""
+        sentences = len(self.sentences)
         owners = sparse.csr_matrix(
-            (np.ones(len(self.sentences), dtype=np.float32), (self.sentence_article, np.arange(len(self.sentences)))),
-            shape=(len(self.articles), len(self.sentences)),
+            (np.ones(sentences, dtype=np.float32), (self.sentence_article, np.arange(sentences))),
+            shape=(len(self.articles), sentences),
         )
-        return (owners @ self.sentence_terms).tocsr()
+        return (owners @ self._sentence_terms()).tocsr()
 
     @cached_property
     def article_frequency(self) -> npt.NDArray[np.float64]:
         """Return in how many articles each term occurs."""
-        counts = np.bincount(self.article_terms.indices, minlength=self.article_terms.shape[1])
-        return counts.astype(np.float64)
+        return _frequency(self.article_terms())
 
     @cached_property
     def idf(self) -> npt.NDArray[np.float64]:
@@ -285,10 +293,18 @@ class CorpusIndex:
     @cached_property
     def article_vectors(self) -> sparse.csr_matrix:
         """Return L2-normalised TF-IDF vectors of the articles (sublinear term frequency)."""
-        matrix = self.article_terms.astype(np.float64)  # a copy already
+        counts = self.article_terms()
+        if "article_frequency" not in self.__dict__:  # a fresh index: counted from the same matrix, made once
+            self.__dict__["article_frequency"] = _frequency(counts)
+        matrix = counts.astype(np.float64)
+        del counts
         matrix.data = 1.0 + np.log(matrix.data)
         matrix = matrix @ sparse.diags(self.idf)
         return normalised_rows(matrix.tocsr())
+
+
+def _frequency(article_terms: sparse.csr_matrix) -> npt.NDArray[np.float64]:
+    return np.bincount(article_terms.indices, minlength=article_terms.shape[1]).astype(np.float64)
 
 
 def _normalizer(normalizers: dict[str, Normalizer], language: str) -> Normalizer:

@@ -277,7 +277,7 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
              else None for _, cue in candidates]
     ruling = [_terms(index, " ".join(_RULING_WORDS.findall(cue.group(0)))) if _OVERTURN_CUE.search(cue.group(0))
               else set() for _, cue in candidates]
-    present = sparse.csr_matrix(index.sentence_terms[pool] > 0, dtype=np.float64)
+    present = sparse.csr_matrix(index.sentence_rows(pool) > 0, dtype=np.float64)
     weights = _weights(idf, claims)
     shared_weight = (weights @ present.T).tocsr()
     # what is undone, named in the claim in other words too ("capture", "detained")

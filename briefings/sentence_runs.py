@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 
     Numbers = npt.NDArray[np.integer[Any]]
 
+# Sentences a pool keeps made (the oldest made goes first): a summary reads a few thousand again and again, while
+# keeping every one made would hold a second copy of the corpus's text (1.6 million objects, 490 MiB, at 100,000
+# articles once something had read them all).
+MADE_KEPT = 1 << 16
+
 
 class SentencePool:
     """Sentences as places: sentence i is texts[piece[i]][start[i]:end[i]], of article_ids[owner[i]]."""
@@ -39,12 +44,14 @@ class SentencePool:
         return len(self._pieces)
 
     def sentence(self, number: int) -> Sentence:
-        """Return one sentence (made once, then the same object)."""
+        """Return one sentence (the same object while it is among the last MADE_KEPT made, else an equal one)."""
         made = self._made.get(number)
         if made is None:
             from briefings.corpus import Sentence  # noqa: PLC0415 - corpus imports this module
 
             text = self._texts[int(self._pieces[number])][int(self._starts[number]) : int(self._ends[number])]
+            if len(self._made) >= MADE_KEPT:
+                del self._made[next(iter(self._made))]
             made = self._made[number] = Sentence(text, self._ids[int(self._owners[number])],
                                                  int(self._positions[number]))
         return made
@@ -153,6 +160,14 @@ class SentenceRuns(Sequence["Sentence"]):
             else:
                 yield from source[start:end]
 
+    def texts(self) -> Iterator[str]:
+        """Yield the sentences' texts in order, without making a sentence kept as a place."""
+        for source, start, end in self._runs:
+            if isinstance(source, SentencePool):
+                yield from map(source.text, range(start, end))
+            else:
+                yield from (sentence.text for sentence in source[start:end])
+
     def position(self, index: int) -> int:
         """Return a sentence's position in its article, without making a sentence kept as a place."""
         run = bisect_right(self._bounds, index) - 1 if len(self._runs) > 1 else 0
@@ -186,6 +201,20 @@ class SentenceRuns(Sequence["Sentence"]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return tuple, (tuple(self),)
+
+
+def sentence_texts(sentences: Sequence[Sentence]) -> Iterator[str]:
+    """Yield the texts of these sentences (of runs kept as places: without making a sentence object)."""
+    if isinstance(sentences, SentenceRuns):
+        yield from sentences.texts()
+    else:
+        for sentence in sentences:
+            yield sentence.text
+
+
+def position_of(sentences: Sequence[Sentence], number: int) -> int:
+    """Return a sentence's position in its article (of runs kept as places: without making the sentence)."""
+    return sentences.position(number) if isinstance(sentences, SentenceRuns) else sentences[number].position
 
 
 def join_sentences(parts: Sequence[Sequence[Sentence]]) -> Sequence[Sentence]:

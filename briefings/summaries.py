@@ -16,6 +16,7 @@ from briefings.corpus import Article, Corpus
 from briefings.duplicates import group_duplicates
 from briefings.index import CorpusIndex, IntArray, normalised_rows
 from briefings.prose import LIST, prose_weights
+from briefings.sentence_runs import position_of
 from briefings.summarizers import COVERAGE, SumySummarizer
 from briefings.summarizers._base import LengthBudget, take_within
 from briefings.summarizers.coverage import MIN_DOCUMENTS, Candidate, select
@@ -190,7 +191,7 @@ def _usable(index: CorpusIndex, ids: IntArray) -> IntArray:
         lengths = index.word_counts(ids)
         return ids[(lengths >= MIN_WORDS) & (lengths <= MAX_WORDS)] if ids.size else ids
     published = np.nan_to_num(index.published[index.sentence_article[ids]], nan=0.0)
-    positions = np.fromiter((index.sentences[i].position for i in ids.tolist()), dtype=np.int64, count=ids.size)
+    positions = np.fromiter((position_of(index.sentences, i) for i in ids.tolist()), dtype=np.int64, count=ids.size)
     ordered = ids[np.lexsort((positions, -published))]  # newest articles first, then their leading sentences
     kept: list[IntArray] = []
     found = 0
@@ -232,7 +233,7 @@ def _candidates(index: CorpusIndex, groups: list[list[int]], prose: list[float],
         Candidate(
             terms=tuple(index.terms_of(group[0]).tolist()),
             documents=frozenset(int(index.sentence_article[i]) for i in group),
-            position=min(index.sentences[i].position for i in group),
+            position=min(position_of(index.sentences, i) for i in group),
             words=count,
             recency=(stamp - oldest) / span if span > 0 else 0.0,
             centrality=float(central),
@@ -258,7 +259,7 @@ def _support(index: CorpusIndex, groups: list[list[int]]) -> npt.NDArray[np.floa
     owners = index.sentence_article[leaders].astype(np.int64) if groups else leaders
     if len(groups) < 2 or np.unique(owners).size < 2:
         return support
-    vectors = normalised_rows(index.sentence_terms[leaders] @ sparse.diags(index.idf))
+    vectors = normalised_rows(index.sentence_rows(leaders) @ sparse.diags(index.idf))
     similar = (vectors @ vectors.T).tocoo()
     keep = (similar.data >= SUPPORT_COSINE) & (owners[similar.row] != owners[similar.col])
     rows, articles, values = similar.row[keep].astype(np.int64), owners[similar.col[keep]], similar.data[keep]
@@ -288,7 +289,7 @@ def _centrality(index: CorpusIndex, sentence_ids: list[int]) -> npt.NDArray[np.f
     """Return each sentence's cosine similarity to the centroid of all of them (TF-IDF weighted)."""
     if not sentence_ids:
         return np.zeros(0)
-    vectors = normalised_rows(index.sentence_terms[sentence_ids] @ sparse.diags(index.idf))
+    vectors = normalised_rows(index.sentence_rows(sentence_ids) @ sparse.diags(index.idf))
     centroid = np.asarray(vectors.sum(axis=0)).ravel()
     norm = math.sqrt(float(np.square(centroid).sum())) or 1.0  # not linalg.norm: BLAS threads cost ms when busy
     return np.asarray(vectors @ (centroid / norm)).ravel()

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from briefings.index import CorpusIndex, IntArray
+from briefings.sentence_runs import sentence_texts
 
 # Runs of capitalised words not opening a sentence ("Scott Bessent", "Bank of England", "Treasury").
 _NAME = re.compile(r"(?<=[a-z0-9,;:)] )[A-Z][\w'’.-]*[\w'’](?:(?: (?:of|de|del|da|van|von|der|al|bin|la|le))? "
@@ -50,6 +51,7 @@ MERGE_SHARE = 0.75  # a surname joins a full name that holds this share of the f
 PHRASE_SHARE = 0.35  # a word pair is a phrase when it holds this share of the articles of its modifier
 PHRASE_ARTICLES = 5
 MIN_ARTICLES = 2
+PAIR_TOKENS = 1 << 20  # term ids read at once for the word pairs of phrases
 CLOSE_SPELLING = 0.8  # difflib ratio at which a topic is a likely spelling of what was typed
 
 
@@ -159,6 +161,20 @@ def counted_topics(index: CorpusIndex) -> tuple[Topic, ...] | None:
     return _CACHE.get(index)
 
 
+def held_topics(index: CorpusIndex) -> CorpusIndex:
+    """Return an index of no article holding the topics counted for this one, to serve them once it is replaced.
+
+    Autocomplete reads the last table counted until a new corpus's is (`bot.ingestion.live.LiveCorpus`): holding
+    the replaced index for it kept that index's term ids and postings too, two corpora's at once after a swap.
+    """
+    counted = _CACHE.get(index)
+    if counted is None:
+        return index
+    alone = index.subset(np.zeros(0, dtype=np.int64))
+    _CACHE[alone] = counted
+    return alone
+
+
 def remember_topics(index: CorpusIndex, topics: tuple[Topic, ...]) -> None:
     """Take the topics counted before for this same index (kept between commands) instead of counting them."""
     _CACHE[index] = topics
@@ -174,22 +190,25 @@ def _topics(index: CorpusIndex) -> tuple[Topic, ...]:
 def _count_topics(index: CorpusIndex) -> tuple[Topic, ...]:
     """Read the names, phrases and subject words of every article, and rank them by recent coverage."""
     weights = _recency_weights(index)
-    per_article_names: list[set[str]] = []
-    spellings: dict[str, Counter[str]] = {}
+    # Each name once (its number), each article's names as a tuple of those numbers, and one count of every
+    # spelling: at 100,000 articles a set of strings an article and a counter a name held 600 MiB more at once.
+    numbers: dict[str, int] = {}
+    per_article_names: list[tuple[int, ...]] = []
+    spelled: Counter[str] = Counter()
     lower_words: Counter[str] = Counter()
     for article in index.articles:
-        text = "\n".join(sentence.text for sentence in article.sentences)
-        names: set[str] = set()
+        text = "\n".join(sentence_texts(article.sentences))  # no sentence object made: 490 MiB at 100,000
+        names: set[int] = set()
         for match in _NAME.finditer(text):
             for name in _names_in_run(match.group(0)):
                 key = name.lower()
                 if key in CALENDAR or len(key.split(" ")) > MAX_NAME_WORDS:
                     continue
-                names.add(key)
-                spellings.setdefault(key, Counter())[name] += 1
-        per_article_names.append(names)
+                names.add(numbers.setdefault(key, len(numbers)))
+                spelled[name] += 1
+        per_article_names.append(tuple(names))
         lower_words.update(_LOWER_WORD.findall(text))
-    topics = _name_topics(index, per_article_names, spellings, weights)
+    topics = _name_topics(index, list(numbers), per_article_names, spelled, weights)
     content = _content_terms(index, lower_words)
     topics += _word_topics(index, lower_words, content, weights)
     topics += _phrase_topics(index, lower_words, content, weights)
@@ -230,13 +249,20 @@ def _names_in_run(run: str) -> Iterable[str]:
         yield " ".join(words)
 
 
-def _name_topics(index: CorpusIndex, per_article: list[set[str]], spellings: dict[str, Counter[str]],
+def _name_topics(index: CorpusIndex, keys: list[str], per_article: list[tuple[int, ...]], spelled: Counter[str],
                  weights: np.ndarray) -> list[Topic]:
-    counts: Counter[str] = Counter()
+    """Return the names written in at least MIN_ARTICLES articles (`keys`: each name's key by its number)."""
+    tally = Counter[int]()
     for names in per_article:
-        counts.update(names)
-    counts = Counter({key: count for key, count in counts.items()
-                      if count >= MIN_ARTICLES and index.query_terms(key) is not None})
+        tally.update(names)
+    counts: Counter[str] = Counter({keys[number]: count for number, count in tally.items()
+                                    if count >= MIN_ARTICLES and index.query_terms(keys[number]) is not None})
+    # Each name's spellings, in the order first written (most_common keeps that order among equals).
+    spellings: dict[str, Counter[str]] = {}
+    for name, count in spelled.items():
+        key = name.lower()
+        if key in counts:
+            spellings.setdefault(key, Counter())[name] = count
     # A surname that one full name dominates is that person ("Bessent" is "Scott Bessent"); the topic is named by
     # the surname, which finds every sentence about them.
     by_surname: dict[str, list[str]] = {}
@@ -259,13 +285,13 @@ def _name_topics(index: CorpusIndex, per_article: list[set[str]], spellings: dic
     articles: Counter[str] = Counter()
     coverage: dict[str, float] = {}
     for number, names in enumerate(per_article):
-        for topic in {canonical.get(key, key) for key in names if key in counts}:
+        for topic in {canonical.get(key, key) for key in (keys[name] for name in names) if key in counts}:
             articles[topic] += 1
             coverage[topic] = coverage.get(topic, 0.0) + float(weights[number])
     topics = []
-    for topic, keys in members.items():
+    for topic, group in members.items():
         forms = Counter[str]()
-        for key in keys:
+        for key in group:
             forms.update(spellings[key])
         name = spellings[topic].most_common(1)[0][0]
         aliases = tuple(sorted({form for form, _ in forms.most_common(8)} - {name}))
@@ -303,8 +329,10 @@ def _word_topics(index: CorpusIndex, lower_words: Counter[str], content: set[int
         term = index.vocabulary.get(index.normalizer.term(word))
         if term in content and (term not in forms or count > forms[term][0]):
             forms[term] = (count, word)
-    present = index.article_terms.tocsc()
-    coverage = np.asarray(weights @ (present > 0).astype(np.float64)).ravel()
+    present = index.article_terms().tocsc()  # made for this count, not kept with the index
+    present.data = np.ones(present.nnz)  # whether an article holds the term, not how often
+    coverage = np.asarray(weights @ present).ravel()
+    del present
     frequency = index.article_frequency
     return [Topic(word, int(frequency[term]), float(coverage[term])) for term, (_, word) in forms.items()]
 
@@ -312,34 +340,62 @@ def _word_topics(index: CorpusIndex, lower_words: Counter[str], content: set[int
 def _phrase_topics(index: CorpusIndex, lower_words: Counter[str], content: set[int],
                    weights: np.ndarray) -> list[Topic]:
     """Return noun phrases: neighbouring subject words that mostly come together ("crude oil", "interest rates")."""
-    keys = index.bigram_keys
-    if keys.size == 0:
-        return []
     vocabulary = max(len(index.vocabulary), 1)
-    valid = keys >= 0
-    owners = index.sentence_article[index.token_sentence[:-1][valid]]
-    pairs = np.unique(owners * (vocabulary * vocabulary) + keys[valid])  # each pair once per article
-    pair_keys, inverse, counts = np.unique(pairs % (vocabulary * vocabulary), return_inverse=True,
-                                           return_counts=True)
-    coverage = np.bincount(inverse, weights=weights[pairs // (vocabulary * vocabulary)])
-    frequency = index.article_frequency
     forms: dict[int, tuple[int, str]] = {}
     for word, count in lower_words.items():
         term = index.vocabulary.get(index.normalizer.term(word))
         if term in content and (term not in forms or count > forms[term][0]):
             forms[term] = (count, word)
+    wanted = np.zeros(vocabulary, dtype=bool)
+    wanted[list(forms)] = True
+    pairs = _article_pairs(index, wanted)
+    if pairs.size == 0:
+        return []
+    pair_keys, inverse, counts = np.unique(pairs % (vocabulary * vocabulary), return_inverse=True,
+                                           return_counts=True)
+    coverage = np.bincount(inverse, weights=weights[pairs // (vocabulary * vocabulary)])
+    del pairs, inverse
+    frequency = index.article_frequency
+    modifiers, heads = np.divmod(pair_keys, vocabulary)
+    # The modifier must mostly come with this head ("crude oil", "general election"), not describe many things.
+    chosen = np.flatnonzero((counts >= PHRASE_ARTICLES) & (modifiers != heads)
+                            & (counts >= PHRASE_SHARE * frequency[modifiers]))
     topics = []
-    for key, count, weight in zip(pair_keys.tolist(), counts.tolist(), coverage.tolist(), strict=True):
-        modifier, head = divmod(int(key), vocabulary)
-        if count < PHRASE_ARTICLES or modifier == head or modifier not in forms or head not in forms:
-            continue
-        # The modifier must mostly come with this head ("crude oil", "general election"), not describe many things.
-        if count < PHRASE_SHARE * frequency[modifier]:
-            continue
+    for modifier, head, count, weight in zip(modifiers[chosen].tolist(), heads[chosen].tolist(),
+                                             counts[chosen].tolist(), coverage[chosen].tolist(), strict=True):
         phrase = f"{forms[modifier][1]} {forms[head][1]}"
         if _written_together(index, modifier, head, phrase):
             topics.append(Topic(phrase, count, weight))
     return topics
+
+
+def _article_pairs(index: CorpusIndex, wanted: np.ndarray) -> IntArray:
+    """Return each neighbouring pair of wanted terms once an article, as article * V² + first * V + second, sorted.
+
+    Read PAIR_TOKENS term ids at a time, whole articles: the pairs of every term of a 100,000-article corpus at
+    once took arrays of 16 million numbers each (1 GiB at the peak), where few pairs are of two subject words.
+    """
+    vocabulary = len(wanted)
+    width = vocabulary * vocabulary
+    count = len(index.articles)
+    sentence_first = np.searchsorted(index.sentence_article, np.arange(count + 1))
+    token_first = index.offsets[sentence_first]  # where each article's term ids start
+    found: list[IntArray] = []
+    start = 0
+    while start < count:
+        end = min(max(int(np.searchsorted(token_first, token_first[start] + PAIR_TOKENS, side="right")) - 1,
+                      start + 1), count)
+        first, last = int(token_first[start]), int(token_first[end])
+        if last - first >= 2:
+            ids = index.term_ids[first:last]
+            keep = wanted[ids[:-1]] & wanted[ids[1:]]
+            ends = index.offsets[sentence_first[start] + 1 : sentence_first[end]] - first - 1
+            keep[ends[(ends >= 0) & (ends < keep.size)]] = False  # a sentence's last term and the next one's first
+            at = np.flatnonzero(keep)
+            owners = np.searchsorted(token_first[start : end + 1], at + first, side="right") - 1 + start
+            found.append(np.unique(owners * width + ids[at].astype(np.int64) * vocabulary + ids[at + 1]))
+        start = end
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def _written_together(index: CorpusIndex, modifier: int, head: int, phrase: str) -> bool:

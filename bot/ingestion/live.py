@@ -30,7 +30,7 @@ class LiveCorpus:
         self._everything = corpus  # every article held, the one servers' views slice (the operator's may drop copies)
         self._holdings = Holdings(corpus.articles, folder_corpus=corpus)
         self._lock = threading.Lock()
-        self._counted: CorpusIndex | None = None  # the newest index whose topics are counted
+        self._counted: CorpusIndex | None = None  # the topics last counted, of a corpus replaced since
         self.tenancy = Tenancy(lambda: self._everything, lambda: self._holdings)
 
     @property
@@ -45,7 +45,8 @@ class LiveCorpus:
 
         corpus = self._current
         if "index" in corpus.__dict__ and topics_counted(corpus.index):
-            self._counted = corpus.index
+            self._counted = None  # the current corpus's are served: the table held for meanwhile can go
+            return corpus.index
         return self._counted if self._counted is not None else corpus.index
 
     @property
@@ -65,12 +66,13 @@ class LiveCorpus:
 
     def replace(self, corpus: Corpus, holdings: Holdings | None = None, everything: Corpus | None = None) -> None:
         """Swap in a new corpus (and what it is made of, and every article held); readers never see half an update."""
-        from briefings.topics import topics_counted  # noqa: PLC0415
+        from briefings.topics import held_topics, topics_counted  # noqa: PLC0415
 
         with self._lock:
             before = self._current
             if "index" in before.__dict__ and topics_counted(before.index):
-                self._counted = before.index  # served until the new corpus's topics are counted
+                # Served until the new corpus's topics are counted: the table alone, not the replaced index.
+                self._counted = held_topics(before.index)
             self._current = corpus
             self._everything = everything if everything is not None else corpus
             if holdings is not None:

@@ -159,3 +159,28 @@ def test_golden_two_sentence_summary_of_the_ft_article(seeds, algorithm, positio
     article = seeds.get("004_d06dc6481aa78526")
     summary = summarize_articles([article], LengthBudget(sentences=2), algorithm)
     assert [s.text for s in summary.sentences] == [article.sentences[p].text for p in positions]
+
+
+def test_rows_made_from_the_term_ids_equal_those_of_the_whole_sentence_matrix():
+    import numpy as np
+
+    index = Corpus(bbc_wire(20, 3)).index  # real BBC text
+    whole = index._sentence_terms()
+    ids = np.asarray([5, 0, 17, 5, len(index.sentences) - 1, 3], dtype=np.int64)  # any order, repeats
+    rows = index.sentence_rows(ids)
+    assert rows.dtype == whole.dtype and rows.shape == (ids.size, whole.shape[1])
+    assert (rows != whole[ids]).nnz == 0 and rows.has_sorted_indices
+    assert rows.nnz == whole[ids].nnz  # the same entries, each term once a sentence with its count
+
+
+def test_sentences_found_by_the_postings_are_those_a_scan_of_the_term_ids_finds():
+    from briefings.index import SCANS_BEFORE_POSTINGS
+
+    index = Corpus(bbc_wire(20, 3)).index
+    queries = ["oil prices", "economy", "company", "shares rose", "bank", "growth", "sales", "market", "jobs",
+               "profits", "chief executive"]
+    assert len(queries) > SCANS_BEFORE_POSTINGS
+    scanned = [index.sentences_matching(query).tolist() for query in queries]  # the first ones scan
+    assert "postings" in index.__dict__
+    assert [index.sentences_matching(query).tolist() for query in queries] == scanned
+    assert sum(map(len, scanned)) > 100

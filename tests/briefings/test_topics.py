@@ -51,3 +51,46 @@ def test_topics_are_ranked_by_recent_coverage():
     corpus = corpus_of(old, old.replace("The old", "An old"), new, new.replace("The new", "A new"))
     names = [topic.name for topic in corpus_topics(corpus.index)]
     assert names.index("steel") < names.index("fishing")
+
+
+def _bbc_desk() -> Corpus:
+    from tests.conftest import bbc_wire
+
+    return Corpus(bbc_wire(60, 4) + bbc_wire(40, 3, category="tech", start=60))  # real BBC text, in copies
+
+
+def test_word_pairs_read_a_few_articles_at_a_time_are_those_of_every_sentence_at_once(monkeypatch):
+    import numpy as np
+
+    from briefings import topics
+
+    index = _bbc_desk().index
+    vocabulary = len(index.vocabulary)
+    # Every neighbouring pair within a sentence, once an article, counted the plain way.
+    expected = set()
+    for sentence in range(len(index.sentences)):
+        article, terms = int(index.sentence_article[sentence]), index.terms_of(sentence).tolist()
+        expected.update((article, first, second) for first, second in zip(terms, terms[1:], strict=False))
+    every = np.ones(vocabulary, dtype=bool)
+    monkeypatch.setattr(topics, "PAIR_TOKENS", 100)  # a few articles a piece: many pieces
+    pairs = topics._article_pairs(index, every)
+    assert np.all(np.diff(pairs) > 0)  # sorted, each once
+    found = {(int(p) // vocabulary**2, int(p) // vocabulary % vocabulary, int(p) % vocabulary) for p in pairs}
+    assert found == expected
+    some = np.zeros(vocabulary, dtype=bool)
+    some[::3] = True
+    assert {(a, b, c) for a, b, c in found if some[b] and some[c]} == {
+        (int(p) // vocabulary**2, int(p) // vocabulary % vocabulary, int(p) % vocabulary)
+        for p in topics._article_pairs(index, some)}
+
+
+def test_the_topic_table_counted_in_pieces_equals_the_one_counted_in_one_piece(monkeypatch):
+    from briefings import topics
+
+    monkeypatch.setattr(topics, "PAIR_TOKENS", 1 << 30)
+    whole = corpus_topics(_bbc_desk().index, 100_000)
+    monkeypatch.setattr(topics, "PAIR_TOKENS", 100)
+    pieces = corpus_topics(_bbc_desk().index, 100_000)
+    assert pieces == whole
+    phrases = [t.name for t in whole if " " in t.name and t.name.islower()]
+    assert "mobile phones" in phrases and "budget deficit" in phrases  # phrases are among them

@@ -10,7 +10,7 @@ from bot.ingestion.live import LiveCorpus, TopicSchedule, assemble, count_topics
 from briefings.corpus import Corpus
 from briefings.summaries import summarize_topic
 from briefings.summarizers import LengthBudget
-from briefings.topics import topics_counted
+from briefings.topics import complete_topics, corpus_topics, topics_counted
 from tests.conftest import FT
 
 WEEK = timedelta(days=7)
@@ -52,9 +52,35 @@ def test_autocomplete_reads_the_last_counted_topics_until_the_new_ones_are(seeds
     grown = ready(first.with_articles([seeds.get(FT)]), topics=False)
     live.replace(grown)
     assert not topics_counted(grown.index)
-    assert live.topic_index is first.index  # one swap behind: nothing counted while a user types
+    # One swap behind: nothing counted while a user types; the first corpus's table, not its index, is held.
+    assert corpus_topics(live.topic_index, 1000) == corpus_topics(first.index, 1000)
+    assert complete_topics(live.topic_index, "bess") == complete_topics(first.index, "bess") == ("Bessent",)
+    assert live.topic_index is not first.index and len(live.topic_index.articles) == 0
     count_topics(grown)
     assert live.topic_index is grown.index
+
+
+def test_a_replaced_corpus_is_released_while_its_topics_are_still_served():
+    import gc
+    import weakref
+
+    from bot.ingestion.tenancy import holdings_of
+    from tests.conftest import bbc_wire
+
+    ordered = Corpus(bbc_wire(30, 3)).articles  # real BBC copies
+    first = ready(Corpus(ordered[:80]))
+    table = corpus_topics(first.index, 1000)
+    live = LiveCorpus(first)
+    gone = weakref.ref(first.index)
+    grown = first
+    for step in range(1, 4):  # swaps before the next count, as a feed brings articles
+        grown = ready(grown.updated(ordered[: 80 + step], frozenset()), topics=False)
+        live.replace(grown, holdings_of(grown, ()))
+    del first
+    gc.collect()
+    assert gone() is None  # neither the swaps nor the table served meanwhile hold the replaced index
+    assert corpus_topics(live.topic_index, 1000) == table and len(table) > 50
+    assert not topics_counted(grown.index)
 
 
 def test_topics_are_counted_again_once_enough_changed_or_the_table_is_old_not_after_every_swap():
@@ -72,7 +98,7 @@ def test_topics_are_counted_again_once_enough_changed_or_the_table_is_old_not_af
     for step in range(1, 5):  # four new articles, one a swap: autocomplete keeps the table counted
         grown = ready(grown.updated(ordered[: 200 + step], frozenset()), topics=False)
         live.replace(grown)
-        assert not schedule.due(grown) and live.topic_index is served.index
+        assert not schedule.due(grown) and corpus_topics(live.topic_index, 1000) == corpus_topics(served.index, 1000)
     expired = grown.updated(ordered[2:204], frozenset())  # two expire: six changed in all, over 2%
     assert schedule.due(expired)
     assert not schedule.due(grown)

@@ -348,3 +348,56 @@ def test_wire_copies_read_by_workers_are_indexed_as_one_reading_of_each_file_ind
         return [terms[t] for t in parallel.index.terms_of(sentence)]
 
     assert first_terms(english) != first_terms(german)  # one sentence, two languages' stems
+
+
+def _bbc_folder(tmp_path):
+    """Write real BBC articles as wire copies (tests.conftest.bbc_wire) to a folder of article files."""
+    from tests.conftest import bbc_wire
+
+    folder = tmp_path / "bbc"
+    folder.mkdir()
+    for article in bbc_wire(40, 3) + bbc_wire(20, 2, category="tech", start=40):
+        front = f'---\ntitle: "{article.title}"\nsource: "{article.source}"\npublished: ' \
+                f"{article.published.isoformat()}\n---\n"
+        (folder / f"{article.id}.txt").write_text(front + article.body, encoding="utf-8")
+    return folder
+
+
+def test_counting_the_topics_of_a_kept_corpus_makes_no_sentence_and_equals_a_fresh_count(tmp_path):
+    from briefings.topics import corpus_topics
+
+    folder = _bbc_folder(tmp_path)
+    state = tmp_path / "state"
+    load_corpus(folder, state, LIMITS, NOW)
+    kept, _ = load_corpus(folder, state, LIMITS, NOW)
+    pool = kept.index.sentences.pool_run()[0]
+    topics = corpus_topics(kept.index, 100_000)
+    phrases = [t for t in topics if " " in t.name and t.name.islower()]
+    assert len(pool._made) <= 5 * len(phrases) + 5  # the few a phrase is checked in (five each at most)
+    assert len(pool._made) < len(kept.index.sentences) / 20
+    fresh, _ = Corpus.from_folder(folder)
+    assert topics == corpus_topics(fresh.index, 100_000) and len(topics) > 100
+
+
+def test_a_pool_keeps_its_last_sentences_made_and_makes_equal_ones_again(tmp_path, monkeypatch):
+    from briefings import sentence_runs
+    from briefings.summaries import summarize_topic
+    from briefings.summarizers import LengthBudget
+
+    folder = _bbc_folder(tmp_path)
+    state = tmp_path / "state"
+    load_corpus(folder, state, LIMITS, NOW)
+    kept, _ = load_corpus(folder, state, LIMITS, NOW)
+    fresh, _ = Corpus.from_folder(folder)
+    monkeypatch.setattr(sentence_runs, "MADE_KEPT", 50)
+    sentences = kept.index.sentences
+    pool = sentences.pool_run()[0]
+    first = sentences[0]
+    assert sentences[0] is first  # made once while among the last made
+    assert list(sentences) == list(fresh.index.sentences) and len(sentences) > 1000
+    assert len(pool._made) == 50  # not every sentence read: the last 50
+    assert sentences[0] == first and sentences[0] is not first  # made again, equal
+    for topic in ("economy", "mobile phones", "shares"):
+        assert summarize_topic(kept, topic, LengthBudget(sentences=5)) == \
+            summarize_topic(fresh, topic, LengthBudget(sentences=5))
+    assert len(pool._made) <= 50
