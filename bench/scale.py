@@ -189,11 +189,16 @@ def large(count: int, code: Path = ROOT, label: str = "this code") -> None:
                    check=False)
 
 
+def resident() -> str:
+    """Return this process's resident memory now and its peak so far (VmRSS, VmHWM), in MiB."""
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    now, peak = (int(fields[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM"))
+    return f"resident {now:,.0f} MiB (peak {peak:,.0f} MiB)"
+
+
 def in_process(folder: Path, state: Path, count: int) -> None:
     """Warm `summary TOPIC` latency and the incremental swap of one new article, in one process."""
     from dataclasses import replace
-
-    import psutil
 
     from bot.ingestion.live import ready
     from bot.storage.corpus_cache import Limits, load_corpus
@@ -203,16 +208,15 @@ def in_process(folder: Path, state: Path, count: int) -> None:
 
     started = time.perf_counter()
     corpus, _ = load_corpus(folder, state, Limits(1_048_576, 16_384, count), datetime.now(UTC))
-    print(f"  in one process: kept corpus loaded in {time.perf_counter() - started:.1f} s, resident "
-          f"{psutil.Process().memory_info().rss / 2**20:,.0f} MiB")
+    print(f"  in one process: kept corpus loaded in {time.perf_counter() - started:.1f} s, {resident()}")
     started = time.perf_counter()
     topics = [topic.name for topic in corpus_topics(corpus.index, 400)]
-    print(f"  topics counted in {time.perf_counter() - started:.1f} s (off the event loop in the bot)")
+    print(f"  topics counted in {time.perf_counter() - started:.1f} s (off the event loop in the bot), {resident()}")
     from engine import topic_latencies
 
     queries, p50, p95, _ = topic_latencies(corpus, topics, 60)
     print(f"  summary TOPIC warm, {queries} topics: p50 {p50:.0f} ms, p95 {p95:.0f} ms "
-          f"(target p95 <= 250 ms); resident {psutil.Process().memory_info().rss / 2**20:,.0f} MiB")
+          f"(target p95 <= 250 ms); {resident()}")
     newest = max(a.published for a in corpus.articles if a.published)
     latest = next(a for a in reversed(corpus.articles) if a.published == newest)
     wire = replace(latest, id="bench-new-wire", source="Late Wire", published=newest + timedelta(minutes=5))
@@ -237,7 +241,7 @@ def in_process(folder: Path, state: Path, count: int) -> None:
         summarize_topic(grown, word, LengthBudget(sentences=5))
         later.append(time.perf_counter() - started)
     print(f"  the next three new articles answerable after {', '.join(f'{x:.1f}' for x in later)} s (swap and "
-          f"summary); resident {psutil.Process().memory_info().rss / 2**20:,.0f} MiB")
+          f"summary); {resident()}")
     # Expiry: the oldest 1% leave (the retention window moved) as one more article comes, then another comes.
     expired = {article.id for article in grown.articles[: len(grown.articles) // 100]}
     wire = replace(latest, id="bench-new-wire-expiry", source="Wire E", published=newest + timedelta(minutes=10))
@@ -252,7 +256,7 @@ def in_process(folder: Path, state: Path, count: int) -> None:
     summarize_topic(grown, word, LengthBudget(sentences=5))
     after = time.perf_counter() - started
     print(f"  {len(expired):,} oldest articles expiring as one new comes: answerable after {expiry:.1f} s; the next "
-          f"new article after {after:.1f} s (swap and summary)")
+          f"new article after {after:.1f} s (swap and summary); {resident()}")
 
 
 class _Feed(http.server.BaseHTTPRequestHandler):
