@@ -10,8 +10,11 @@ only in the header would otherwise be guessed wrong ("iOS 13�s"). Cookie banne
 labelled advertisements and promotions that extraction lets through are dropped as whole paragraphs, and so are
 lines the page's own HTML sets in furniture (a caption, a byline or author box, a sign-up form, a pop-up, a
 "related" box, fine print in `<small>`, a box it hides), a line that is wholly a link to another page of the same
-site (a teaser of another article) and a short line leading into what was left out ("Seguir leyendo:"), a teaser
-marked ">> … <<", and the menu rows of a page laid out in a table;
+site (a teaser of another article) or names the site ("Auch auf gofeminin.de"), a short line leading into what
+was left out ("Seguir leyendo:"), a teaser marked ">> … <<", the menu rows of a page laid out in a table, a
+control's label ("Bild anzeigen"), an author's box, the page's notices about itself (a login prompt, "Video
+verfügbar bis …", a link to the next article, an image credit, a contact label, its own issue promoted), and the
+readers' comments after a line that opens them ("3 Kommentare");
 every other line is kept as extracted, so sentences stay verbatim.
 """
 
@@ -57,10 +60,45 @@ _ADVERT = re.compile(r"^\W*(?:advertisement|anzeige|werbung|sponsored|publicité
 # consider supporting our work? Just click here."; "Mit unserem Newsletter erhalten Sie monatlich …"): a promotion's
 # words with a second-person word. A report about a newsletter speaks of it in the third person and is kept.
 _PROMOTION = re.compile(r"\b(?:sign(?:ing)? up|newsletters?|subscri(?:be|ption)|click here|read more|abonnier\w*|"
+                        r"reinschauen|jetzt (?:entdecken|bestellen|kaufen|sichern|testen)|shop now|learn more|"
                         r"hier klicken|s'abonner|abonnez|suscr[ií]b\w*|assine)\b", re.IGNORECASE)
 _READER = re.compile(r"(?i:\b(?:you|your|vous|votre|usted|você|dich|dir|dein\w*)\b)|"
                      r"(?<=[\w,] )(?:Sie|Ihnen|Ihre?[mnrs]?)\b")  # "Sie" within a sentence, not "sie" (they)
 _PROMOTION_WORDS = 60
+# Notices of the page about itself, in a short line (at most 25 words): a comment form's login prompt ("Sie sind
+# aktuell nicht eingeloggt."), a media library's availability ("Video verfügbar bis 28.02.2021"), a link to the next
+# or previous article ("... weiter zu \"die Wortwahl\"", "Vorschau auf den nächsten Artikel"), the credit of a post's
+# header image ("Beitragsbild: Titelseite der FAZ", "Titelbild: Flickr, CC BY 2.0"), a contact label ("Ansprechpartnerin
+# zum Thema:"), a pointer to another page in one clause ("Alles über nachhaltige Wanderschuhe findest Du hier.") and a
+# publication promoting its issue ("Die aktuelle Ausgabe der L-MAG jetzt an jedem Bahnhofskiosk ... erhältlich.").
+# Each is a kind of furniture in the languages of the pages, none one site's wording.
+_NOTICE_WORDS = 25
+_NOTICE = re.compile(
+    r"\bnicht (?:eingeloggt|angemeldet)\b|\bnot logged in\b|\b(?:log|sign) in to (?:comment|reply|post)\b|"
+    r"^\W*(?:video|audio|sendung|podcast)?\s*(?:verfügbar|abrufbar) bis\b|^\W*available until\b|"
+    r"^\W*(?:weiter zu[mr]?|continue to|vorschau auf den nächsten|nächster artikel|vorheriger artikel|"
+    r"next (?:article|post|chapter)|previous (?:article|post|chapter))\b|"
+    r"^\W*(?:beitragsbild|titelbild|aufmacherbild|headerbild|featured image)\b(?:\s*:|\s+via\b)|"
+    r"^\W*(?:ihr |ihre |your )?(?:ansprechpartner(?:in)?|pressekontakt|kontakt|media contact|press contact|contact)"
+    r"\b[^.!?]{0,30}:\s*$|"
+    r"^[^.!?]*\b(?:findest du|findet ihr|finden sie|erfährst du|erfahrt ihr|erfahren sie|"
+    r"find out more|read more)\b[^.!?]{0,30}\bhier\W*$",
+    re.IGNORECASE)
+_ISSUE = re.compile(r"\b(?:aktuelle|neue[nr]?|neueste[nr]?) (?:Ausgabe|Heft)\b|\b(?:current|latest|new) issue\b|"
+                    r"\be-?paper\b", re.IGNORECASE)
+# An issue is promoted when it is offered or wished on the reader; "Die neue Ausgabe des Gesetzes tritt im Mai in
+# Kraft." reports.
+_OFFER = re.compile(r"!\W*$|\b(?:erhältlich|kiosk\w*|im abo|im handel|bestellen|available|on sale|order)\b",
+                    re.IGNORECASE)
+# A date run into the words after it ("27.01.2022MineralölINFO November 2021"): a listing's date and title, two
+# elements the extraction joined, in a short line that is no sentence.
+_GLUED_DATE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?=[^\W\d_])")
+# Where readers' comments begin, when no markup names them: a count ("3 Kommentare", "#1 Kommentar von Naru-chan") or
+# the section's bare heading ("Comments", "Kommentare (12)"). Everything after it is the readers', not the article's.
+_COMMENTS = re.compile(r"^\W*(?:#?\d+\s+(?:kommentare?|comments?|responses?|replies|antworten|commentaires?|"
+                       r"comentarios?)|(?:kommentare|comments|commentaires|comentarios)(?:\s*\(\d+\))?|"
+                       r"(?:kommentar|comment)\s+(?:von|by)\s+\S)"
+                       r"(?:\s+(?:von|by|de|zu|on)\s+.{1,60})?\s*:?\s*$", re.IGNORECASE)
 # Furniture named by the page's markup: a class or id word of an element around the line, read in words ("cbx-
 # Author_Position" is cbx, author, position), each word taken by its start (authors, recommended); a caption's
 # word anywhere in one ("icaption_nonfloating", "figcaption"). The
@@ -69,8 +107,12 @@ _PROMOTION_WORDS = 60
 # "related-content" wrapper keeps it. A caption is an image's: a "caption" box beside no image (a video's
 # description on zdf.de, annotated as article text) is kept.
 _BOX_WORDS = ("byline", "author", "autor", "bio", "newsletter", "subscribe", "signup", "overlay",
-              "related", "recommend")
+              "related", "recommend", "badge")  # a badge: "TrustBadge" under reuters.com's articles
 _CAPTION_WORDS = ("caption", "credit")
+# A box about the author is furniture at any size below the article's (chip.de's author box, 3,200 characters):
+# named so by its class or id, or opening on its label ("AUTOR Dr. Thomas Schulte ist Gründungspartner ...").
+_PERSON_WORDS = ("author", "autor", "byline")
+_AUTHOR_LABEL = re.compile(r"(?:über (?:den|die) )?(?:autor(?:in)?|author)\s+\S|(?:about the author|zur person)\b")
 # What the page shows only over itself (a pop-up's biography on jis.gov.jm: role="dialog", or a class or id naming
 # a pop-up or modal) is never its article, however long. What it hides (hidden, aria-hidden, display:none or
 # visibility:hidden) is furniture only as a box inside the article: drk.de and incurvy.de hide their whole article
@@ -83,13 +125,19 @@ _ATTRIBUTE_WORDS = re.compile(r"[^A-Za-z]+|(?<=[a-z])(?=[A-Z])")
 _UNREAD = frozenset({"script", "style", "noscript", "template"})
 # A line that is one link to another page of the same site is a teaser of another article ("20 Kilo abnehmen: Mit
 # DIESER Strategie klappt's!" between the paragraphs of gofeminin.de, a "related" list): its words are the link's
-# (90% at least), and the link stays on the page's own site. A line that links elsewhere is the article's source or
-# reference (a petition's address, "Hier geht's zur Facebook Veranstaltung"), annotated as article text, and stays.
-_LINK_SHARE = 0.9
+# (70% at least, so a label before the link counts too: "Mehr lesen: <headline>", "Related: <headline>"), and the
+# link stays on the page's own site. A line that links elsewhere is the article's source or reference (a
+# petition's address, "Hier geht's zur Facebook Veranstaltung"), annotated as article text, and stays.
+_LINK_SHARE = 0.7
 # A short line ending in a colon introduces what follows it ("Diese Artikel könnten dich auch interessieren:",
 # "Editors' Recommendations:", "Seguir leyendo:"): when what follows was left out, or nothing follows, it introduces
 # nothing of the article and goes too. "Zutaten:" before the ingredients stays.
 _LEAD_IN_WORDS = 8
+# A line the page does not hold as extracted (trafilatura joined an author's bio with the name under it) is looked
+# for by its opening, so its place still decides.
+_OPENING_CHARACTERS = 80
+# A short line naming the page's own site, no sentence, is the site's furniture ("Auch auf gofeminin.de").
+_SITE_LINE_WORDS = 6
 _NOT_PAGES = ("#", "mailto:", "tel:", "javascript:", "data:")
 # A teaser link marked with arrows on both sides (">> Wegen Corona: … <<", ">>> Jetzt die aktuelle Ausgabe bestellen!
 # <<<"); German quotation marks (»…«) are not arrows.
@@ -251,8 +299,10 @@ def without_furniture(tree: HtmlElement | None, text: str, site: str | None = No
     for line in lines:
         key = _folded(line).removeprefix("- ")  # trafilatura writes a list item as "- item"
         places = _places(body, key, text_of) if len(key) > 1 and not key.startswith("|") else []
-        left_out.append(bool(places) and all(
-            _in_furniture(place, text_of, article) or _teaser_link(place, text_of, site) for place in places))
+        if not places and len(key) > _OPENING_CHARACTERS and not key.startswith("|"):
+            places = _places(body, key[:_OPENING_CHARACTERS], text_of)
+        left_out.append(_names_site(line, site) or (bool(places) and all(
+            _in_furniture(place, text_of, article) or _teaser_link(place, text_of, site) for place in places)))
     kept: list[str] = []
     next_left_out = True  # after the last line comes nothing
     for line, out in zip(reversed(lines), reversed(left_out), strict=True):
@@ -261,6 +311,12 @@ def without_furniture(tree: HtmlElement | None, text: str, site: str | None = No
         if line.strip():
             next_left_out = out
     return "\n".join(reversed(kept))
+
+
+def _names_site(line: str, site: str | None) -> bool:
+    """Tell whether a short line that is no sentence names the page's own site ("Auch auf gofeminin.de")."""
+    return (site is not None and len(line.split()) <= _SITE_LINE_WORDS and not ends_like_sentence(line)
+            and site.casefold() in line.casefold())
 
 
 def _leads_in(line: str) -> bool:
@@ -313,12 +369,17 @@ def _in_furniture(place: HtmlElement, text_of: Any, article: float) -> bool:  # 
                                                                     f"{element.get('id') or ''}") if word]
         if element.get("role") in {"dialog", "alertdialog"} or any(word.startswith(_OVER_WORDS) for word in words):
             return True
+        if element.tag == "button" or element.get("role") == "button":  # a control's label: "Bild anzeigen"
+            return True
         size = len(text_of(element))
         in_article = in_article and size <= article
         if not in_article:
             continue
         if (element.tag == "small" or element.get("hidden") is not None or element.get("aria-hidden") == "true"
                 or _HIDING.search(element.get("style") or "")):
+            return True
+        if any(word.startswith(_PERSON_WORDS) for word in words) or (
+                element.tag != "p" and _AUTHOR_LABEL.match(text_of(element))):
             return True
         if size <= _BOX_CHARACTERS and (any(word.startswith(_BOX_WORDS) for word in words) or (
                 any(caption in word for word in words for caption in _CAPTION_WORDS) and _beside_an_image(element))):
@@ -351,7 +412,13 @@ def without_banners(text: str) -> str:
     `briefings.cleaning.is_boilerplate` keeps out of summaries ("Sign up for the … newsletter"), so the stored
     text holds no line that summaries leave out; an advertisement is a line that opens with its label.
     """
-    return "\n".join(line for line in text.splitlines() if not _is_banner(line))
+    kept: list[str] = []
+    for line in text.splitlines():
+        if _COMMENTS.match(line) and kept:  # a page opening on the word is not cut to nothing
+            break
+        if not _is_banner(line):
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def _is_banner(line: str) -> bool:
@@ -362,7 +429,11 @@ def _is_banner(line: str) -> bool:
         return True
     if size <= _PROMOTION_WORDS and _PROMOTION.search(line) and _READER.search(line):
         return True
+    if _GLUED_DATE.match(line) and not ends_like_sentence(line) and size <= _FURNITURE_WORDS:
+        return True
     if _ARROWED.match(line):
+        return True
+    if size <= _NOTICE_WORDS and (_NOTICE.search(line) or (_ISSUE.search(line) and _OFFER.search(line))):
         return True
     return bool(_ADVERT.match(line)) or (bool(line.strip()) and is_boilerplate(line))
 
