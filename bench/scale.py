@@ -3,6 +3,7 @@
     .venv/bin/python bench/build_corpus.py                  # once: bench/_data/corpus10k
     .venv/bin/python bench/scale.py --baseline DIR [--large 100000] [--tiny 55000] [--parts 10k,tiny,large]
     .venv/bin/python bench/scale.py --baseline DIR --parts 10k --repeat 3  # medians of three rounds
+    .venv/bin/python bench/scale.py --baseline DIR --parts brief  # the briefing at --large articles, both codes
 
 DIR is a checkout of the code before the change (`git archive main | tar -x -C DIR`); its runs use this venv.
 Each figure is one fresh process, as a user would run it, and prints its target:
@@ -16,6 +17,9 @@ Each figure is one fresh process, as a user would run it, and prints its target:
 - `--tiny` look-alike feed items in one RSS feed served on 127.0.0.1: `source add`, `source poll` and `summary
   tariffs` in all (entry caps raised to let every item in; teaser pages not fetched); then the running bot's way,
   in one process: `/source add` (the first poll, the swap, the topic count) and `summary tariffs`.
+- `--parts brief` (not in the default parts): over the large corpus, this code and the baseline in turn, `brief
+  --json --no-record` twice and `changes --since` the newest day from the command line, and the running bot's
+  first and next briefing in one process; ratios, and whether both codes give the same answers.
 """
 
 from __future__ import annotations
@@ -259,6 +263,76 @@ def in_process(folder: Path, state: Path, count: int) -> None:
           f"new article after {after:.1f} s (swap and summary); {resident()}")
 
 
+def briefing_part(count: int, baseline: Path | None) -> None:
+    """The briefing and "what changed" over the large corpus: the command line's and the running bot's, each code.
+
+    Each code keeps its own corpus (built by a first `summary` run when missing, not timed here). The command
+    line: `brief --json --no-record` twice (each a fresh process loading the kept corpus) and `changes --since`
+    the newest article's day; the running bot's way, in one process: the first briefing after loading the kept
+    corpus, then the next (the same window, as a second destination's would be).
+    """
+    import json
+
+    folder = DATA / f"corpus{count // 1000}k"
+    if not folder.is_dir():
+        print(f"{folder} is missing: run bench/build_corpus.py --articles {count} --out {folder} first")
+        return
+    newest = max(line[len("published: "):].strip() for path in folder.glob("*.txt")
+                 for line in path.read_text(encoding="utf-8")[:400].splitlines() if line.startswith("published: "))
+    day = datetime.fromisoformat(newest).date().isoformat()
+    print(f"{count:,} articles ({folder.name}), the briefing and what changed since {day}:")
+    figures: dict[str, list[float]] = {}
+    answers: dict[str, list[object]] = {}
+    for label, code in [("this code", ROOT)] + ([("baseline", baseline)] if baseline else []):
+        state = DATA / (f"state{count // 1000}k" + ("" if code == ROOT else "-baseline"))
+        env = {"BRIEFBOT_STATE_DIR": str(state), "BRIEFBOT_CORPUS_DIR": str(folder),
+               "BRIEFBOT_MAX_FOLDER_FILES": str(count)}
+        if not any(state.glob("corpus-*")):
+            cli(code, ["summary", "economy", "--json"], env)  # builds the kept corpus
+        runs = [cli(code, ["brief", "--json", "--no-record"], env) for _ in range(2)]
+        changed = cli(code, ["changes", "--since", day, "--json"], env)
+        briefs = [json.loads(done.stdout or "null") for _, _, done in runs]
+        for brief in briefs:
+            if isinstance(brief, dict):
+                brief.pop("now", None)  # the wall clock
+        answers[label] = [*briefs, json.loads(changed[2].stdout or "null")]
+        print(f"  {label}, command line: brief {runs[0][0]:.1f} s (CPU {runs[0][2].cpu:.1f} s, peak RSS "
+              f"{runs[0][1]:,.0f} MiB), again {runs[1][0]:.1f} s (CPU {runs[1][2].cpu:.1f} s); changes --since {day} "
+              f"{changed[0]:.1f} s (CPU {changed[2].cpu:.1f} s, exit {changed[2].returncode})", flush=True)
+        done = subprocess.run([sys.executable, __file__, "--in-briefing", str(code), str(folder), str(state),  # noqa: S603
+                               str(count)], check=False, capture_output=True, text=True)
+        print(done.stdout.rstrip(), flush=True)
+        bot = [float(x) for x in done.stdout.split("FIGURES")[-1].split()] if "FIGURES" in done.stdout else [0.0] * 2
+        figures[label] = [runs[0][0], runs[1][0], changed[0], *bot]
+    if "baseline" in figures:
+        names = ("brief", "brief again", "changes", "bot's first briefing", "bot's next briefing")
+        print("  ratios (baseline / this code): " + ", ".join(
+            f"{name} {b / o:.1f}x" for name, b, o in zip(names, figures["baseline"], figures["this code"], strict=True)
+            if o > 0))
+        print(f"  the same answers as the baseline (brief, brief again, changes): "
+              f"{[a == b for a, b in zip(answers['this code'], answers['baseline'], strict=True)]}")
+    ours = figures["this code"]
+    print(f"  targets: the bot's first briefing <= 10 s ({ours[3]:.1f}), later ones <= 3 s ({ours[4]:.1f})")
+
+
+def in_briefing(folder: Path, state: Path, count: int) -> None:
+    """The running bot's first and next briefing over the kept corpus, in one process."""
+    from bot.storage.corpus_cache import Limits, load_corpus
+    from briefings.briefing import build_briefing
+
+    started = time.perf_counter()
+    corpus, _ = load_corpus(folder, state, Limits(1_048_576, 16_384, count), datetime.now(UTC))
+    print(f"  in one process: kept corpus loaded in {time.perf_counter() - started:.1f} s, {resident()}")
+    took = []
+    for _ in range(2):
+        started, cpu = time.perf_counter(), time.process_time()
+        briefing = build_briefing(corpus, now=datetime.now(UTC))
+        took.append(time.perf_counter() - started)
+        print(f"  a briefing: {took[-1]:.1f} s (CPU {time.process_time() - cpu:.1f} s), "
+              f"{len(briefing.stories)} stories, {resident()}", flush=True)
+    print("FIGURES", *(f"{x:.2f}" for x in took))
+
+
 class _Feed(http.server.BaseHTTPRequestHandler):
     body = b""
 
@@ -347,19 +421,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", type=Path, help="a checkout of the code before the change")
     parser.add_argument("--large", type=int, default=100_000, help="articles in the large corpus (default 100,000)")
-    parser.add_argument("--parts", default="10k,tiny,large", help="which parts to run (default: all three)")
+    parser.add_argument("--parts", default="10k,tiny,large", help="parts to run (default 10k,tiny,large; or brief)")
     parser.add_argument("--tiny", type=int, default=55_000, help="look-alike feed items (default 55,000)")
     parser.add_argument("--repeat", type=int, default=1, help="rounds of the 10,000-article runs (medians printed)")
     parser.add_argument("--tiny-baseline", action="store_true",
                         help="run the tiny items with the baseline too (main before took 437 s for 55,000)")
     parser.add_argument("--large-baseline", action="store_true", help="run the large corpus with the baseline too")
     parser.add_argument("--in-process", nargs=4, metavar=("CODE", "FOLDER", "STATE", "COUNT"), help=argparse.SUPPRESS)
+    parser.add_argument("--in-briefing", nargs=4, metavar=("CODE", "FOLDER", "STATE", "COUNT"),
+                        help=argparse.SUPPRESS)
     parser.add_argument("--bot-tiny", nargs=4, metavar=("CODE", "URL", "WORK", "COUNT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bot_tiny:
         code, url, work, count = args.bot_tiny
         sys.path.insert(0, code)
         bot_tiny(url, Path(work), int(count))
+        return
+    if args.in_briefing:
+        code, folder, state, count = args.in_briefing
+        sys.path.insert(0, code)
+        in_briefing(Path(folder), Path(state), int(count))
         return
     if args.in_process:
         code, folder, state, count = args.in_process
@@ -383,6 +464,8 @@ def main() -> None:
         large(args.large)
         if args.baseline and args.large_baseline:
             large(args.large, args.baseline, "baseline")
+    if "brief" in parts:
+        briefing_part(args.large, args.baseline)
 
 
 if __name__ == "__main__":

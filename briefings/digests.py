@@ -146,13 +146,18 @@ def _novelty(index: CorpusIndex, ids: IntArray, read: IntArray) -> npt.NDArray[n
     """
     if ids.size == 0 or read.size == 0:
         return np.ones(ids.size)
-    known = index.sentence_rows(read)
-    frequency = np.bincount(known.indices, minlength=known.shape[1])
+    was_read = np.zeros(len(index.sentences), dtype=bool)
+    was_read[read] = True
+    frequency = index.sentence_frequency(was_read)
     weights = np.where(frequency > max(COMMON_TERMS * read.size, COMMON_FLOOR), 0.0, index.idf)
     scale = sparse.diags(weights)
     candidates = normalised_rows((index.sentence_rows(ids) @ scale).tocsr())
-    history = normalised_rows((known @ scale).tocsr()).T.tocsc()
-    del known
+    # Only the sentences read that hold a term the comparison weighs can be close to one (the others' cosine is 0):
+    # found through the postings, the same closest sentences as comparing with all, without all their rows.
+    read = index.holding_any(candidates.indices[candidates.data != 0], was_read)
+    # A copy read again (wire copies) is as close as its first copy read, which comes first: it is not compared.
+    read = read[np.sort(np.unique(index.first_copies[read], return_index=True)[1])]
+    history = normalised_rows((index.sentence_rows(read) @ scale).tocsr()).T.tocsc()
     closest = np.zeros(ids.size)
     nearest = np.zeros(ids.size, dtype=np.int64)
     for start in range(0, ids.size, 512):  # blocks bound the memory of the similarity matrix

@@ -37,6 +37,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from briefings.corpus import Article, Sentence
+from briefings.sentence_runs import sentence_texts
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:million|billion|trillion|bn|m|tn)\b)"
@@ -657,11 +658,35 @@ def _figures_of(keyed: _ByText) -> tuple[Figure, ...]:
     dead, 130 injured."): no report of the story's.
     """
     article = keyed.article
-    return tuple(figure for sentence in article.sentences if any(c.isdigit() for c in sentence.text)
-                 and not _recalls_past(sentence.text, article.published) and not _SOCIAL.search(sentence.text)
-                 for figure in extract_figures(sentence))
+    sentences = article.sentences
+    # the texts first: a kept corpus makes only the sentences that hold a figure, not every sentence of the article
+    return tuple(figure for number, text in enumerate(sentence_texts(sentences)) if _has_digit(text)
+                 and not _recalls_past(text, article.published) and not _SOCIAL.search(text)
+                 for figure in _figures_in(sentences[number]))
 
 
+def _figures_in(sentence: Sentence) -> tuple[Figure, ...]:
+    """Return the figures of a sentence: its text's, read once for all the copies of a wire story that repeat it."""
+    found = _figures_of_text(sentence.text)
+    return found if not found or found[0].sentence == sentence else tuple(replace(f, sentence=sentence) for f in found)
+
+
+@lru_cache(maxsize=1 << 17)
+def _figures_of_text(text: str) -> tuple[Figure, ...]:
+    # extract_figures reads the sentence's text alone; the sentence is only what each figure cites
+    return tuple(extract_figures(Sentence(text, "", 0)))
+
+
+def _has_digit(text: str) -> bool:
+    """Tell whether a text holds a digit (as str.isdigit reads one, in any script).
+
+    A regular expression for the common ASCII text: a character-by-character test cost tens of seconds over the
+    1.6 million sentences of 100,000 articles.
+    """
+    return _ASCII_DIGIT.search(text) is not None if text.isascii() else any(map(str.isdigit, text))
+
+
+_ASCII_DIGIT = re.compile(r"[0-9]")
 _SOCIAL = re.compile(r"(?:^|\s)[@#][A-Za-z_]\w+|^\s*\d{1,2}\)\s")
 
 

@@ -270,6 +270,84 @@ class CorpusIndex:
                 break
         return np.sort(found) if found is not None else np.zeros(0, dtype=np.int64)
 
+    def holding_any(self, term_ids: IntArray, among: npt.NDArray[np.bool_]) -> IntArray:
+        """Return the sentences selected by `among` (a mask over sentences) that hold any of these terms, in order.
+
+        Candidate retrieval through the postings: a sentence that holds none of a query's terms has a dot product
+        of 0 with it, so comparing a query with these sentences alone gives every nonzero similarity there is.
+        """
+        postings = self.postings
+        terms = np.unique(np.asarray(term_ids, dtype=np.int64))
+        starts = postings.indptr[terms].astype(np.int64)
+        held = np.zeros(len(self.sentences), dtype=bool)
+        held[postings.indices[ranges(starts, postings.indptr[terms + 1] - starts)]] = True
+        return np.flatnonzero(held & among).astype(np.int64)
+
+    def sentence_frequency(self, among: npt.NDArray[np.bool_]) -> IntArray:
+        """Return in how many of the sentences selected by `among` (a mask over sentences) each term occurs."""
+        postings = self.postings
+        counted = np.zeros(postings.indices.size + 1, dtype=np.int64)
+        np.cumsum(among[postings.indices], out=counted[1:])
+        return counted[postings.indptr[1:]] - counted[postings.indptr[:-1]]
+
+    @cached_property
+    def first_copies(self) -> IntArray:
+        """Return, for each sentence, the first sentence whose term ids are the same, in order (itself when first).
+
+        The copies of a wire story repeat sentences word for word: a comparison that needs each distinct row once
+        (the closest sentence read) reads the first copy alone. A hash of the term ids groups the sentences, and
+        each is checked against its group's first, term by term: a hash that collides never joins two sentences.
+        """
+        lengths = np.diff(self.offsets)
+        count = lengths.size
+        within = np.arange(self.term_ids.size, dtype=np.int64) - np.repeat(self.offsets[:-1], lengths)
+        with np.errstate(over="ignore"):  # the hash wraps around 2**64 on purpose
+            mixed = (self.term_ids.astype(np.uint64) + np.uint64(1)) * \
+                (within.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0xD6E8FEB86659FD93))
+            summed = np.zeros(mixed.size + 1, dtype=np.uint64)
+            np.cumsum(mixed, out=summed[1:])
+            hashes = summed[self.offsets[1:]] - summed[self.offsets[:-1]]
+        del within, mixed, summed
+        order = np.lexsort((np.arange(count), hashes, lengths))
+        starts = np.ones(count, dtype=bool)
+        starts[1:] = (np.diff(lengths[order]) != 0) | (np.diff(hashes[order]) != 0)
+        firsts = np.empty(count, dtype=np.int64)
+        firsts[order] = order[np.maximum.accumulate(np.where(starts, np.arange(count), 0))]
+        copies = np.flatnonzero(firsts != np.arange(count))
+        if copies.size:  # the exact check: every term of a copy equals its first's
+            differs = self.term_ids[ranges(self.offsets[copies], lengths[copies])] != \
+                self.term_ids[ranges(self.offsets[firsts[copies]], lengths[copies])]
+            wrong = np.zeros(differs.size + 1, dtype=np.int64)
+            np.cumsum(differs, out=wrong[1:])
+            ends = np.cumsum(lengths[copies])
+            collided = copies[(wrong[ends] - wrong[ends - lengths[copies]]) > 0]
+            firsts[collided] = collided  # its own first: never read as a copy of another
+        return firsts
+
+    def holds_text(self, text: str, among: npt.NDArray[np.bool_]) -> bool:
+        """Tell whether a sentence selected by `among` (a mask over sentences) reads exactly `text`.
+
+        Found through the postings, not by reading every selected sentence's text: a sentence of that text holds
+        its terms as its language reads them, in order, so only the sentences holding its rarest term are read.
+        """
+        lengths = np.diff(self.offsets)
+        for language, articles in self.article_languages.items():
+            terms = [self.vocabulary.get(term) for term in self.normalizer_for(language).terms(text)]
+            if any(term is None for term in terms):
+                continue  # a word no sentence holds
+            wanted = np.asarray(terms, dtype=np.int32)
+            if wanted.size:
+                postings = self.postings
+                rarest = int(min(wanted.tolist(), key=lambda t: postings.indptr[t + 1] - postings.indptr[t]))
+                rows = postings.indices[postings.indptr[rarest] : postings.indptr[rarest + 1]].astype(np.int64)
+            else:
+                rows = np.flatnonzero(lengths == 0)
+            rows = rows[among[rows] & articles[self.sentence_article[rows]] & (lengths[rows] == wanted.size)]
+            if any(np.array_equal(self.terms_of(int(row)), wanted) and self.sentences[int(row)].text == text
+                   for row in rows.tolist()):
+                return True
+        return False
+
     def article_terms(self) -> sparse.csr_matrix:
         """Return the article-by-term count matrix (made when asked, not kept: 119 MiB at 100,000 articles)."""
         sentences = len(self.sentences)

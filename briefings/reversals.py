@@ -246,9 +246,12 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
     The claim is read before (`known_ids`) or said earlier in the window: a sentence of `fresh` from an article
     published before the new statement's (a weekly digest holds both the claim of Monday and Thursday's denial).
     """
-    known_texts = {index.sentences[int(k)].text for k in known_ids}  # a copy of what was read is not news
-    candidates = [(sentence, cue) for sentence in fresh if index.sentences[sentence].text not in known_texts
-                  and (cue := find_cue(index.sentences[sentence].text, _year(index, sentence)))]
+    was_read = np.zeros(len(index.sentences), dtype=bool)
+    was_read[np.asarray(known_ids, dtype=np.int64)] = True
+    cued = [(sentence, cue) for sentence in fresh if (cue := find_cue(index.sentences[sentence].text,
+                                                                      _year(index, sentence)))]
+    # a copy of what was read is not news (found through the postings: the texts read are not all made)
+    candidates = [(s, cue) for s, cue in cued if not index.holds_text(index.sentences[s].text, was_read)]
     candidates.sort(key=lambda item: (index.sentences[item[0]].position, item[0]))
     candidates = _one_per_copy(index, candidates)[:MAX_CANDIDATES]
     window = np.asarray(sorted({int(s) for s in fresh}), dtype=np.int64)
@@ -256,7 +259,6 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
     if not candidates or pool.size == 0:
         return []
     published = index.published[index.sentence_article]
-    read = np.isin(pool, known_ids)
     idf = index.idf
     rare = RARE_IDF_SHARE * float(idf.max()) if idf.size else 0.0
     claims = [_terms(index, index.sentences[s].text) for s, _ in candidates]
@@ -277,11 +279,18 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
              else None for _, cue in candidates]
     ruling = [_terms(index, " ".join(_RULING_WORDS.findall(cue.group(0)))) if _OVERTURN_CUE.search(cue.group(0))
               else set() for _, cue in candidates]
+    # what is undone, named in the claim in other words too ("capture", "detained")
+    widened = [_widen(index, t) for t in targets]
+    # Only the sentences that hold a term of a new statement or of what it undoes have any weight in common with
+    # it: found through the postings, the same weights as comparing with every sentence of the pool.
+    in_pool = np.zeros(len(index.sentences), dtype=bool)
+    in_pool[pool] = True
+    pool = index.holding_any(np.asarray([t for terms in (*claims, *widened) for t in terms], dtype=np.int64), in_pool)
+    read = was_read[pool]
     present = sparse.csr_matrix(index.sentence_rows(pool) > 0, dtype=np.float64)
     weights = _weights(idf, claims)
     shared_weight = (weights @ present.T).tocsr()
-    # what is undone, named in the claim in other words too ("capture", "detained")
-    aimed_weight = (_weights(idf, [_widen(index, t) for t in targets]) @ present.T).tocsr()
+    aimed_weight = (_weights(idf, widened) @ present.T).tocsr()
     aimed_weight.sort_indices()
     totals = np.asarray(weights.sum(axis=1)).ravel()
     scored: list[tuple[float, int, int, str]] = []

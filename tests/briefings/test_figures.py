@@ -256,3 +256,23 @@ def test_a_revised_count_is_shown_beside_the_measure_s_main_move():
     moves = {(c.before, c.after, c.direction) for c in changed_figures([before], [rising, revised])
              if c.subject == "Mexico dead"}
     assert moves == {("up to 159", "up to 176", "up"), ("up to 159", "101", "down")}
+
+
+def test_an_articles_figures_are_each_sentences_own_though_copies_share_their_reading():
+    # Wire copies repeat sentences: each text is read once, and each figure still cites its own article's sentence.
+    from briefings.corpus import Corpus
+    from briefings.figures import _SOCIAL, _recalls_past
+
+    corpus, _ = Corpus.from_folder(TIMELINE17 / "swine_flu" / "articles")
+    articles = list(corpus)[:150]
+    seen: dict[str, int] = {}
+    for article in articles:
+        expected = tuple(figure for sentence in article.sentences if any(c.isdigit() for c in sentence.text)
+                         and not _recalls_past(sentence.text, article.published) and not _SOCIAL.search(sentence.text)
+                         for figure in extract_figures(sentence))
+        found = article_figures(article)
+        assert found == expected
+        assert all(figure.sentence.article_id == article.id for figure in found)
+        for text in {figure.sentence.text for figure in found}:
+            seen[text] = seen.get(text, 0) + 1
+    assert any(count > 1 for count in seen.values())  # a sentence in several articles: read once, cited by each
