@@ -76,8 +76,6 @@ _NOTICE_WORDS = 25
 _NOTICE = re.compile(
     r"\bnicht (?:eingeloggt|angemeldet)\b|\bnot logged in\b|\b(?:log|sign) in to (?:comment|reply|post)\b|"
     r"^\W*(?:video|audio|sendung|podcast)?\s*(?:verfügbar|abrufbar) bis\b|^\W*available until\b|"
-    r"^\W*(?:weiter zu[mr]?|continue to|vorschau auf den nächsten|nächster artikel|vorheriger artikel|"
-    r"next (?:article|post|chapter)|previous (?:article|post|chapter))\b|"
     r"^\W*(?:beitragsbild|titelbild|aufmacherbild|headerbild|featured image)\b(?:\s*:|\s+via\b)|"
     r"^\W*(?:ihr |ihre |your )?(?:ansprechpartner(?:in)?|pressekontakt|kontakt|media contact|press contact|contact)"
     r"\b[^.!?]{0,30}:\s*$|"
@@ -95,10 +93,18 @@ _OFFER = re.compile(r"!\W*$|\b(?:erhältlich|kiosk\w*|im abo|im handel|bestellen
 _GLUED_DATE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?=[^\W\d_])")
 # Where readers' comments begin, when no markup names them: a count ("3 Kommentare", "#1 Kommentar von Naru-chan") or
 # the section's bare heading ("Comments", "Kommentare (12)"). Everything after it is the readers', not the article's.
+#
+# Neither is a sentence: "Comments on many comments:) Oh my God!" opens a blog post's paragraph, and a German
+# opinion piece is headed "Kommentar von <author>" (its byline, not a reader's comment), so the form "<word> by
+# <name>" counts only with its number ("#1 Kommentar von Naru-chan").
 _COMMENTS = re.compile(r"^\W*(?:#?\d+\s+(?:kommentare?|comments?|responses?|replies|antworten|commentaires?|"
-                       r"comentarios?)|(?:kommentare|comments|commentaires|comentarios)(?:\s*\(\d+\))?|"
-                       r"(?:kommentar|comment)\s+(?:von|by)\s+\S)"
+                       r"comentarios?)|(?:kommentare|comments|commentaires|comentarios)(?:\s*\(\d+\))?)"
                        r"(?:\s+(?:von|by|de|zu|on)\s+.{1,60})?\s*:?\s*$", re.IGNORECASE)
+# A link to the next or previous article ('... weiter zu "die Wortwahl"', "Vorschau auf den nächsten Artikel") is
+# no sentence: "Continue to do that." is a reader's advice, kept.
+_NEXT_LINK = re.compile(r"^\W*(?:weiter zu[mr]?|continue to|vorschau auf den nächsten|nächster artikel|"
+                        r"vorheriger artikel|next (?:article|post|chapter)|previous (?:article|post|chapter))\b",
+                        re.IGNORECASE)
 # Furniture named by the page's markup: a class or id word of an element around the line, read in words ("cbx-
 # Author_Position" is cbx, author, position), each word taken by its start (authors, recommended); a caption's
 # word anywhere in one ("icaption_nonfloating", "figcaption"). The
@@ -414,7 +420,8 @@ def without_banners(text: str) -> str:
     """
     kept: list[str] = []
     for line in text.splitlines():
-        if _COMMENTS.match(line) and kept:  # a page opening on the word is not cut to nothing
+        # A page opening on the word is not cut to nothing.
+        if kept and _COMMENTS.match(line) and not ends_like_sentence(line):
             break
         if not _is_banner(line):
             kept.append(line)
@@ -433,7 +440,8 @@ def _is_banner(line: str) -> bool:
         return True
     if _ARROWED.match(line):
         return True
-    if size <= _NOTICE_WORDS and (_NOTICE.search(line) or (_ISSUE.search(line) and _OFFER.search(line))):
+    next_link = bool(_NEXT_LINK.match(line)) and not ends_like_sentence(line)
+    if size <= _NOTICE_WORDS and (_NOTICE.search(line) or next_link or (_ISSUE.search(line) and _OFFER.search(line))):
         return True
     return bool(_ADVERT.match(line)) or (bool(line.strip()) and is_boilerplate(line))
 

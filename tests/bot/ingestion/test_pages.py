@@ -91,6 +91,19 @@ def test_readers_comments_are_left_out_from_the_line_that_opens_them():
     assert without_banners(f"Kommentare\n{article}") == f"Kommentare\n{article}"
     reported = "Die Kommentare von Lesern waren heftig, sagte die Chefredakteurin."
     assert without_banners(f"{article}\n{reported}\n{article}") == f"{article}\n{reported}\n{article}"
+    # A line that is a sentence opens no comments: a blog post in Timeline17's swine_flu articles
+    # (2009-05-01_h1n1_441.txt) goes on for 169 lines after it; and a German opinion piece's byline is no comment.
+    post = "Comments on many comments:) Oh my God!\nI can't tell you how grateful I am."
+    assert without_banners(f"{article}\n{post}") == f"{article}\n{post}"
+    byline = "Kommentar von Max Mustermann"
+    assert without_banners(f"{article}\n{byline}\n{article}") == f"{article}\n{byline}\n{article}"
+
+
+def test_a_link_to_the_next_article_is_left_out_but_a_sentence_opening_on_the_same_words_is_kept():
+    article = "After a while, my mother comes to the pharmacy."
+    assert without_banners(f"{article}\nNext article\n{article}") == f"{article}\n{article}"
+    # A reader's advice in Timeline17's egyptian_crisis articles (2011-01-28_egyptianprotest_247.txt).
+    assert without_banners(f"{article}\nContinue to do that.") == f"{article}\nContinue to do that."
 
 
 def test_a_real_page_keeps_its_article_and_loses_its_newsletter_box():
