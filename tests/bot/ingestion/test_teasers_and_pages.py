@@ -126,12 +126,12 @@ def test_teaser_pages_are_fetched_concurrently_within_the_feeds_budget(capsys, l
         local.routes[f"/page/{n}"] = Answer(page((FT, AFP, CNA, STRAITS_TIMES, FT, AFP)[n]).encode(), "text/html",
                                             delay=1.0)
     cli(capsys, "source", "add", local.url("/feed.xml"))
-    started = time.monotonic()
     _, out, _ = cli(capsys, "source", "poll")
-    took = time.monotonic() - started
-    fetched = [path for path in local.paths() if path.startswith("/page/")]
-    assert len(fetched) == 4  # BRIEFBOT_PAGES_PER_FEED
-    assert took < 3.5, took  # four 1-second pages one at a time would take 4 s or more
+    asked = [when for path, when in local.requests if path.startswith("/page/")]
+    assert len(asked) == 4  # BRIEFBOT_PAGES_PER_FEED
+    # Fetched together: every page was asked for before the first one answered (each takes 1 s), which pages
+    # fetched one at a time never are, however busy the machine (the poll's own time is not asserted).
+    assert max(asked) - min(asked) < 1.0, asked
     assert out.startswith("source 1: 6 new")
 
 
@@ -140,10 +140,8 @@ def test_pages_not_in_within_the_polls_time_budget_keep_their_teaser(capsys, loc
     local.routes.update({"/feed.xml": Answer(rss([teaser_item("slow", local.url("/slow"))])),
                           "/slow": Answer(page(FT).encode(), "text/html", delay=4.0)})
     cli(capsys, "source", "add", local.url("/feed.xml"))
-    started = time.monotonic()
     assert cli(capsys, "source", "poll")[1].startswith("source 1: 1 new")
-    assert time.monotonic() - started < 3.5
-    [document] = stored_documents()
+    [document] = stored_documents()  # the poll stopped waiting: the page's text, 4 s away, is not in it
     assert TEASER in document and FAKE_NEWS not in document
 
 
