@@ -17,7 +17,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from briefings.corpus import Corpus, Sentence
-from briefings.figures import FigureChange, SameStory, changed_figures
+from briefings.figures import _ARTICLES_AGREE, FigureChange, SameStory, changed_figures
 from briefings.index import CorpusIndex, IntArray, normalised_rows
 from briefings.reversals import find_reversals
 from briefings.summaries import CitedSentence, NothingToReport, matching_sentences, summarize_sentences
@@ -45,6 +45,17 @@ COPY_TERMS = 3
 # Terms in more than this share of the earlier sentences (and in more than COMMON_FLOOR of them) say too little to
 # compare by and cost the most: a month of one story has "oil" in a third of its sentences.
 COMMON_TERMS, COMMON_FLOOR = 0.02, 100
+# What the reader knows is also the story's background: a window sentence far from everything its story said before
+# (TF-IDF cosine with the centroid of the earlier sentences of its story's articles below BACKGROUND) is most often
+# not the story's news but what its pages carry beside it (another story's sidebar headline, a comment-box line, a
+# charity's tip); its gain is scaled by the square root of its share of BACKGROUND, never below BACKGROUND_FLOOR,
+# so a new turn that shares some words with the story still counts. A story's articles are the earlier articles
+# that tell the same story as the sentence's own (briefings.figures.SameStory's cosine); an article with none is a
+# new story and nothing of it is background. Measured on Timeline17 (bench/timeline.py; figures in bench/README): it
+# takes out such lines (BP's "Helicopter crashes into crane on London tower", a Radio 2 schedule on Michael
+# Jackson's pages) and lifts the TAC-like batches; 0.05-0.1 all did, a centroid of the whole history rather than the
+# story's did more on one story's corpus but would make every small story of a mixed corpus background.
+BACKGROUND, BACKGROUND_FLOOR = 0.08, 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +181,38 @@ def _novelty(index: CorpusIndex, ids: IntArray, read: IntArray) -> npt.NDArray[n
     for number in np.flatnonzero(copies).tolist():  # the words of the two sentences, common ones included
         own, other = index.terms_of(int(ids[number])), index.terms_of(int(read[nearest[number]]))
         copies[number] = np.intersect1d(own, other).size >= COPY_TERMS
-    return np.asarray((1.0 - REDUNDANCY * closest) * np.where(copies, READ_AGAIN, 1.0), dtype=np.float64)
+    novelty = (1.0 - REDUNDANCY * closest) * np.where(copies, READ_AGAIN, 1.0)
+    return np.asarray(novelty * _foreground(index, ids, read), dtype=np.float64)
+
+
+def _foreground(index: CorpusIndex, ids: IntArray, read: IntArray) -> npt.NDArray[np.float64]:
+    """Return each sentence's scale as its story's news: 1, or less when it is far from all its story said before.
+
+    The story's centroid is the sum of the unit TF-IDF vectors of the sentences read in the earlier articles that
+    tell the same story as the sentence's own article (SameStory's cosine of article vectors).
+    """
+    scale = np.ones(ids.size)
+    owners = index.sentence_article[ids].astype(np.int64)
+    read_owners = index.sentence_article[read].astype(np.int64)
+    articles, own_row = np.unique(owners, return_inverse=True)
+    earlier, read_row = np.unique(read_owners, return_inverse=True)
+    vectors = index.article_vectors
+    same = (vectors[articles] @ vectors[earlier].T).tocsr()
+    same.data = (same.data >= _ARTICLES_AGREE).astype(np.float64)
+    same.eliminate_zeros()
+    if same.nnz == 0:
+        return scale
+    weights = sparse.diags(index.idf)
+    sentences = normalised_rows((index.sentence_rows(read) @ weights).tocsr())
+    by_article = sparse.csr_matrix((np.ones(read.size), (read_row, np.arange(read.size))),
+                                   shape=(earlier.size, read.size)) @ sentences
+    centroids = normalised_rows((same @ by_article).tocsr())
+    own = normalised_rows((index.sentence_rows(ids) @ weights).tocsr())
+    # sentences x the window's articles (a day: tens), not each sentence's centroid row copied (dense, vocabulary-wide)
+    cosine = np.asarray((own @ centroids.T).toarray())[np.arange(ids.size), own_row]
+    has_story = np.diff(same.indptr)[own_row] > 0
+    shortfall = np.sqrt(np.clip(cosine / BACKGROUND, 0.0, 1.0))
+    return np.where(has_story, np.maximum(shortfall, BACKGROUND_FLOOR), scale)
 
 
 def _contrasts(index: CorpusIndex, window: list[int], known_ids: IntArray, same_story: SameStory) -> list[Contrast]:
