@@ -56,6 +56,9 @@ COMMON_TERMS, COMMON_FLOOR = 0.02, 100
 # Jackson's pages) and lifts the TAC-like batches; 0.05-0.1 all did, a centroid of the whole history rather than the
 # story's did more on one story's corpus but would make every small story of a mixed corpus background.
 BACKGROUND, BACKGROUND_FLOOR = 0.08, 0.1
+# A story is known well enough to have a background once this many earlier articles tell it: a sentence with none of
+# one earlier article's words is as likely a new turn as page furniture.
+BACKGROUND_ARTICLES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +203,7 @@ def _foreground(index: CorpusIndex, ids: IntArray, read: IntArray) -> npt.NDArra
     same = (vectors[articles] @ vectors[earlier].T).tocsr()
     same.data = (same.data >= _ARTICLES_AGREE).astype(np.float64)
     same.eliminate_zeros()
-    if same.nnz == 0:
+    if not np.any(np.diff(same.indptr) >= BACKGROUND_ARTICLES):
         return scale
     weights = sparse.diags(index.idf)
     sentences = normalised_rows((index.sentence_rows(read) @ weights).tocsr())
@@ -210,7 +213,7 @@ def _foreground(index: CorpusIndex, ids: IntArray, read: IntArray) -> npt.NDArra
     own = normalised_rows((index.sentence_rows(ids) @ weights).tocsr())
     # sentences x the window's articles (a day: tens), not each sentence's centroid row copied (dense, vocabulary-wide)
     cosine = np.asarray((own @ centroids.T).toarray())[np.arange(ids.size), own_row]
-    has_story = np.diff(same.indptr)[own_row] > 0
+    has_story = np.diff(same.indptr)[own_row] >= BACKGROUND_ARTICLES
     shortfall = np.sqrt(np.clip(cosine / BACKGROUND, 0.0, 1.0))
     return np.where(has_story, np.maximum(shortfall, BACKGROUND_FLOOR), scale)
 
