@@ -117,7 +117,8 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
                         dtype=np.int64)
     said_ids = _sentences_with_texts(index, known_ids, in_corpus, already_said)
     read = np.union1d(known_ids, said_ids)
-    summary = summarize_sentences(window, unsaid, budget, novelty=lambda ids: _novelty(index, in_corpus[ids], read))
+    summary = summarize_sentences(window, unsaid, budget, novelty=lambda ids: _novelty(index, in_corpus[ids], read)
+                                 * _foreground(index, in_corpus[ids], read))
     new_articles = [index.articles[n] for n in np.flatnonzero(new_mask)]
     known_articles = [index.articles[n] for n in np.flatnonzero(known_mask)]
     same_story = SameStory(index.article_vectors, {article.id: n for n, article in enumerate(index.articles)})
@@ -184,8 +185,7 @@ def _novelty(index: CorpusIndex, ids: IntArray, read: IntArray) -> npt.NDArray[n
     for number in np.flatnonzero(copies).tolist():  # the words of the two sentences, common ones included
         own, other = index.terms_of(int(ids[number])), index.terms_of(int(read[nearest[number]]))
         copies[number] = np.intersect1d(own, other).size >= COPY_TERMS
-    novelty = (1.0 - REDUNDANCY * closest) * np.where(copies, READ_AGAIN, 1.0)
-    return np.asarray(novelty * _foreground(index, ids, read), dtype=np.float64)
+    return np.asarray((1.0 - REDUNDANCY * closest) * np.where(copies, READ_AGAIN, 1.0), dtype=np.float64)
 
 
 def _foreground(index: CorpusIndex, ids: IntArray, read: IntArray) -> npt.NDArray[np.float64]:
@@ -205,6 +205,11 @@ def _foreground(index: CorpusIndex, ids: IntArray, read: IntArray) -> npt.NDArra
     same.eliminate_zeros()
     if not np.any(np.diff(same.indptr) >= BACKGROUND_ARTICLES):
         return scale
+    # Only the sentences of earlier articles of the window's stories are read again (at 100,000 articles, a few).
+    told = np.flatnonzero(np.diff(same.tocsc().indptr) > 0)
+    kept = np.isin(read_row, told)
+    read, read_row = read[kept], np.searchsorted(told, read_row[kept])
+    same, earlier = same[:, told], earlier[told]
     weights = sparse.diags(index.idf)
     sentences = normalised_rows((index.sentence_rows(read) @ weights).tocsr())
     by_article = sparse.csr_matrix((np.ones(read.size), (read_row, np.arange(read.size))),
