@@ -21,7 +21,9 @@ With --baseline DIR (a checkout of the code before this change, e.g. `git worktr
 figures from that code, in the same run, and the ratio. Also prints the time the digest takes per step and the
 share of it spent finding figures and reversals, and (unless --no-checks) two checks where every pair shown is
 wrong by construction: the seven stories mixed into one month (a pair across two stories is false), and the
-10,000-article benchmark corpus (the issue's "Japan growth: 0.1% → 17.9%" and "UK price: 15.1% → 1%").
+10,000-article benchmark corpus (the issue's "Japan growth: 0.1% → 17.9%" and "UK price: 15.1% → 1%"). On that
+corpus every figure the daily and weekly digests show is also counted against bench/gold/corpus10k.jsonl (pairs
+judged by reading both sentences): shown, judged false, and the precision they give.
 """
 
 from __future__ import annotations
@@ -342,25 +344,58 @@ def mixed_corpus_check(code: Path) -> dict[str, Any]:
     return {"articles": len(corpus), "shown": shown, "across": across, "examples": examples[:5]}
 
 
+CORPUS10K_WINDOWS = (1, 3, 7)  # days: each day's digest, each three days' and each week's, over the whole corpus
+
+
 def corpus10k_check(code: Path) -> dict[str, Any]:
-    """Show the figures the digest of each week of the 10,000-article corpus gives; flag the issue's examples."""
+    """Show the figures the digests of the 10,000-article corpus give, one pair per distinct pair of sentences.
+
+    Every day's digest, every three days' and every week's (CORPUS10K_WINDOWS) with an article in it is built; the
+    issue's examples are flagged.
+    """
     sys.path.insert(0, str(code))
     from briefings.corpus import Corpus
     from briefings.digests import build_digest
 
     corpus, _ = Corpus.from_folder(CORPUS10K)
     dated = sorted(a.published for a in corpus if a.published is not None)
-    shown, banned = [], []
-    day = dated[0] + timedelta(days=7)
-    while day <= dated[-1]:
-        digest = build_digest(corpus, day, day + timedelta(days=7) - timedelta(microseconds=1))
-        for f in digest.figures:
-            text = f"{f.subject}: {f.before} -> {f.after}"
-            shown.append(text)
-            if any(f.subject.lower().startswith(s) and f.before == b and f.after == a for s, b, a in BANNED_10K):
-                banned.append(text)
-        day += timedelta(days=7)
-    return {"articles": len(corpus), "figures": shown, "banned": banned}
+    shown: dict[tuple[str, str], dict[str, str]] = {}
+    banned = []
+    for length in CORPUS10K_WINDOWS:
+        day = dated[0] + timedelta(days=length)
+        while day <= dated[-1]:
+            end = day + timedelta(days=length) - timedelta(microseconds=1)
+            if not any(day <= moment <= end for moment in dated):
+                day += timedelta(days=length)
+                continue  # no article in the window: nothing new to compare (the seeds are months before the rest)
+            digest = build_digest(corpus, day, end)
+            for f in digest.figures:
+                text = f"{f.subject}: {f.before} -> {f.after}"
+                if any(f.subject.lower().startswith(s) and f.before == b and f.after == a for s, b, a in BANNED_10K):
+                    banned.append(text)
+                shown.setdefault((f.before_sentence.text, f.after_sentence.text), {
+                    "shown": text, "window": f"{day.date()} +{length}d", "before_text": f.before_sentence.text,
+                    "after_text": f.after_sentence.text})
+            day += timedelta(days=length)
+    pairs = list(shown.values())
+    return {"articles": len(corpus), "figures": [pair["shown"] for pair in pairs], "pairs": pairs, "banned": banned}
+
+
+def judge_10k(pairs: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
+    """Sort the pairs shown on the 10,000-article corpus by the verdict bench/gold/corpus10k.jsonl gives them.
+
+    Each line of that file is a pair judged by reading both sentences: {"shown", "before_text", "after_text",
+    "verdict": "right" or "wrong", "why"}. A pair not in it is "not judged" (--show lists it).
+    """
+    path = GOLD / "corpus10k.jsonl"
+    judged = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()] \
+        if path.exists() else []
+    verdicts: dict[str, list[dict[str, str]]] = {"right": [], "wrong": [], "not judged": []}
+    for pair in pairs:
+        verdict = next((entry["verdict"] for entry in judged if entry["before_text"] == pair["before_text"]
+                        and entry["after_text"] == pair["after_text"]), "not judged")
+        verdicts[verdict].append(pair)
+    return verdicts
 
 
 def check_in_subprocess(code: Path, check: str) -> dict[str, Any]:
@@ -370,7 +405,7 @@ def check_in_subprocess(code: Path, check: str) -> dict[str, Any]:
     return json.loads(result.stdout)
 
 
-def print_checks(baseline: Path | None) -> None:
+def print_checks(baseline: Path | None, show: bool = False) -> None:
     """Print the mixed-corpus and 10,000-article checks, now and (if given) for the baseline."""
     for label, code in (("now", ROOT), ("baseline", baseline)):
         if code is None:
@@ -384,8 +419,17 @@ def print_checks(baseline: Path | None) -> None:
             print("10,000-article corpus: not built (bench/build_corpus.py)")
             continue
         big = check_in_subprocess(code, "corpus10k")
-        print(f"10,000-article corpus ({label}), weekly digests: {len(big['figures'])} figures shown, the issue's "
-              f"examples: {len(big['banned'])}" + "".join(f"\n    {f}" for f in big["figures"][:8]))
+        verdicts = judge_10k(big["pairs"])
+        wrong, shown, unknown = len(verdicts["wrong"]), len(big["pairs"]), len(verdicts["not judged"])
+        precision = (shown - wrong - unknown) / shown if shown else float("nan")
+        print(f"10,000-article corpus ({label}), digests of every 1, 3 and 7 days: {shown} figures shown, {wrong} "
+              f"judged false (precision {precision:.2f}; {unknown} not judged, counted false), the issue's examples: "
+              f"{len(big['banned'])}")
+        for verdict, pairs in verdicts.items():
+            for pair in pairs if verdict != "right" or show else ():
+                print(f"    {verdict}: {pair['shown']} ({pair['window']})" + (
+                    f"\n      before: {pair['before_text'][:160]}\n      after:  {pair['after_text'][:160]}"
+                    if show and verdict == "not judged" else ""))
 
 
 def main() -> None:
@@ -412,7 +456,7 @@ def main() -> None:
     started = time.perf_counter()
     print_gold_scores(args.baseline, args.show)
     if not args.no_checks:
-        print_checks(args.baseline)
+        print_checks(args.baseline, args.show)
     print(f"({time.perf_counter() - started:.0f} s; {date.today().isoformat()})")  # noqa: DTZ011
 
 

@@ -12,6 +12,14 @@ story, so a death toll is never set against a count of bodies buried, a GDP grow
 a count in Canada against one in Mexico. Precision comes first: a figure whose measure cannot be told is left out,
 and so is a pair whose values are too far apart to be one count, or a fall that nothing in its sentence explains.
 
+What a figure is of is told by its qualifiers too, and two figures are compared only when they agree: the part of
+a place ("the eastern part of Germany" is not Germany, "England and Wales" neither England nor Wales), the kind of
+a rate or sum ("jobless rate", "core inflation", "trade deficit"; a bare "rate" takes the kind its sentence named
+before it, or is left out), the thing a price is of ("$50.88 a barrel") and the time the value covers (a quarter,
+a month, a year, "the year to"; for a flow, a named month or year: "$19.6bn in November" is a month's deficit).
+A change ("closed up $1.26 at $50.88") is not a level. Two counts "worldwide" are of one event only when their
+sentences share a name ("WHO"): the world is every story's place.
+
 quantulum3 (0.10) was tried for the number parsing and not kept: 24 ms a sentence on 268 Timeline17 sentences
 with digits (a day of a long story holds thousands), "between 20 and 40 billion dollars" comes out as
 20,000,000,010 dollars, and a range ("between 100,000 and 200,000") as its midpoint, not as written. Tried again
@@ -43,8 +51,8 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:million|billion|trillion|bn|m|tn)\b)"
 # Approximations are kept as the sentence writes them: "more than 13,000" is not 13,000.
 _QUALIFIER = (r"(?:more than|less than|fewer than|at least|up to|as many as|as much as|as high as|nearly|almost|"
-              r"about|around|approximately|roughly|some|over|under|close to|just over|just under|an estimated|"
-              r"estimated|anywhere between|between)")
+              r"about|around|approximately|roughly|some|over|under|above|below|close to|just over|just under|"
+              r"an estimated|estimated|anywhere between|between)")
 _CURRENCY = r"(?:US\$|\$|£|€|¥)"
 _VALUE = re.compile(
     rf"(?<![\w.,$£€¥-])(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<currency>{_CURRENCY})?\s?"
@@ -53,6 +61,9 @@ _VALUE = re.compile(
     rf"(?![\w-]|\.\d|,\d)",
     re.IGNORECASE,
 )
+_PER_THING = re.compile(r"\s*(?:a|an|per)\s+(?P<thing>barrel|gallon|litre|liter|tonne|ton|ounce|share|kilo|kilogram|"
+                        r"pound|unit|head|person|hour|kilowatt-hour|kwh|megawatt-hour|mwh|therm|bushel)\b",
+                        re.IGNORECASE)
 _PERCENT = re.compile(r"\s?(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
 _RATE_UNITS = re.compile(
     r"\s(?P<unit>barrels?|gallons?|litres?|liters?|tonnes?|tons?)(?:\s+of\s+(?:oil|crude|water|fuel|aid|food))?"
@@ -248,6 +259,7 @@ class Figure:
     display: str  # as written: "more than 13,000", "between 100,000 and 200,000", "$2.6bn"
     sentence: Sentence
     part: bool = False  # a part of a figure before it in the sentence that names no place ("..., including 72 deaths")
+    period: str = ""  # what time the value covers: "month", "quarter", "year", "year to"...; "" when none is said
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -257,7 +269,7 @@ class Figure:
     @property
     def base_unit(self) -> str:
         """Return the unit without its scale: "1.5 million left homeless" counts what "300,000" counted."""
-        return re.sub(r"\s?(?:m|bn|tn)$", "", self.unit)
+        return re.sub(r"\s?(?:m|bn|tn)(?=$| a )", "", self.unit)
 
     @property
     def value(self) -> float:
@@ -307,12 +319,14 @@ def extract_figures(sentence: Sentence) -> list[Figure]:
     counted: str | None = None  # what the previous number of the sentence counted, even a part of a total
     previous: str | None = None  # the subject of the previous number, even one whose measure is not told
     previous_end = previous_start = 0
+    previous_level = False  # whether the previous number was a rate or sum read as a level
     for match in _VALUE.finditer(text):
         figure = _figure(text, match, sentence)
         between = text[previous_end : match.start()]
         # "tariffs of 145 per cent and Beijing responded with 125 per cent": a rate after "and" rates the same thing
+        # a level; after a change it is a change too ("prices rose by 3% and 1.2% in the two regions")
         coordinated = previous_end > 0 and re.search(r"\band\b", between) and not re.search(r"\d", between) \
-            and _PERCENT.match(text[match.end() :]) is not None
+            and _PERCENT.match(text[match.end() :]) is not None and previous_level
         if figure is None and counted and (_TOTAL_OF_BEFORE.search(text[: match.start()]) or coordinated):
             # "sending 4,000 more troops, raising the number to 16,000": the total is of what was just counted, and
             # of whoever adds them ("America has announced it is sending 4,000 more troops")
@@ -331,6 +345,7 @@ def extract_figures(sentence: Sentence) -> list[Figure]:
         head = figure.measure if figure is not None else _head(text[match.end() : match.end() + 120])[1]
         counted = _SYNONYMS.get(head, head) if head else counted
         previous_end, previous_start = match.end(), match.start()
+        previous_level = figure is not None and (figure.unit == "%" or _is_money(figure.unit))
     return figures
 
 
@@ -370,7 +385,7 @@ def _figure(text: str, match: re.Match[str], sentence: Sentence, counted: str | 
 
 def _with_measure(sentence: Sentence, before: str, after: str, unit: str, low: float, high: float, display: str,
                   counted: str | None = None, lead: str = "") -> Figure | None:
-    measure = counted or _measure(before, after, unit)
+    measure = counted or _measure(before, after, unit, lead)
     if measure is None or not _tracked(measure, unit) or _HYPOTHETICAL.search(before + " " + after) \
             or _QUESTION.match(sentence.text) \
             or _RECALLED.search(before) or _PARTITIVE_BEFORE.search(before):
@@ -385,7 +400,57 @@ def _with_measure(sentence: Sentence, before: str, after: str, unit: str, low: f
         subject = ""
     if not subject and (unit == "%" or _is_money(unit)):
         return None  # a rate or a sum with no owner named is not comparable with another
-    return Figure(measure, subject, unit, low, high, display, sentence)
+    period = "" if " a " in unit and not _is_money(unit) else _period(before, after, measure)
+    return Figure(measure, subject, unit, low, high, display, sentence, period=period)
+
+
+PERIOD_REACH = 50  # characters either side of a value read for the time it covers (_period)
+_MONTH_NAMES = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)")
+# The time a value covers, as the clause says it: a year's deficit is not a month's, nor a quarter's growth a
+# year's. Checked in this order: "in the three months to September" is a quarter, not a month.
+_PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("year to", re.compile(r"\b(?:year|12 months|twelve months)\s+(?:to|until|ending|ended)\b", re.IGNORECASE)),
+    # not "for the first time in almost three months": that dates the level, it covers no time
+    ("quarter", re.compile(rf"\bquarter(?:ly|s)?\b|\bQ[1-4]\b|\bthree-month\b|\b(?:in|over|for|during) the three "
+                           rf"months\b|\bthree months (?:to|between|ending|ended|from|until)\b|\b{_MONTH_NAMES}\s*"
+                           rf"[-–]\s*{_MONTH_NAMES}\b", re.IGNORECASE)),
+    ("half", re.compile(r"\bhalf[- ]year\w*|\b(?:first|second)[- ]half\b|\bsix-month\b|\b(?:in|over|for|during) the "
+                        r"six months\b|\binterim\b", re.IGNORECASE)),
+    ("month", re.compile(r"\bmonthly\b|\bmonth-on-month\b|\b(?:a|per|each|every|in the|for the|over the|the past|"
+                         r"the last)\s+month\b", re.IGNORECASE)),
+    ("week", re.compile(r"\bweekly\b|\b(?:a|per|each|every|in the|for the|over the|the past|the last)\s+week\b|"
+                        r"\bseven days\b", re.IGNORECASE)),
+    ("day", re.compile(r"\bdaily\b|\b(?:a|per|each|every)\s+day\b|\b24 hours\b", re.IGNORECASE)),
+    ("year", re.compile(r"\b(?:annual|annually|yearly|full[- ]year|per annum|a year|per year|for the year|fiscal year|"
+                        r"financial year)\b", re.IGNORECASE)),
+)
+# A flow (a deficit, sales, growth) named with a month or a year covers it: "$19.6bn in November" is a month's
+# deficit. A level (a rate, a price, a toll) named so is only dated: "the jobless rate in January".
+_FLOWS_OVER = frozenset("deficit surplus growth sales profit profits revenue revenues loss losses".split())
+_FLOW_PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("month", re.compile(rf"\b(?:in|for|during|of|over)\s+(?:early\s+|late\s+|mid-)?{_MONTH_NAMES}\b|"
+                         rf"\b{_MONTH_NAMES}['’]s\b|\b(?:this|last|that|the)\s+month\b|\bmonth before\b")),
+    ("year", re.compile(r"\b(?:in|for|during)\s+(?:19|20)\d\d\b|\b(?:this|last|that|the)\s+year\b|"
+                        r"\byear before\b", re.IGNORECASE)),
+)
+
+
+def _period(before: str, after: str, measure: str) -> str:
+    """Return the kind of time a value covers, as the words next to it say it ("" when they say none).
+
+    Only the words near the value are read: "up to 159 people have died from the virus and ... a standstill over
+    the past week" dates the standstill, not the toll.
+    """
+    clause = f"{before[-PERIOD_REACH:]} {after[:PERIOD_REACH]}"
+    for kind, pattern in _PERIODS:
+        if pattern.search(clause):
+            return kind
+    if measure.split()[-1] in _FLOWS_OVER:
+        for kind, pattern in _FLOW_PERIODS:
+            if pattern.search(clause):
+                return kind
+    return ""
 
 
 def _is_money(unit: str) -> bool:
@@ -394,7 +459,7 @@ def _is_money(unit: str) -> bool:
 
 def _tracked(measure: str, unit: str) -> bool:
     if unit == "%" or _is_money(unit):
-        return measure in TRACKED_LEVELS
+        return measure.split()[-1] in TRACKED_LEVELS  # "jobless rate", "trade deficit"
     if " a " in unit:
         return True  # a flow with what flows named: barrels a day leaking
     return measure.split()[-1] in TRACKED
@@ -425,6 +490,10 @@ def _unit(match: re.Match[str], rest: str) -> tuple[str | None, str]:
     scale = _scale_name(match["high_scale"] or match["low_scale"])
     if match["currency"]:
         currency = "$" if match["currency"].upper() == "US$" else match["currency"]
+        per = _PER_THING.match(rest)
+        if per:
+            # a price is of so much of a thing: "$50.88 a barrel" is not "$1.50 a gallon" nor a sum
+            return f"{currency}{scale} a {per['thing'].lower()}", rest[per.end() :]
         return f"{currency}{scale}", rest
     percent = _PERCENT.match(rest)
     if percent:
@@ -440,10 +509,10 @@ def _unit(match: re.Match[str], rest: str) -> tuple[str | None, str]:
     return (scale, rest)
 
 
-def _measure(before: str, after: str, unit: str) -> str | None:
+def _measure(before: str, after: str, unit: str, lead: str = "") -> str | None:
     """Return the measure a figure counts, or None when it cannot be told."""
     if unit == "%":
-        return _percent_measure(before, after)
+        return _percent_measure(before, after, lead)
     if unit.startswith(("barrel", "gallon", "litre", "liter", "tonne", "ton")):
         if " a " not in unit:
             return None  # a stock ("139,000 barrels") is not a rate; precision first
@@ -456,8 +525,9 @@ def _measure(before: str, after: str, unit: str) -> str | None:
             return None  # "captured more than 2,000 barrels per day for ten days": a past period's flow
         return f"{unit} {nearest[1]}" if nearest else None
     if _is_money(unit):
-        following = [w.lower() for w in _WORD.findall(after[:60])[:4]]
-        return _noun_before(before) or next((w for w in following if w in TRACKED_LEVELS), None)
+        if _CHANGE_WORDS.search(before) and not re.search(r"\b(?:at|to)\s+$", before):
+            return None  # "oil prices closed up $1.26 at $50.88": $1.26 is a change, $50.88 the price
+        return _level_measure(before, after, lead)
     modifiers, head, tail = _head(after)
     if head is None:
         return _outcome_before(before)
@@ -541,18 +611,62 @@ def _outcome_before(before: str) -> str | None:
     return None
 
 
-def _percent_measure(before: str, after: str) -> str | None:
+def _percent_measure(before: str, after: str, lead: str = "") -> str | None:
     """Return what a percentage is the level of ("a tariff of 25%", "25% tariffs"); a change ("rose 5%") is not."""
     if _CHANGE_WORDS.search(before):
         return None
-    following = [w.lower() for w in _WORD.findall(after[:40])[:1]]
-    return _noun_before(before) or next((w for w in following if w in TRACKED_LEVELS), None)
+    return _level_measure(before, after, lead, following=1)
 
 
-def _noun_before(before: str) -> str | None:
-    """Return the level a rate or sum is given for: the nearest such noun in the six words before it."""
-    words = [w.lower() for w in _WORD.findall(before)][-6:]
-    return next((w for w in reversed(words) if w in TRACKED_LEVELS), None)
+# Words before a level's noun that name a measure of its own: a jobless rate is not an interest rate, core inflation
+# not inflation, a trade deficit not a budget deficit, youth unemployment not unemployment.
+_SUB_MEASURES = frozenset("jobless unemployment inflation interest growth core headline underlying youth annual "
+                          "annualised annualized base mortgage exchange tax savings lending borrowing trade budget "
+                          "fiscal current-account account public federal import export house oil petrol fuel "
+                          "crude consumer producer wholesale retail".split())
+# One measure under its names: "the jobless rate", "the unemployment rate" and "unemployment" (as a rate) agree.
+_LEVEL_NAMES = {
+    **dict.fromkeys(["jobless rate", "unemployment rate", "jobless rates", "unemployment rates", "unemployment",
+                     "jobless"], "unemployment rate"),
+    **dict.fromkeys(["inflation rate", "inflation rates"], "inflation"),
+    **dict.fromkeys(["growth rate", "growth rates"], "growth"),
+    **dict.fromkeys(["interest rates"], "interest rate"),
+    **dict.fromkeys(["annualised rate", "annualized rate"], "annual rate"),
+    **dict.fromkeys(["annual inflation", "headline inflation"], "inflation"),
+    **dict.fromkeys(["fiscal deficit"], "budget deficit"),
+    **dict.fromkeys(["account deficit"], "current-account deficit"),
+    **dict.fromkeys(["account surplus"], "current-account surplus"),
+}
+# A bare "rate" is the rate of what the sentence spoke of before it ("The brunt of the unemployment is still being
+# felt ..., where the rate is 18.8%"); a rate nothing names is left out (a jobless rate and an interest rate are
+# both "the rate").
+_RATE_OF = re.compile(r"\b(unemployment|jobless|inflation|interest|growth|mortgage|exchange|tax|savings|"
+                      r"lending)\b", re.IGNORECASE)
+
+
+def _level_measure(before: str, after: str, lead: str, following: int = 4) -> str | None:
+    """Return the level a rate or sum is given for, with the word that names its kind ("jobless rate").
+
+    The level is the nearest such noun in the six words before the value, or else in the words after it
+    ("25% tariffs").
+    """
+    words = [w.lower() for w in _WORD.findall(before)]
+    position = next((n for n in range(len(words) - 1, max(len(words) - 7, -1), -1) if words[n] in TRACKED_LEVELS),
+                    None)
+    if position is None:
+        words = [w.lower() for w in _WORD.findall(after[:60])[:following]]
+        position = next((n for n, w in enumerate(words) if w in TRACKED_LEVELS), None)
+        if position is None:
+            return None
+    noun = words[position]
+    modifier = words[position - 1] if position > 0 and words[position - 1] in _SUB_MEASURES else ""
+    if not modifier and noun in ("rate", "rates"):
+        named = _RATE_OF.findall(lead + " " + before)
+        if not named:
+            return None
+        modifier = named[-1].lower()
+    name = f"{modifier} {noun}".strip()
+    return _LEVEL_NAMES.get(name, name)
 
 
 def _subject(before: str, after: str, level: bool = False, lead: str = "") -> str:
@@ -563,12 +677,17 @@ def _subject(before: str, after: str, level: bool = False, lead: str = "") -> st
     breakdown = _BREAKDOWN.match(after)
     if breakdown:
         return _SUBJECT_ALIASES.get(breakdown["name"], breakdown["name"])
+    region = ""  # "the eastern part of Germany", "England and Wales": not the country's own figure
     for pattern, text in ((_SUBJECT_AFTER, after), (_TOTAL_OF_PLACE, before), (_SUBJECT_WHERE, before),
                           (_SUBJECT_BEFORE, before), (_SUBJECT_IN_BEFORE, before), (_LISTED, lead)):
         found = pattern.search(text)
-        written = found and (found["name"] or found.groupdict().get("far"))
+        if found is None:
+            continue
+        group = "name" if found["name"] else "far" if found.groupdict().get("far") else ""
+        written = found[group] if group else None
         if written and written.split()[0].lower().strip(".,") not in _NOT_PLACES:
             name = written.strip()
+            region = _region(text[: found.start(group)], name, text[found.start(group) + len(name) :])
             break
     first = _WORD.findall(after[:20])[:1]
     if name is None and first and first[0] in _SUBJECT_ALIASES:
@@ -576,10 +695,14 @@ def _subject(before: str, after: str, level: bool = False, lead: str = "") -> st
     if name is None and level:
         # "US President Donald Trump slapped tariffs of 145 per cent and Beijing responded with 125 per cent": the
         # country that acts in the clause (after its last "and") owns the figure
-        clause = re.split(r"\band\b", before)[-1]
-        name = next((w for w in _WORD.findall(clause) if w.rstrip(".") in _SUBJECT_ALIASES
-                     and w.lower() not in ("world", "global")), None)
-        name = name.rstrip(".") if name and name.rstrip(".") not in ("US", "UK") else name
+        clause_at = before.rfind(re.split(r"\band\b", before)[-1])
+        clause = before[clause_at:]
+        word = next((w for w in _WORD.finditer(clause) if w.group().rstrip(".") in _SUBJECT_ALIASES
+                     and w.group().lower() not in ("world", "global")), None)
+        if word is not None:
+            name = word.group()
+            name = name.rstrip(".") if name.rstrip(".") not in ("US", "UK") else name
+            region = _region(clause[: word.start()], name, clause[word.start() + len(word.group()) :] + " " + after)
     if name is None and (_WORLDWIDE.search(" ".join(_WORD.findall(after)[:8])) or _WORLDWIDE.search(before[-30:])):
         return "world"
     if name is None:
@@ -587,7 +710,42 @@ def _subject(before: str, after: str, level: bool = False, lead: str = "") -> st
     name = re.sub(r"['’]s$", "", re.sub(r"^(?:The|A|In|At|On)\s+", "", name).strip().rstrip(".,"))  # "Moscow's"
     if _REPORTER.search(name) or _WORLD_REPORTER.match(name):
         return "world" if _WORLDWIDE.search(before + " " + after) or _WORLD_REPORTER.match(name) else ""
-    return _SUBJECT_ALIASES.get(name, _SUBJECT_ALIASES.get(name.split()[0], name))
+    subject = _SUBJECT_ALIASES.get(name, _SUBJECT_ALIASES.get(name.split()[0], name))
+    if region.startswith("and "):
+        other = region.removeprefix("and ")
+        return f"{subject} and {_SUBJECT_ALIASES.get(other, other)}"  # "England and Wales" is neither alone
+    return f"{region} {subject}" if region else subject
+
+
+# A part of a place named before it ("the eastern part of Germany", "parts of northern England", "rural China")
+_REGION_BEFORE = re.compile(
+    r"\b(?:(?P<side>north|south|east|west|north-east|north-west|south-east|south-west|northern|southern|eastern|"
+    r"western|central|north-eastern|north-western|south-eastern|south-western|rural|urban|coastal|inner|outer)"
+    r"(?:\s+(?:part|parts|half|region|regions|areas?|provinces?|states?|regions|cities|towns))?"
+    r"|(?P<part>parts?|regions?|areas?|provinces?|states?|cities|towns|much|most)(?:\s+of)?"
+    r")(?:\s+of)?\s+(?:the\s+)?$", re.IGNORECASE)
+# ... or after it: "Germany's east", "in Germany's eastern states"; a joint region: "England and Wales"
+_REGION_AFTER = re.compile(
+    r"^(?:['’]s\s+(?P<side>north|south|east|west|north-east|north-west|south-east|south-west|northern|southern|"
+    r"eastern|western|central|north-eastern|north-western|south-eastern|south-western|rural|urban|coastal)\b"
+    r"|\s*(?:and|&)\s+(?:the\s+)?(?P<other>[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*)?))")
+_SIDES = {"north": "northern", "south": "southern", "east": "eastern", "west": "western", "north-east":
+          "north-eastern", "north-west": "north-western", "south-east": "south-eastern", "south-west": "south-western"}
+
+
+def _region(before: str, name: str, after: str) -> str:
+    """Return what makes a named place a part of it or one of several ("eastern", "and Wales"); "" for the place."""
+    if re.search(r"['’]s$", name):
+        after = "'s" + after  # "Germany's east": the name was read with its "'s"
+    found = _REGION_BEFORE.search(before) or _REGION_AFTER.match(after)
+    if found is None:
+        return ""
+    if found.groupdict().get("other"):
+        return f"and {found['other'].strip()}"
+    side = found.groupdict().get("side")
+    if side:
+        return _SIDES.get(side.lower(), side.lower())
+    return "part of"
 
 
 def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -617,6 +775,8 @@ def _display(match: re.Match[str], unit: str, only_high: bool = False) -> str:
         return f"{written}%"
     if unit.startswith(("barrel", "gallon", "litre", "liter", "tonne", "ton")):
         return f"{written} {unit.removesuffix(' m').removesuffix(' bn')}"
+    if _is_money(unit) and " a " in unit:
+        return f"{written} a {unit.split(' a ', 1)[1]}"  # "$50.88 a barrel"
     return written
 
 
@@ -853,15 +1013,15 @@ def _comparable(old: Figure, new: Figure, same_story: SameStory | None) -> bool:
     their articles' words differ more than SameStory allows ("taking the UK total to 1,604" in a report on
     Scotland's cases, "1,752 confirmed cases of swine flu across the UK" in one on a death).
     """
-    if not (_linked(old, new) and _plausible_move(old, new)):
-        return False
+    if old.period != new.period or not (_linked(old, new) and _plausible_move(old, new)):
+        return False  # a year's deficit is not a month's
     if same_story is None or same_story(old.sentence.article_id, new.sentence.article_id):
         return True
     return bool(old.subject) and old.subject == new.subject and _shares_words(old, new)
 
 
-_UPPER_BOUNDS = ("fewer than", "less than", "under", "no more than")
-_LOWER_BOUNDS = ("more than", "over", "at least", "upwards of", "in excess of")
+_UPPER_BOUNDS = ("fewer than", "less than", "under", "below", "no more than")
+_LOWER_BOUNDS = ("more than", "over", "above", "at least", "upwards of", "in excess of")
 ROUNDED = 0.9  # a lower bound this close under the old value is the old value rounded (_within_bound)
 
 
@@ -924,11 +1084,20 @@ def _linked(old: Figure, new: Figure) -> bool:
     killed" in both). "quake" and "earthquake" count as one word. A story's articles also recall other events
     ("the 2005 Texas City explosion killed 15 workers"); a toll of those shares no word with the toll of this one.
     """
-    if old.subject and old.subject == new.subject:
+    if old.subject and old.subject == new.subject and (old.subject != "world" or _names(old) & _names(new)):
+        # the world is every story's place: two counts "worldwide" are one when a name ties them ("WHO"), not
+        # "All 28 people detained globally" in one fraud inquiry and "At least 60 people were arrested worldwide" in
+        # another
         return True
     if _large_numbers(old.sentence.text) & _large_numbers(new.sentence.text):
         return True
     return _shares_words(old, new)
+
+
+def _names(figure: Figure) -> set[str]:
+    """Return the names of a figure's sentence besides its first word and its subject ("WHO", "Fukuda")."""
+    words = [re.sub(r"['’]s$", "", w) for w in _WORD.findall(figure.sentence.text)[1:]]
+    return {w for w in words if w[:1].isupper() and _SUBJECT_ALIASES.get(w) != figure.subject}
 
 
 def _shares_words(old: Figure, new: Figure) -> bool:

@@ -1,6 +1,6 @@
 from briefings.corpus import Article, Sentence
 from briefings.figures import article_figures, changed_figures, extract_figures
-from tests.conftest import CNA, FT, TIMELINE17
+from tests.conftest import BBC, CNA, FT, TIMELINE17
 
 
 def figures_of(text: str):
@@ -29,7 +29,7 @@ def test_a_deficit_is_never_compared_with_a_tariff(seeds):
 
 def test_each_figure_knows_what_it_measures_and_whose_it_is():
     assert figures_of("The US had a US$295.4 billion goods trade deficit with China in 2024.") == [
-        ("US", "deficit", "US$295.4 billion")
+        ("US", "trade deficit", "US$295.4 billion")
     ]
     assert figures_of("US President Donald Trump slapped tariffs on China of 145 per cent and Beijing responded with "
                       "125 per cent.") == [
@@ -276,3 +276,67 @@ def test_an_articles_figures_are_each_sentences_own_though_copies_share_their_re
         for text in {figure.sentence.text for figure in found}:
             seen[text] = seen.get(text, 0) + 1
     assert any(count > 1 for count in seen.values())  # a sentence in several articles: read once, cited by each
+
+
+# Real BBC business and tech articles (../shared/data/bbc-news-summary, read there), dated as the 10,000-article
+# benchmark corpus dates them: the false comparisons it showed, and true ones of the same kind.
+
+
+def bbc_article(name: str, day: int) -> Article:
+    category, number = name.split("/")
+    lines = [line for line in (BBC / category / f"{number}.txt").read_text(encoding="utf-8").splitlines() if line]
+    front = f'---\ntitle: "{lines[0].replace(chr(34), chr(39))}"\npublished: 2026-10-{day:02d}T12:00:00+00:00\n---\n'
+    return Article.from_text(f"{category}-{number}", front + "\n".join(lines[1:]))
+
+
+def test_a_year_s_deficit_is_not_compared_with_a_month_s_and_a_quarter_s_rate_is_with_the_quarter_s():
+    # "The deficit with China, up 30.5% at $162bn, was the largest ever recorded", then "the US's deficit with
+    # China was $19.6bn in November": a year's figure and a month's
+    year, month = bbc_article("business/024", 20), bbc_article("business/440", 23)
+    assert [(f.measure, f.display, f.period) for f in article_figures(year)] == [("deficit", "$162bn", "")]
+    assert [(f.measure, f.display, f.period) for f in article_figures(month)] == [("deficit", "$19.6bn", "month")]
+    assert changed_figures([year], [month]) == []
+    # the US economy grew "at a respectable annual rate of 3.7% in the three months between July and September",
+    # revised to "an annual rate of 3.9% in the three months to September": one quarter, both times
+    first, revised = bbc_article("business/453", 20), bbc_article("business/402", 23)
+    moves = [(c.subject, c.before, c.after, c.direction) for c in changed_figures([first], [revised])]
+    assert moves == [("US annual rate", "3.7%", "3.9%", "up")]
+    assert {f.period for a in (first, revised) for f in article_figures(a)} == {"quarter"}
+
+
+def test_a_region_s_rate_is_not_the_country_s_and_a_joint_region_is_neither_place():
+    # "which takes the jobless rate to 12.1%" (Germany's), then "the eastern part of Germany, where the rate is
+    # 18.8%": the measure agrees (a bare "rate" is the unemployment the sentence speaks of), the place does not
+    national, eastern = bbc_article("business/275", 20), bbc_article("business/022", 23)
+    assert [(f.subject, f.measure) for f in article_figures(national)] == [("Germany", "unemployment rate")]
+    assert [(f.subject, f.measure, f.display) for f in article_figures(eastern)] == [
+        ("eastern Germany", "unemployment rate", "18.8%")]
+    assert changed_figures([national], [eastern]) == []
+    # "The average house price in England and Wales was £182,920", then "£192,713 in England"
+    both, england = bbc_article("business/248", 14), bbc_article("business/415", 15)
+    assert ("England and Wales", "house price", "£182,920") in {
+        (f.subject, f.measure, f.display) for f in article_figures(both)}
+    assert ("England", "house price", "£192,713") in {
+        (f.subject, f.measure, f.display) for f in article_figures(england)}
+    assert changed_figures([both], [england]) == []
+    # a place named alone on both sides is still compared: the seeds' US and China tariffs (the first test), Mexico's
+    # toll (test_a_moved_death_toll_is_found_with_the_sentence_of_each_value)
+
+
+def test_a_change_is_not_compared_with_a_level_but_the_level_beside_it_is_read():
+    # "US oil prices closed up $1.26 at $50.88 a barrel in New York", then "pushed US crude oil prices above $50 a
+    # barrel": $1.26 is how far prices rose, not a price; $50.88 is the price, a price a barrel
+    rise, later = bbc_article("business/294", 17), bbc_article("business/152", 18)
+    assert [(f.measure, f.display, f.unit) for f in article_figures(rise)] == [
+        ("oil prices", "$50.88 a barrel", "$ a barrel")]
+    assert changed_figures([rise], [later]) == []  # "above $50" holds $50.88 rounded down: no move either
+
+
+def test_two_counts_worldwide_are_not_one_unless_something_ties_them():
+    # "All 28 people detained globally" (the Shadowcrew fraud inquiry), then "At least 60 people were arrested
+    # worldwide" (Operation Buccaneer, years before): the world is every story's place. The WHO's world counts,
+    # tied by the WHO named in both, still move (test_a_rough_count_the_new_count_makes_precise_...)
+    fraud, piracy = bbc_article("tech/120", 4), bbc_article("tech/354", 14)
+    assert ("world", "arrested", "28") in {(f.subject, f.measure, f.display) for f in article_figures(fraud)}
+    assert ("world", "arrested", "At least 60") in {(f.subject, f.measure, f.display) for f in article_figures(piracy)}
+    assert changed_figures([fraud], [piracy]) == []
