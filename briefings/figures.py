@@ -17,8 +17,9 @@ a place ("the eastern part of Germany" is not Germany, "England and Wales" neith
 a rate or sum ("jobless rate", "core inflation", "trade deficit"; a bare "rate" takes the kind its sentence named
 before it, or is left out), the thing a price is of ("$50.88 a barrel") and the time the value covers (a quarter,
 a month, a year, "the year to"; for a flow, a named month or year: "$19.6bn in November" is a month's deficit).
-A change ("closed up $1.26 at $50.88") is not a level. Two counts "worldwide" are of one event only when their
-sentences share a name ("WHO"): the world is every story's place.
+A change ("closed up $1.26 at $50.88", "a 40% drop") is not a level, and a capital a figure is given in ("In
+London") is the city, not the country it stands for when it acts. Two counts "worldwide" are of one event only
+when their sentences share a name ("WHO"): the world is every story's place.
 
 quantulum3 (0.10) was tried for the number parsing and not kept: 24 ms a sentence on 268 Timeline17 sentences
 with digits (a day of a long story holds thousands), "between 20 and 40 billion dollars" comes out as
@@ -180,6 +181,9 @@ _SUBJECT_ALIASES: dict[str, str] = {
     **dict.fromkeys(["France", "French", "Paris"], "France"),
     **dict.fromkeys(["world", "worldwide", "globally", "global"], "world"),
 }
+# A capital stands for its country when it acts ("Beijing responded with 125 per cent"), not where a figure is
+# given for it ("in London", "in Washington").
+_CAPITALS = frozenset("Washington London Beijing Brussels Tokyo Ottawa Delhi Moscow Berlin Paris".split())
 # "deaths in Mexico", "cases confirmed in the UK"; not "killed 167 since detected in Mexico", "most in Mexico"
 _SUBJECT_AFTER = re.compile(
     r"^\s*(?:(?!most\b|since\b|detected\b|first\b|emerged\b|originated\b|began\b|started\b|mostly\b)"
@@ -525,7 +529,7 @@ def _measure(before: str, after: str, unit: str, lead: str = "") -> str | None:
             return None  # "captured more than 2,000 barrels per day for ten days": a past period's flow
         return f"{unit} {nearest[1]}" if nearest else None
     if _is_money(unit):
-        if _CHANGE_WORDS.search(before) and not re.search(r"\b(?:at|to)\s+$", before):
+        if (_changed(before) and not re.search(r"\b(?:at|to)\s+$", before)) or _CHANGE_AFTER.match(after):
             return None  # "oil prices closed up $1.26 at $50.88": $1.26 is a change, $50.88 the price
         return _level_measure(before, after, lead)
     modifiers, head, tail = _head(after)
@@ -612,10 +616,25 @@ def _outcome_before(before: str) -> str | None:
 
 
 def _percent_measure(before: str, after: str, lead: str = "") -> str | None:
-    """Return what a percentage is the level of ("a tariff of 25%", "25% tariffs"); a change ("rose 5%") is not."""
-    if _CHANGE_WORDS.search(before):
+    """Return what a percentage is the level of ("a tariff of 25%", "25% tariffs").
+
+    A change is not a level: "rose 5%", "a 40% drop in profits".
+    """
+    if _changed(before) or _CHANGE_AFTER.match(after):
         return None
     return _level_measure(before, after, lead, following=1)
+
+
+_CHANGE_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:rise|rises|fall|falls|drop|drops|increase|increases|decrease|"
+                           r"decreases|jump|jumps|gain|gains|decline|declines|cut|cuts|slump|surge|surges|climb|"
+                           r"reduction|hike|hikes|boost|plunge|slide|dip|rebound)\b", re.IGNORECASE)
+_COORDINATED = re.compile(r"(?:[$£€¥]?\d[\d.,]*\s?(?:%|per\s?cent|bn|m|million|billion)?\s*,?\s+(?:and|or)\s+)+$",
+                          re.IGNORECASE)
+
+
+def _changed(before: str) -> bool:
+    """Tell whether the words before a value make it a change ("rose 5%"), also after another ("rose by 3% and")."""
+    return bool(_CHANGE_WORDS.search(before) or _CHANGE_WORDS.search(_COORDINATED.sub("", before)))
 
 
 # Words before a level's noun that name a measure of its own: a jobless rate is not an interest rate, core inflation
@@ -678,6 +697,7 @@ def _subject(before: str, after: str, level: bool = False, lead: str = "") -> st
     if breakdown:
         return _SUBJECT_ALIASES.get(breakdown["name"], breakdown["name"])
     region = ""  # "the eastern part of Germany", "England and Wales": not the country's own figure
+    located = False  # whether the name says where ("in London") rather than who ("London says")
     for pattern, text in ((_SUBJECT_AFTER, after), (_TOTAL_OF_PLACE, before), (_SUBJECT_WHERE, before),
                           (_SUBJECT_BEFORE, before), (_SUBJECT_IN_BEFORE, before), (_LISTED, lead)):
         found = pattern.search(text)
@@ -688,6 +708,7 @@ def _subject(before: str, after: str, level: bool = False, lead: str = "") -> st
         if written and written.split()[0].lower().strip(".,") not in _NOT_PLACES:
             name = written.strip()
             region = _region(text[: found.start(group)], name, text[found.start(group) + len(name) :])
+            located = pattern in (_SUBJECT_AFTER, _SUBJECT_IN_BEFORE, _SUBJECT_WHERE)
             break
     first = _WORD.findall(after[:20])[:1]
     if name is None and first and first[0] in _SUBJECT_ALIASES:
@@ -710,6 +731,8 @@ def _subject(before: str, after: str, level: bool = False, lead: str = "") -> st
     name = re.sub(r"['’]s$", "", re.sub(r"^(?:The|A|In|At|On)\s+", "", name).strip().rstrip(".,"))  # "Moscow's"
     if _REPORTER.search(name) or _WORLD_REPORTER.match(name):
         return "world" if _WORLDWIDE.search(before + " " + after) or _WORLD_REPORTER.match(name) else ""
+    if located and name in _CAPITALS:
+        return name  # "In London, the area with the highest average house price": the city's, not the UK's
     subject = _SUBJECT_ALIASES.get(name, _SUBJECT_ALIASES.get(name.split()[0], name))
     if region.startswith("and "):
         other = region.removeprefix("and ")

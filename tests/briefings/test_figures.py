@@ -319,6 +319,10 @@ def test_a_region_s_rate_is_not_the_country_s_and_a_joint_region_is_neither_plac
     assert ("England", "house price", "£192,713") in {
         (f.subject, f.measure, f.display) for f in article_figures(england)}
     assert changed_figures([both], [england]) == []
+    # a capital where a figure is given is the city ("In London, the area with the highest average house price at
+    # £262,825"), not the country it stands for when it acts ("Beijing responded with 125 per cent")
+    assert ("London", "house price", "£262,825") in {
+        (f.subject, f.measure, f.display) for f in article_figures(england)}
     # a place named alone on both sides is still compared: the seeds' US and China tariffs (the first test), Mexico's
     # toll (test_a_moved_death_toll_is_found_with_the_sentence_of_each_value)
 
@@ -330,6 +334,8 @@ def test_a_change_is_not_compared_with_a_level_but_the_level_beside_it_is_read()
     assert [(f.measure, f.display, f.unit) for f in article_figures(rise)] == [
         ("oil prices", "$50.88 a barrel", "$ a barrel")]
     assert changed_figures([rise], [later]) == []  # "above $50" holds $50.88 rounded down: no move either
+    # "British Airways has blamed high fuel prices for a 40% drop in profits": no fuel price of 40%
+    assert article_figures(bbc_article("business/004", 3)) == ()
 
 
 def test_two_counts_worldwide_are_not_one_unless_something_ties_them():
