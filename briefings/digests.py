@@ -17,7 +17,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from briefings.corpus import Corpus, Sentence
-from briefings.figures import _ARTICLES_AGREE, FigureChange, SameStory, changed_figures
+from briefings.figures import ARTICLES_AGREE, FigureChange, SameStory, changed_figures
 from briefings.index import CorpusIndex, IntArray, normalised_rows
 from briefings.reversals import find_reversals
 from briefings.summaries import CitedSentence, NothingToReport, matching_sentences, summarize_sentences
@@ -201,7 +201,7 @@ def _foreground(index: CorpusIndex, ids: IntArray, read: IntArray) -> npt.NDArra
     earlier, read_row = np.unique(read_owners, return_inverse=True)
     vectors = index.article_vectors
     same = (vectors[articles] @ vectors[earlier].T).tocsr()
-    same.data = (same.data >= _ARTICLES_AGREE).astype(np.float64)
+    same.data = (same.data >= ARTICLES_AGREE).astype(np.float64)
     same.eliminate_zeros()
     if not np.any(np.diff(same.indptr) >= BACKGROUND_ARTICLES):
         return scale

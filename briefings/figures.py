@@ -231,7 +231,7 @@ _TOLL = re.compile(r"\btoll\b[^\d]{0,60}$", re.IGNORECASE)
 _CHANGE_WORDS = re.compile(r"\b(?:rose|fell|grew|dropped|dropping|jumped|jumping|climbed|slipped|gained|gaining|lost|"
                            r"losing|up|down|increase|decrease|rise|rising|fall|falling|drop|by|boost\w*|cut\w*|"
                            r"plunged|plunging|slumped|soared|surged)\s+(?!to\b)(?:[\w.'’-]+\s+){0,3}$", re.IGNORECASE)
-_ARTICLES_AGREE = 0.08  # TF-IDF cosine of two articles at which they are taken to tell the same story
+ARTICLES_AGREE = 0.08  # TF-IDF cosine of two articles at which they are taken to tell the same story
 MAX_CHANGES = 5
 DOMINANT = 0.75  # share of the articles naming a subject for a measure at which it is the coverage's (_sole_subjects)
 RIVAL_ARTICLES = 3  # articles that must name a place for a measure before it is the coverage's (_sole_subjects)
@@ -1211,7 +1211,7 @@ def _speaks_of(text: str, subject: str) -> bool:
 class SameStory:
     """Tell whether two articles tell the same story: the cosine of their TF-IDF vectors."""
 
-    def __init__(self, vectors: object, positions: dict[str, int], threshold: float = _ARTICLES_AGREE) -> None:
+    def __init__(self, vectors: object, positions: dict[str, int], threshold: float = ARTICLES_AGREE) -> None:
         """Keep the index's article vectors (rows normalised to length 1) and each article's row."""
         self._vectors = vectors
         self._positions = positions
