@@ -9,9 +9,10 @@ Bytes are decoded with the charset the HTTP response declares, when it declares 
 only in the header would otherwise be guessed wrong ("iOS 13�s"). Cookie banners, advertising disclosures,
 labelled advertisements and promotions that extraction lets through are dropped as whole paragraphs, and so are
 lines the page's own HTML sets in furniture (a caption, a byline or author box, a sign-up form, a pop-up, a
-"related" box, fine print in `<small>`, a box it hides), a line that is wholly a link to another page of the same
-site (a teaser of another article) or names the site ("Auch auf gofeminin.de"), a short line leading into what
-was left out ("Seguir leyendo:"), a teaser marked ">> … <<", the menu rows of a page laid out in a table, a
+"related" box, a copyright box, fine print in `<small>`, a box it hides), a line that is wholly a link to another
+page of the same site (a teaser of another article) or names the site ("Auch auf gofeminin.de"), a short line
+leading into what was left out ("Seguir leyendo:"; "Release Date:" before the date the page gives and extraction
+left out), a teaser marked ">> … <<", the menu rows of a page laid out in a table, a
 control's label ("Bild anzeigen"), an author's box, the page's notices about itself (a login prompt, "Video
 verfügbar bis …", a link to the next article, an image credit, a contact label, its own issue promoted), and the
 readers' comments after a line that opens them ("3 Kommentare");
@@ -111,9 +112,11 @@ _NEXT_LINK = re.compile(r"^\W*(?:weiter zu[mr]?|continue to|vorschau auf den nä
 # words are the boxes that readability's and trafilatura's own discard lists name (caption, byline, author,
 # newsletter, related, modal), and a box is furniture only when it is small: a page whose article sits in a
 # "related-content" wrapper keeps it. A caption is an image's: a "caption" box beside no image (a video's
-# description on zdf.de, annotated as article text) is kept.
+# description on zdf.de, annotated as article text) is kept. A badge: the "TrustBadge" under reuters.com's articles;
+# a copyright: a page's or an image's ("Materiał chroniony prawem autorskim ...", portalspozywczy.pl;
+# "Screenshot,Strava" under an image on bike-magazin.de).
 _BOX_WORDS = ("byline", "author", "autor", "bio", "newsletter", "subscribe", "signup", "overlay",
-              "related", "recommend", "badge")  # a badge: "TrustBadge" under reuters.com's articles
+              "related", "recommend", "badge", "copyright")
 _CAPTION_WORDS = ("caption", "credit")
 # A box about the author is furniture at any size below the article's (chip.de's author box, 3,200 characters):
 # named so by its class or id, or opening on its label ("AUTOR Dr. Thomas Schulte ist Gründungspartner ...").
@@ -139,6 +142,13 @@ _LINK_SHARE = 0.7
 # "Editors' Recommendations:", "Seguir leyendo:"): when what follows was left out, or nothing follows, it introduces
 # nothing of the article and goes too. "Zutaten:" before the ingredients stays.
 _LEAD_IN_WORDS = 8
+# What follows a short line ending in a colon on the page (the first words of the next text, scripts aside) tells
+# whether what it introduces was extracted: a label whose value was left out introduces nothing.
+_FOLLOWING_TEXT = ("following::text()[normalize-space()][not(ancestor::script or ancestor::style or "
+                   "ancestor::noscript or ancestor::template)][1]")
+_OWN_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+_FOLLOWING_CHARACTERS = 40
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))  # soft hyphens, zero widths
 # A line the page does not hold as extracted (trafilatura joined an author's bio with the name under it) is looked
 # for by its opening, so its place still decides.
 _OPENING_CHARACTERS = 80
@@ -280,10 +290,11 @@ def without_furniture(tree: HtmlElement | None, text: str, site: str | None = No
     whose text holds it, wherever it occurs. A line is dropped when every place it occurs is furniture: in a pop-up,
     or, below the element that holds the article, hidden, inside a `<small>` (the HTML standard's small print:
     dates, "View Comments") or inside a small box whose class or id names a caption beside an image, a credit, a
-    byline, an author, a sign-up form, an overlay or related links; or wholly a link to another page of `site` (the
-    host of the page's own address; a relative link is the site's): a teaser of another article. A short line
-    ending in a colon goes with what it introduces, when that was left out or nothing follows it. A line found
-    nowhere (extraction joined or reformatted it: a table row) is kept.
+    byline, an author, a sign-up form, an overlay, related links or a copyright; or wholly a link to another page of
+    `site` (the host of the page's own address; a relative link is the site's): a teaser of another article. A
+    short line ending in a colon goes with what it introduces, when that was left out or nothing follows it: the
+    next line of the text, or the words after it on the page (a label whose value extraction left out). A line
+    found nowhere (extraction joined or reformatted it: a table row) is kept.
     """
     if tree is None or not text:
         return text
@@ -299,7 +310,8 @@ def without_furniture(tree: HtmlElement | None, text: str, site: str | None = No
             texts[element] = found
         return found
 
-    article = max(_ARTICLE_SHARE * len(_folded(text)), _BOX_CHARACTERS)
+    extracted = _folded(text.translate(_INVISIBLE))
+    article = max(_ARTICLE_SHARE * len(extracted), _BOX_CHARACTERS)
     lines = text.splitlines()
     left_out = []
     for line in lines:
@@ -308,7 +320,8 @@ def without_furniture(tree: HtmlElement | None, text: str, site: str | None = No
         if not places and len(key) > _OPENING_CHARACTERS and not key.startswith("|"):
             places = _places(body, key[:_OPENING_CHARACTERS], text_of)
         left_out.append(_names_site(line, site) or (bool(places) and all(
-            _in_furniture(place, text_of, article) or _teaser_link(place, text_of, site) for place in places)))
+            _in_furniture(place, text_of, article) or _teaser_link(place, text_of, site) for place in places))
+            or (_leads_in(line) and bool(places) and not any(_followed(place, key, extracted) for place in places)))
     kept: list[str] = []
     next_left_out = True  # after the last line comes nothing
     for line, out in zip(reversed(lines), reversed(left_out), strict=True):
@@ -328,6 +341,38 @@ def _names_site(line: str, site: str | None) -> bool:
 def _leads_in(line: str) -> bool:
     """Tell whether a line only introduces what follows it ("Diese Artikel könnten dich auch interessieren:")."""
     return line.rstrip().endswith(":") and len(line.split()) <= _LEAD_IN_WORDS
+
+
+def _followed(place: HtmlElement, key: str, extracted: str) -> bool:
+    """Tell whether what follows a line on the page (its next words) is in the extracted text.
+
+    A label's value that extraction left out ("Release Date:" before the date, "Erschienen am:", "Bildnachweis:")
+    leaves the label introducing nothing of the article; "Zutaten:" is followed by the first ingredient, kept. What
+    follows is the rest of the line's own element when it goes on ("Tanz in der St. Galler Lokremise: <br>Mit allen
+    Wassern gewaschen", a headline extraction wrote as two lines), else the page's next text.
+    """
+    rest = _next_words(place, key)
+    if rest is None:
+        return False  # the page ends: the line introduces nothing
+    return rest.translate(_INVISIBLE)[:_FOLLOWING_CHARACTERS] in extracted
+
+
+def _next_words(place: HtmlElement, key: str) -> str | None:
+    """Return the text that follows `key` on the page, folded: in its own text node, the next one, or the page's."""
+    seen = ""
+    nodes = [str(node) for node in place.xpath(_OWN_TEXT)]
+    for index, node in enumerate(nodes):
+        seen = f"{seen}{node}"  # as text_content() joins them, so the key is found where _places found it
+        if key in _folded(seen):
+            rest = _folded(seen).partition(key)[2].strip()
+            if rest:
+                return rest
+            later = next((text for text in nodes[index + 1:] if text.strip()), None)
+            if later is not None:
+                return _folded(later)
+            break
+    following = place.xpath(_FOLLOWING_TEXT)
+    return _folded(str(following[0])) if following else None
 
 
 def _teaser_link(place: HtmlElement, text_of: Any, site: str | None) -> bool:  # noqa: ANN401 - a local closure

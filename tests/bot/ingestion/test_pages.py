@@ -162,6 +162,13 @@ FURNITURE = [
     # A badge under the article (<div class="TrustBadge-trust-badge-20GM8">).
     ("reuters.com.parasite.html", "Our Standards: The Thomson Reuters Trust Principles.",
      "Additional reporting by Steve Gorman; Editing by Marguerita Choy, Nick Zieminski and Simon Cameron-Moore"),
+    # A label whose value extraction left out (<span class="field-label">Release Date:</span> before the date).
+    ("thestkittsnevisobserver.com-bvi.html", "Release Date:",
+     "I would like to provide an update to the people of the British Virgin Islands"),
+    # A copyright box (<div class="copyright"><p>…</p></div>), and an image's credit in one (bike-magazin.de).
+    ("Eurocash rusza z Innowacyjną Platformą Handlu - Handel dystrybucja.html",
+     "Materiał chroniony prawem autorskim", "Jak działa Innowacyjna Platforma Handlu?"),
+    ("bike-magazin.de-strava.html", "Screenshot,Strava", "Die wichtigsten Neuerungen des Strava Karten-Updates"),
 ]
 
 
@@ -312,6 +319,46 @@ def test_a_lead_in_goes_with_the_teasers_it_introduces_and_an_ingredient_lists_s
     # A lead-in with nothing after it introduces nothing of the article.
     ending = f"{article}\nDas Thema könnte dich auch interessieren:"
     assert without_furniture(_page("<p>Das Thema könnte dich auch interessieren:</p>"), ending) == article
+
+
+def test_a_label_whose_value_was_left_out_goes_and_a_lead_in_to_what_was_kept_stays():
+    # thestkittsnevisobserver.com ("Release Date:", annotated "without") and caritas.de label a date that
+    # extraction left out; martinruetter.com leads into the paragraph after it, tagblatt.ch's headline goes on after
+    # its colon in the same element, bummfilm.de's "Kategorien:" into a list: each kept.
+    article = ARTICLE.removeprefix("<p>").removesuffix("</p>")
+    statement = ("I would like to provide an update to the people of the British Virgin Islands on recent law "
+                 "enforcement action taken by the United States Drug Enforcement Agency about which I have been "
+                 "informed today.")
+    released = _page('<p><span class="field-label">Release Date:</span></p><div class="field field-label-inline">'
+                     '<span class="date-display-single">Thursday, 28 April 2022 – 3:55pm</span></div>',
+                     f'<div class="field-items"><p>{statement}</p></div>')
+    assert without_furniture(released, f"{article}\nRelease Date:\n{statement}") == f"{article}\n{statement}"
+    published = _page('<div class="eventbox"><span class="eventbox__subheadline">Erschienen am:</span>'
+                      '<h2 class="eventbox-event__headline">13.10.2021</h2></div>')
+    assert without_furniture(published, f"{article}\nErschienen am:") == article
+    school = ("Seit fast 9 Jahren betreibe ich die Martin Rütter DOGS Hundeschule in Essen. Neben Welpen-, "
+              "Junghundegruppen und Gruppenstunden für erwachsene Hunde biete ich auch spezielle Kurse an.")
+    words = _page("<p><b>Ein paar Worte zu deiner Hundeschule: </b></p>",
+                  f'<p>Seit fast 9 Jahren betreibe ich die <a href="/essen/">Martin Rütter DOGS Hundeschule in '
+                  f'Essen</a>.{school.split("Essen.", 1)[1]}</p>')
+    text = f"{article}\nEin paar Worte zu deiner Hundeschule:\n{school}"
+    assert without_furniture(words, text) == text
+    headline = _page('<h1><div class="title__name">Tanz in der St. Galler Lokremise: <br>Mit allen Wassern '
+                     'gewaschen</div></h1>')
+    text = f"{article}\nTanz in der St. Galler Lokremise: \nMit allen Wassern gewaschen"
+    assert without_furniture(headline, text) == text
+    categories = _page('<div class="preis-abstand">Kategorien:<ul><li>Bestes Familienspiel</li><li>Beste Story</li>'
+                       "</ul></div>")
+    text = f"{article}\nKategorien:\n- Bestes Familienspiel\n- Beste Story"
+    assert without_furniture(categories, text) == text
+
+
+def test_a_copyright_box_is_left_out_and_the_same_words_in_the_article_stay():
+    # portalspozywczy.pl: <div class="copyright"><p>Materiał chroniony … regulamin.</p></div> (annotated "without").
+    notice = "Materiał chroniony prawem autorskim - zasady przedruków określa regulamin."
+    article = ARTICLE.removeprefix("<p>").removesuffix("</p>")
+    assert without_furniture(_page(f'<div class="copyright"><p>{notice}</p></div>'), f"{article}\n{notice}") == article
+    assert without_furniture(_page(f"<p>{notice}</p>"), f"{article}\n{notice}") == f"{article}\n{notice}"
 
 
 def test_a_caption_class_is_read_wherever_its_word_stands():
