@@ -1,6 +1,6 @@
 """Real feeds and pages through the real ingestion path, against a local HTTP server on 127.0.0.1 (issue 14).
 
-    .venv/bin/python bench/realweb.py [--sample N] [--baseline DIR] [--extraction]
+    .venv/bin/python bench/realweb.py [--sample N] [--baseline DIR] [--extraction] [--leaks]
 
 Serves every feed of ../shared/data/realweb/feedparser-tests/ (with the HTTP headers each file's comment
 asks for) and every page of ../shared/data/realweb/trafilatura-pages/ (as the teaser pages of feeds whose items
@@ -12,11 +12,14 @@ link to them) on 127.0.0.1, follows each feed with the real `SourceStore`, `Fetc
 - extraction fidelity on the annotated pages: the share of "with" segments found in the stored text and the
   share of "without" segments (boilerplate) that got in, by language (targets for English and German: at
   least 95% and at most 2%);
-- languages detected, sentences and stories per language, and stories that mix languages (target 0).
+- languages detected, sentences and stories per language, and stories that mix languages (target 0);
+- lines of clean prose (the BBC and Timeline17 articles of ../shared/data) that the page cleaning drops, and those
+  dropped by this code and not by the baseline (the guard against false positives: target 0).
 With --baseline DIR (a checkout of main before this change: `git worktree add /tmp/base main`), the same
 figures from that code on the same input, side by side. --sample N takes N feeds and N pages spread over
 the sets (for a loaded machine). --extraction compares trafilatura settings on the pages (the measurement
-behind bot/ingestion/pages.py's choice).
+behind bot/ingestion/pages.py's choice). --leaks lists each "without" segment counted in on the English and German
+pages, with the stored line that holds it.
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ from urllib.parse import quote, unquote
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "realweb"
+SHARED = ROOT.parent / "shared" / "data"
+DATA = SHARED / "realweb"
+CLEAN_TEXTS = (SHARED / "bbc-news-summary" / "News Articles", SHARED / "timeline17")
 FEEDS = DATA / "feedparser-tests"
 PAGES = DATA / "trafilatura-pages"
 PAGES_PER_FEED = 25
@@ -180,8 +185,77 @@ def engine_in_subprocess(code: Path, feeds: list[str], pages: list[str]) -> dict
     result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - our own script
     Path(handle.name).unlink()
     if result.returncode != 0:
-        sys.exit(f"the engine at {code} failed:\n{result.stderr[-3000:]}")
+        # The served feeds' own failures (relative links to files that do not exist) fill stderr; keep all of it.
+        with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False, prefix="realweb-engine-") as log:
+            log.write(result.stderr)
+        sys.exit(f"the engine at {code} failed (exit {result.returncode}; its stderr is in {log.name}):\n"
+                 f"{result.stderr[-3000:]}")
     return json.loads(result.stdout)
+
+
+# --------------------------------------------------------------------------------------- clean prose, left alone
+
+
+def clean_texts() -> list[tuple[str, str]]:
+    """The BBC and Timeline17 article texts (name, text): prose from which the page cleaning should drop nothing."""
+    bbc, timeline17 = CLEAN_TEXTS
+    texts = [(str(path.relative_to(bbc)), path.read_text(encoding="utf-8", errors="replace"))
+             for path in sorted(bbc.rglob("*.txt"))]
+    texts += [(str(path.relative_to(timeline17)), path.read_text(encoding="utf-8").split("\n---\n", 1)[-1])
+              for path in sorted(timeline17.glob("*/articles/*.txt"))]
+    return texts
+
+
+def run_cleaning(code: Path) -> dict[str, Any]:
+    """Run the page cleaning of `code` over the clean texts, each as a page of one paragraph a line.
+
+    The text steps of `extract_page` after trafilatura (banners, layout rows, furniture against the page's HTML)
+    on a page that holds nothing but the article: every line they drop is a line of an article dropped.
+    """
+    sys.path.insert(0, str(code))
+    from html import escape as html_escape
+
+    from trafilatura.utils import load_html
+
+    from bot.ingestion.pages import without_banners, without_furniture, without_layout_rows
+
+    lines = 0
+    dropped: list[str] = []
+    for name, text in clean_texts():
+        paragraphs = [line for line in text.splitlines() if line.strip()]
+        lines += len(paragraphs)
+        page = "".join(f"<p>{html_escape(line)}</p>" for line in paragraphs)
+        tree = load_html(f"<html><body><article>{page}</article></body></html>")
+        kept = Counter(without_furniture(tree, without_layout_rows(without_banners("\n".join(paragraphs)))
+                                         ).splitlines())
+        for line, count in (Counter(paragraphs) - kept).items():
+            dropped.extend([f"{name}: {line}"] * count)
+    return {"lines": lines, "dropped": dropped}
+
+
+def cleaning_in_subprocess(code: Path) -> dict[str, Any]:
+    """Run `run_cleaning` on `code` in a fresh interpreter, as the engine is."""
+    command = [sys.executable, __file__, "--cleaning", str(code)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - our own script
+    if result.returncode != 0:
+        sys.exit(f"the cleaning at {code} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout)
+
+
+def report_cleaning(runs: dict[str, dict[str, Any]]) -> None:
+    first = next(iter(runs.values()))
+    print(f"\nCLEAN PROSE: {first['lines']:,} lines of {len(clean_texts()):,} BBC and Timeline17 articles through "
+          "the page cleaning (each a page of one paragraph a line; target: nothing more dropped than before)")
+    before = Counter(runs["before"]["dropped"]) if "before" in runs else None
+    for label, run in runs.items():
+        print(f"[{label}] lines dropped: {len(run['dropped']):,} of {run['lines']:,}")
+    if before is not None:
+        now = Counter(runs["now"]["dropped"])
+        more, fewer = now - before, before - now
+        print(f"[now] lines of clean BBC/Timeline17 text dropped by this code and not by the baseline: "
+              f"{sum(more.values())}; kept by this code and dropped by the baseline: {sum(fewer.values())}")
+        for line in list(more)[:10]:
+            print(f"    now drops: {line[:150]}")
 
 
 # ----------------------------------------------------------------------------------------------------- figures
@@ -307,7 +381,23 @@ def ambiguous(pages: dict[str, dict[str, Any]], stored: dict[str, str], language
     return counts
 
 
-def report_pages(pages: dict[str, dict[str, Any]], runs: dict[str, dict[str, Any]]) -> None:
+def report_leaks(pages: dict[str, dict[str, Any]], stored: dict[str, str], languages: dict[str, str]) -> None:
+    """Print each "without" segment counted in on the English and German pages, with the stored line holding it."""
+    print("\n'without' segments counted in, English and German (page: segment | the stored line holding it):")
+    for name, item in pages.items():
+        if languages[name] not in {"en", "de"}:
+            continue
+        text = stored.get(name, "")
+        for segment in item["without"]:
+            if _normal(segment) not in _normal(text):
+                continue
+            holding = [line for line in text.splitlines() if _normal(segment) in _normal(line)]
+            where = f"{holding[0][:120]!r}" + (f" (and {len(holding) - 1} more)" if len(holding) > 1 else "") \
+                if holding else "(across lines)"
+            print(f"    {name}: {segment[:60]!r} | {where}")
+
+
+def report_pages(pages: dict[str, dict[str, Any]], runs: dict[str, dict[str, Any]], leaks: bool = False) -> None:
     languages = page_languages(pages)
     print(f"\nPAGES: {len(pages)} annotated pages of trafilatura's evaluation set, served as teaser pages")
     tables = {label: fidelity(pages, run["pages"], languages) for label, run in runs.items()}
@@ -332,6 +422,8 @@ def report_pages(pages: dict[str, dict[str, Any]], runs: dict[str, dict[str, Any
               "substring match cannot tell which place got in; not counting them, 'without' in "
               f"{_share(total[4] - sum(unplaced.values()), total[5])}, English and German "
               f"{_share(en_de[4] - en_de_unplaced, en_de[5])}")
+    if leaks:
+        report_leaks(pages, runs["now"]["pages"], languages)
     for label, run in runs.items():
         language_of = {item["id"]: item["language"] for item in run["articles"]}
         sentences: Counter[str] = Counter()
@@ -416,14 +508,20 @@ def main() -> None:
     parser.add_argument("--sample", type=int, help="at most this many feeds and this many pages, spread over the sets")
     parser.add_argument("--baseline", type=Path, help="a checkout of the code to compare with (main before this)")
     parser.add_argument("--extraction", action="store_true", help="also compare trafilatura settings on the pages")
+    parser.add_argument("--leaks", action="store_true",
+                        help="list each 'without' segment counted in (English and German) with its stored line")
     parser.add_argument("--engine", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--inputs", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--cleaning", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cleaning is not None:
+        json.dump(run_cleaning(args.cleaning), sys.stdout, ensure_ascii=False)
+        return
     if args.engine is not None:
         inputs = json.loads(args.inputs.read_text(encoding="utf-8"))
         json.dump(run_engine(args.engine, inputs["feeds"], inputs["pages"]), sys.stdout, ensure_ascii=False)
         return
-    for folder in (FEEDS, PAGES):
+    for folder in (FEEDS, PAGES, *CLEAN_TEXTS):
         if not folder.is_dir():
             sys.exit(f"{folder} is missing: the shared data is expected beside the project")
     files = feed_files(args.sample)
@@ -438,7 +536,11 @@ def main() -> None:
         runs["before"] = engine_in_subprocess(args.baseline, feeds, list(pages))
         print(f"the same through the baseline at {args.baseline} in {time.perf_counter() - started:.0f} s")
     report_feeds(feedparser_view(files), runs)
-    report_pages(pages, runs)
+    report_pages(pages, runs, leaks=args.leaks)
+    cleaning = {"now": cleaning_in_subprocess(ROOT)}
+    if args.baseline:
+        cleaning["before"] = cleaning_in_subprocess(args.baseline)
+    report_cleaning(cleaning)
     if args.extraction:
         compare_extraction(pages)
 
