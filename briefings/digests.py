@@ -34,8 +34,15 @@ from briefings.topics import suggest_topics
 # 0.4-0.7, or one counting the shares of words or word pairs read before (every sentence of a long story shares
 # most of its words with its history) all scored below the window alone on one of them.
 REDUNDANCY = 0.2
-# A sentence this close to one read (wire copy, the same lead run again) is what the reader has read word for word:
-# its gain is scaled by READ_AGAIN besides, so it comes only when the window has nothing else to say.
+# A sentence this close to one the reader was shown is what the reader has read word for word (a wire copy, the same
+# lead run again): its gain is scaled by READ_AGAIN besides, so it comes only when the window has nothing else to
+# say. What a reader was shown is the last briefing's sentences and each earlier article's lead, the line every
+# listing, feed item and preview carries; a copy of any other line of an earlier article earns the graded penalty
+# alone: nobody who followed the story by its briefings and headlines saw it, and what the day's pages run again from
+# the days before (a live page collected again, the toll under a new caption) is what the day's accounts restate
+# too. Measured on Timeline17 (bench/timeline.py, figures in bench/README): x0.3 for a copy of any line read put the
+# digest below the window alone on haitian_earthquake in every mode (the day's 200,000 toll pushed out) and lost
+# 4 of 35 days to it; with leads and the briefing alone, none (leads and second sentences: one).
 COPY, READ_AGAIN = 0.9, 0.3
 # A copy shares at least this many terms with the sentence read: with a story's common terms left out, a short
 # sentence keeps one or two ("Did Mexico over-react on swine flu?" against "I think the media have
@@ -117,8 +124,10 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
                         dtype=np.int64)
     said_ids = _sentences_with_texts(index, known_ids, in_corpus, already_said)
     read = np.union1d(known_ids, said_ids)
-    summary = summarize_sentences(window, unsaid, budget, novelty=lambda ids: _novelty(index, in_corpus[ids], read)
-                                 * _foreground(index, in_corpus[ids], read))
+    shown = np.union1d(said_ids, _leads(index, known_ids))
+    summary = summarize_sentences(window, unsaid, budget,
+                                  novelty=lambda ids: _novelty(index, in_corpus[ids], read, shown)
+                                  * _foreground(index, in_corpus[ids], read))
     new_articles = [index.articles[n] for n in np.flatnonzero(new_mask)]
     known_articles = [index.articles[n] for n in np.flatnonzero(known_mask)]
     same_story = SameStory(index.article_vectors, {article.id: n for n, article in enumerate(index.articles)})
@@ -152,12 +161,22 @@ def _sentences_with_texts(index: CorpusIndex, known_ids: IntArray, new_ids: IntA
     return np.asarray([int(i) for i in pool if index.sentences[int(i)].text in texts], dtype=np.int64)
 
 
-def _novelty(index: CorpusIndex, ids: IntArray, read: IntArray) -> npt.NDArray[np.float64]:
-    """Return 1 - REDUNDANCY x each sentence's cosine with the closest sentence read (x READ_AGAIN for a copy).
+def _leads(index: CorpusIndex, sentence_ids: IntArray) -> IntArray:
+    """Return those of these sentences that open their article (an article's sentences are consecutive)."""
+    owners = index.sentence_article
+    opens = np.ones(len(owners), dtype=bool)
+    opens[1:] = owners[1:] != owners[:-1]
+    return sentence_ids[opens[sentence_ids]]
+
+
+def _novelty(index: CorpusIndex, ids: IntArray, read: IntArray, shown: IntArray | None = None
+             ) -> npt.NDArray[np.float64]:
+    """Return 1 - REDUNDANCY x each sentence's cosine with the closest sentence read (x READ_AGAIN for a copy shown).
 
     The cosine is of TF-IDF vectors: the same claim reworded scores high; a sentence that brings words or a claim
     of its own scores low. Terms common in what was read are left out of the comparison (they would make every
-    sentence of a long story look read).
+    sentence of a long story look read). `shown` are the sentences among those read that the reader was shown (the
+    last briefing's, the earlier articles' leads): a copy of one of them is scaled by READ_AGAIN besides.
     """
     if ids.size == 0 or read.size == 0:
         return np.ones(ids.size)
@@ -167,25 +186,39 @@ def _novelty(index: CorpusIndex, ids: IntArray, read: IntArray) -> npt.NDArray[n
     weights = np.where(frequency > max(COMMON_TERMS * read.size, COMMON_FLOOR), 0.0, index.idf)
     scale = sparse.diags(weights)
     candidates = normalised_rows((index.sentence_rows(ids) @ scale).tocsr())
-    # Only the sentences read that hold a term the comparison weighs can be close to one (the others' cosine is 0):
-    # found through the postings, the same closest sentences as comparing with all, without all their rows.
-    read = index.holding_any(candidates.indices[candidates.data != 0], was_read)
+    closest, _ = _closest(index, candidates, index.holding_any(candidates.indices[candidates.data != 0], was_read),
+                          scale)
+    penalty = 1.0 - REDUNDANCY * closest
+    if shown is None or shown.size == 0:
+        return np.asarray(penalty, dtype=np.float64)
+    to_shown, nearest = _closest(index, candidates, np.asarray(shown, dtype=np.int64), scale)
+    copies = to_shown >= COPY
+    for number in np.flatnonzero(copies).tolist():  # the words of the two sentences, common ones included
+        own, other = index.terms_of(int(ids[number])), index.terms_of(int(nearest[number]))
+        copies[number] = np.intersect1d(own, other).size >= COPY_TERMS
+    return np.asarray(penalty * np.where(copies, READ_AGAIN, 1.0), dtype=np.float64)
+
+
+def _closest(index: CorpusIndex, candidates: sparse.csr_matrix, read: IntArray, scale: sparse.dia_matrix
+             ) -> tuple[npt.NDArray[np.float64], IntArray]:
+    """Return each candidate row's cosine with the closest of the sentences `read`, and that sentence.
+
+    Only the sentences read that hold a term the comparison weighs can be close to one (the others' cosine is 0):
+    the caller passes those found through the postings, the same closest sentences as comparing with all.
+    """
+    closest = np.zeros(candidates.shape[0])
+    nearest = np.full(candidates.shape[0], -1, dtype=np.int64)
+    if read.size == 0:
+        return closest, nearest
     # A copy read again (wire copies) is as close as its first copy read, which comes first: it is not compared.
     read = read[np.sort(np.unique(index.first_copies[read], return_index=True)[1])]
     history = normalised_rows((index.sentence_rows(read) @ scale).tocsr()).T.tocsc()
-    closest = np.zeros(ids.size)
-    nearest = np.zeros(ids.size, dtype=np.int64)
-    for start in range(0, ids.size, 512):  # blocks bound the memory of the similarity matrix
+    for start in range(0, candidates.shape[0], 512):  # blocks bound the memory of the similarity matrix
         block = (candidates[start:start + 512] @ history).tocsr()
         if block.nnz:
             closest[start:start + 512] = block.max(axis=1).toarray().ravel()
-            nearest[start:start + 512] = np.asarray(block.argmax(axis=1)).ravel()
-    closest = np.clip(closest, 0.0, 1.0)
-    copies = closest >= COPY
-    for number in np.flatnonzero(copies).tolist():  # the words of the two sentences, common ones included
-        own, other = index.terms_of(int(ids[number])), index.terms_of(int(read[nearest[number]]))
-        copies[number] = np.intersect1d(own, other).size >= COPY_TERMS
-    return np.asarray((1.0 - REDUNDANCY * closest) * np.where(copies, READ_AGAIN, 1.0), dtype=np.float64)
+            nearest[start:start + 512] = read[np.asarray(block.argmax(axis=1)).ravel()]
+    return np.clip(closest, 0.0, 1.0), nearest
 
 
 def _foreground(index: CorpusIndex, ids: IntArray, read: IntArray) -> npt.NDArray[np.float64]:

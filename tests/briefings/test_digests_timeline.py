@@ -107,7 +107,7 @@ def test_a_sentence_sharing_one_word_with_one_read_is_not_a_copy_of_it():
     # teaser keeps one word, "over-react", which an earlier sentence also has: a cosine of 1, but no copy of it.
     import numpy as np
 
-    from briefings.digests import READ_AGAIN, _novelty
+    from briefings.digests import READ_AGAIN, REDUNDANCY, _novelty
 
     day = datetime(2009, 5, 2, tzinfo=UTC)
     corpus, _ = Corpus.from_folder(timeline17_story("swine_flu") / "articles")
@@ -119,8 +119,12 @@ def test_a_sentence_sharing_one_word_with_one_read_is_not_a_copy_of_it():
               and published[index.sentence_article[n]] >= day.timestamp()]
     assert teaser and any("over-reacted" in index.sentences[int(n)].text for n in read)
     assert _novelty(index, np.asarray(teaser[:1]), read)[0] > 2 * READ_AGAIN
-    # a sentence read word for word the day before is still a copy
+    # a sentence read word for word the day before is a copy of it: scaled by READ_AGAIN once a briefing showed it,
+    # by the graded penalty alone when it was only in an earlier article
     texts_read = {index.sentences[int(n)].text for n in read}
     copy = [n for n, s in enumerate(index.sentences) if published[index.sentence_article[n]] >= day.timestamp()
             and s.text in texts_read and len(s.text.split()) > 12]
-    assert copy and _novelty(index, np.asarray(copy[:1]), read)[0] < 2 * READ_AGAIN
+    assert copy
+    shown = np.asarray([n for n in read if index.sentences[int(n)].text == index.sentences[copy[0]].text])
+    assert _novelty(index, np.asarray(copy[:1]), read, shown)[0] < 2 * READ_AGAIN
+    assert _novelty(index, np.asarray(copy[:1]), read)[0] == pytest.approx(1.0 - REDUNDANCY)
