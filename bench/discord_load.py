@@ -1,13 +1,18 @@
 """200 slash commands in one second against the real bot over 10,000 articles, through the local fake Discord.
 
     .venv/bin/python bench/build_corpus.py          # once
-    .venv/bin/python bench/discord_load.py [--commands 200] [--seconds 1] [--corpus DIR]
+    .venv/bin/python bench/discord_load.py [--commands 200] [--seconds 1] [--corpus DIR] [--baseline DIR]
 
 The fake Discord (tests/bot/fakediscord) runs in this process; the bot runs unmodified as `briefbot run` in its
 own process, as in production, and talks to the fake over 127.0.0.1. Each command is a real
 INTERACTION_CREATE on the gateway; the time to first response runs from sending it to the fake receiving the
 interaction callback (an answer, or a deferral that a followup completes). Prints p50/p99/max, how many were
-deferred, how many missed Discord's 3-second deadline, and how many were never answered.
+deferred, how many missed Discord's 3-second deadline, and how many were never answered; each late command by
+name, the figures by command, and discord.py's warnings that the bot's heartbeat was held ("websocket is N s
+behind", "heartbeat blocked"), read from the bot's log.
+
+With `--baseline DIR` the bot of that checkout (with its own .venv) runs first, on the same corpus and the same
+commands, then this checkout's: one run, both codes, the load average printed beside each.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -35,6 +41,8 @@ from briefings.topics import corpus_topics  # noqa: E402
 from tests.bot.fakediscord import EventKind, FakeDiscord  # noqa: E402
 
 DEADLINE = 3.0
+# discord.py's warnings (discord/gateway.py) that its heartbeat waited for the event loop or the GIL.
+HELD = re.compile(r"websocket is (?P<behind>[\d.]+)s behind|heartbeat blocked for more than (?P<blocked>\d+) seconds")
 
 
 def main() -> None:
@@ -45,26 +53,39 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=1.0, help="spread over this many seconds (default 1)")
     parser.add_argument("--feeds", type=int, default=0,
                         help="also have the bot follow this many local feeds, polling them during the burst")
+    parser.add_argument("--baseline", type=Path,
+                        help="a checkout (e.g. a worktree of main, with its .venv) whose bot runs first, the same way")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         sys.exit(f"{args.corpus} is missing: run bench/build_corpus.py first")
     corpus, _ = Corpus.from_folder(args.corpus)  # only to pick topics the bot's corpus really holds
     topics = [topic.name for topic in corpus_topics(corpus.index, 300)]
-    if args.feeds:
-        from feeds_load import BBC, FeedServer
+    del corpus
+    checkouts = ([(f"baseline {args.baseline}", args.baseline.resolve())] if args.baseline else []) + \
+        [("this code", ROOT)]
+    for label, checkout in checkouts:
+        print(f"== {label} (load average {_load()})", flush=True)
+        if args.feeds:
+            from feeds_load import BBC, FeedServer
 
-        texts = [path.read_text(encoding="utf-8", errors="replace") for path in sorted(BBC.glob("*/*.txt"))]
-        with FeedServer(texts, args.feeds, 20) as server:
-            asyncio.run(load(args.corpus, topics, args.commands, args.seconds, server, args.feeds))
-    else:
-        asyncio.run(load(args.corpus, topics, args.commands, args.seconds))
+            texts = [path.read_text(encoding="utf-8", errors="replace") for path in sorted(BBC.glob("*/*.txt"))]
+            with FeedServer(texts, args.feeds, 20) as server:
+                asyncio.run(load(checkout, args.corpus, topics, args.commands, args.seconds, server, args.feeds))
+        else:
+            asyncio.run(load(checkout, args.corpus, topics, args.commands, args.seconds))
+        print(f"   (load average at the end {_load()})", flush=True)
 
 
-async def load(corpus_dir: Path, topics: list[str], count: int, seconds: float, feeds: object = None,
-               feed_count: int = 0) -> None:
-    """Run `briefbot run` against the fake and fire `count` commands over `seconds`."""
-    state = ROOT / "bench" / "_data" / "state"
+def _load() -> str:
+    return ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
+
+
+async def load(checkout: Path, corpus_dir: Path, topics: list[str], count: int, seconds: float,
+               feeds: object = None, feed_count: int = 0) -> None:
+    """Run a checkout's `briefbot run` against the fake and fire `count` commands over `seconds`."""
+    state = ROOT / "bench" / "_data" / ("state" if checkout == ROOT else "state-baseline")
     shutil.rmtree(state, ignore_errors=True)
+    python = checkout / ".venv" / "bin" / "python"
     if feeds is not None:
         from bot.storage.database import SourceStore, Storage
 
@@ -77,9 +98,14 @@ async def load(corpus_dir: Path, topics: list[str], count: int, seconds: float, 
                "DISCORD_GATEWAY_URL": fake.gateway_url, "BRIEFBOT_CORPUS_DIR": str(corpus_dir),
                "BRIEFBOT_STATE_DIR": str(state), "BRIEFBOT_FETCH_ALLOW_HOSTS": "127.0.0.1"}
         started = time.perf_counter()
-        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env)
+        process = await asyncio.create_subprocess_exec(python if python.exists() else sys.executable, "-m", "bot",
+                                                       "run", env=env, cwd=checkout,
+                                                       stderr=asyncio.subprocess.PIPE)
+        held: list[str] = []
+        assert process.stderr is not None  # noqa: S101 - piped above
+        watching = asyncio.ensure_future(_watch(process.stderr, held))
         try:
-            await fake.wait_for(EventKind.IDENTIFY, timeout=120)
+            await fake.wait_for(EventKind.IDENTIFY, timeout=600)
             await asyncio.sleep(1.0 if feeds is None else 5.0)  # READY and sync settle; feed polling under way
             print(f"bot connected {time.perf_counter() - started:.1f} s after start (corpus loaded first)"
                   + (f"; it is polling {feed_count} feeds during the burst" if feeds is not None else ""))
@@ -88,6 +114,8 @@ async def load(corpus_dir: Path, topics: list[str], count: int, seconds: float, 
         finally:
             process.send_signal(signal.SIGTERM)
             await asyncio.wait_for(process.wait(), timeout=30)
+            await watching
+    _print_held(held)
     latencies.sort()
     late = sum(1 for latency in latencies if latency > DEADLINE)
     p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else float("nan")
@@ -111,7 +139,33 @@ async def _burst(fake: FakeDiscord, topics: list[str], count: int, seconds: floa
     replies = await collect_replies(sent, callback_timeout=30, followup_timeout=120)
     if replies.followups_at:
         print(f"the last deferred answer arrived {max(replies.followups_at) - burst_start:.1f} s after the burst began")
+    by_name: dict[str, list[float]] = {}
+    for (name, _), (at, _), latency in zip(plan, sent, replies.each, strict=True):
+        if latency is None or latency > DEADLINE:
+            shown = "never answered" if latency is None else f"first response after {latency:.1f} s"
+            print(f"late: /{name} sent {at - burst_start:.2f} s into the burst, {shown}")
+        if latency is not None:
+            by_name.setdefault(name, []).append(latency)
+    for name, figures in sorted(by_name.items()):
+        print(f"/{name}: {len(figures)} answered, p50 {statistics.median(figures) * 1000:.0f} ms, "
+              f"max {max(figures) * 1000:.0f} ms, over 3 s {sum(1 for f in figures if f > DEADLINE)}")
     return replies.latencies, replies.deferred, replies.missing, burst
+
+
+async def _watch(stream: asyncio.StreamReader, held: list[str]) -> None:
+    """Pass the bot's log through, keeping discord.py's warnings that the heartbeat was held."""
+    async for line in stream:
+        text = line.decode("utf-8", errors="replace")
+        sys.stderr.write(text)
+        if HELD.search(text):
+            held.append(text.strip())
+
+
+def _print_held(held: list[str]) -> None:
+    behind = [float(m["behind"]) for line in held if (m := HELD.search(line)) and m["behind"]]
+    blocked = [int(m["blocked"]) for line in held if (m := HELD.search(line)) and m["blocked"]]
+    print(f"heartbeat warnings: {len(behind)} 'websocket behind'" + (f" (max {max(behind):.1f} s)" if behind else "")
+          + f", {len(blocked)} 'heartbeat blocked'" + (f" (max {max(blocked)} s)" if blocked else ""))
 
 
 def _rss_mib(pid: int) -> float:

@@ -107,7 +107,7 @@ class BriefBot(commands.Bot):
         briefings = BriefingsCog(self.services)
         await self.add_cog(briefings)
         self.add_dynamic_items(*briefings.pager.items)  # page buttons and menus sent before a restart still work
-        await self.add_cog(SchedulesCog(self.storage, self.runner, self.live))
+        await self.add_cog(SchedulesCog(self.storage, self.runner, self.live, self.services.defer_after))
         if self.source_settings is not None:
             self._fetcher = await Fetcher(self.source_settings.allowed_hosts).__aenter__()
             self.ingestor = Ingestor(self.live, self.source_settings.folder, self.source_settings.max_bytes,

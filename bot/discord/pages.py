@@ -20,6 +20,7 @@ from typing import Any
 
 import discord
 
+from bot.discord.exts._replies import acknowledge_unless_done
 from bot.discord.render import Reply
 
 log = logging.getLogger(__name__)
@@ -60,14 +61,9 @@ class Pager:
     async def run(self, interaction: discord.Interaction, work: Callable[[], Reply], *,
                   update: bool = False, private: bool = False) -> tuple[Reply, bool]:
         """Run engine work off the event loop; defer the interaction if it is not done at once."""
-        task = asyncio.ensure_future(asyncio.get_running_loop().run_in_executor(self.engine, work))
-        done, _ = await asyncio.wait({task}, timeout=self.defer_after)
-        if not done:
-            if update:
-                await interaction.response.defer()
-            else:
-                await interaction.response.defer(thinking=True, ephemeral=private)
-        return await task, not done
+        task = asyncio.get_running_loop().run_in_executor(self.engine, work)
+        deferred = await acknowledge_unless_done(interaction, task, self.defer_after, update=update, private=private)
+        return await task, deferred
 
     async def send(self, interaction: discord.Interaction, reply: Reply, deferred: bool) -> None:
         """Send a reply: a notice as text, pages as an embed with buttons and a menu where they apply."""

@@ -582,10 +582,13 @@ class Ingestor:
         self.store.settle_backfill(source.id)
         async with self._rebuilding:
             await self._rebuild()
-        shown = self.live.server(guild_id) if guild_id else self.live.current
-        held = {item.article.id for item in self.live.holdings.by_feed.get(source.feed_id, ())}
+        def shown() -> int:  # a server's view may be built first, and the corpus is counted: not on the event loop
+            corpus = self.live.server(guild_id) if guild_id else self.live.current
+            held = {item.article.id for item in self.live.holdings.by_feed.get(source.feed_id, ())}
+            return sum(1 for article in corpus if article.id in held)
+
         result = replace(result, note=f"{note}: {followed}") if followed != url else result
-        return Followed(source, result, sum(1 for article in shown if article.id in held))
+        return Followed(source, result, await asyncio.to_thread(shown))
 
     async def rebuild(self) -> None:
         """Build the corpus again from the folder and the stored feed articles, and swap it in."""

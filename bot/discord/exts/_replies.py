@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import discord
 
@@ -31,6 +31,41 @@ ENGINE_WAIT = 2.0
 async def on_engine(engine: Executor, work: Callable[[], T], fallback: T, within: float = ENGINE_WAIT) -> T:
     """Run engine work on its thread, never on the event loop; return `fallback` if it is not done in time."""
     future = asyncio.get_running_loop().run_in_executor(engine, work)
+    try:
+        return await asyncio.wait_for(asyncio.shield(future), within)
+    except TimeoutError:
+        log.info("engine work not done within %.1f s: answered without it", within)
+        return fallback
+
+
+async def acknowledge_unless_done(interaction: discord.Interaction, work: asyncio.Future[Any], after: float, *,
+                                  update: bool = False, private: bool = False) -> bool:
+    """Wait up to `after` seconds for work under way; if it is not done, defer the interaction. Return whether it did.
+
+    The acknowledgement waits for nothing else: engine work queued behind a long job (a first briefing at 100,000
+    articles takes over a minute) must not keep Discord waiting past its 3 s, after which the interaction is lost.
+    A deferral (`update` for a component's message, `private` for an ephemeral answer) gives 15 minutes to answer.
+    """
+    done, _ = await asyncio.wait({work}, timeout=after)
+    if done:
+        return False
+    if update:
+        await interaction.response.defer()
+    else:
+        await interaction.response.defer(thinking=True, ephemeral=private)
+    return True
+
+
+async def on_engine_acknowledged(interaction: discord.Interaction, engine: Executor, work: Callable[[], T],
+                                 fallback: T, after: float, within: float = ENGINE_WAIT) -> T:
+    """Run engine work a private answer needs: defer privately if it takes over `after`, then wait `within` more.
+
+    Return `fallback` if it is not done by then (the answer goes without it; the work goes on). An interaction
+    already acknowledged is not deferred again.
+    """
+    future = asyncio.get_running_loop().run_in_executor(engine, work)
+    if not interaction.response.is_done():
+        await acknowledge_unless_done(interaction, future, after, private=True)
     try:
         return await asyncio.wait_for(asyncio.shield(future), within)
     except TimeoutError:

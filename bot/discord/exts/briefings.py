@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import discord
 from discord import app_commands
@@ -19,7 +20,7 @@ from discord.ext import commands
 
 from bot.delivery.scheduler import ScheduleRunner
 from bot.discord import render
-from bot.discord.exts._replies import on_engine, reply_privately
+from bot.discord.exts._replies import on_engine, on_engine_acknowledged, reply_privately
 from bot.discord.pages import Pager
 from bot.discord.render import Reply
 from bot.ingestion.live import LiveCorpus
@@ -98,10 +99,19 @@ class BriefingsCog(commands.Cog, name="Briefings"):
     async def changes(self, interaction: discord.Interaction, since: str | None = None,
                       topic: str | None = None) -> None:
         """Show what newer articles add: new facts, figures that moved, reversals."""
-        start = await asyncio.get_running_loop().run_in_executor(self.services.engine,
-                                                                 lambda: self._since(interaction, since))
-        key = f"changes|{start.timestamp()!r}|{(topic or '').strip()}"
-        await self._answer(interaction, lambda: self.rebuild(key, interaction.guild_id))
+        # Read before the acknowledgement, never on the engine thread (a /changes queued there behind a first
+        # briefing went unacknowledged for over a minute at 100,000 articles): a mistyped `since` is answered
+        # privately at once. Only the default, the day before the newest article, needs the corpus: it is found
+        # in the engine work, which the acknowledgement does not wait for.
+        given = await asyncio.to_thread(self._since_given, _destination(interaction), since)
+        guild_id, about = interaction.guild_id, (topic or "").strip()
+
+        def work() -> Reply:
+            start = given if given is not None else self._day_before_newest(guild_id)
+            # The key page buttons rebuild the reply from, after a restart too: the moment is fixed in it.
+            return self.rebuild(f"changes|{start.timestamp()!r}|{about}", guild_id)
+
+        await self._answer(interaction, work)
 
     @changes.autocomplete("topic")
     async def _change_topics(self, interaction: discord.Interaction, current: str
@@ -111,7 +121,7 @@ class BriefingsCog(commands.Cog, name="Briefings"):
     @changes.autocomplete("since")
     async def _since_choices(self, interaction: discord.Interaction, current: str
                              ) -> list[app_commands.Choice[str]]:
-        last = self.services.briefings.last(_destination(interaction))
+        last = await asyncio.to_thread(self.services.briefings.last, _destination(interaction))  # off the loop
         options = (["last briefing"] if last is not None and last.covered_until is not None else []) + \
             ["yesterday", "3 days", "1 week"]
         return [app_commands.Choice(name=o, value=o) for o in options if current.lower() in o]
@@ -163,7 +173,11 @@ class BriefingsCog(commands.Cog, name="Briefings"):
             "**/source** `add` `list` `remove`: RSS and Atom feeds whose articles join the corpus (Manage Server).",
             "**/help**: this message.",
         ]
-        footer, moment = render.corpus_footer(self.corpus(interaction.guild_id))
+        # The footer's count is the server's corpus, made on the engine thread (a server's view may be built first):
+        # help does not wait behind other engine work for it, and goes without it.
+        guild_id, plain = interaction.guild_id, (render.FOOTER, cast(datetime | None, None))
+        footer, moment = await on_engine(self.services.engine, lambda: render.corpus_footer(self.corpus(guild_id)),
+                                         plain, within=self.services.defer_after)
         reply = Reply([render.Page("Briefbot", tuple(lines), footer, timestamp=moment)], ephemeral=True)
         await self.pager.send(interaction, reply, deferred=False)
 
@@ -175,9 +189,11 @@ class BriefingsCog(commands.Cog, name="Briefings"):
             await reply_privately(interaction, str(cause))
             return
         if isinstance(cause, NothingToReport):
-            corpus = self.corpus(interaction.guild_id)
-            text = await on_engine(self.services.engine,
-                                   lambda: self._unknown_topic(corpus, str(cause), cause.suggestions), f"{cause}.")
+            guild_id = interaction.guild_id
+            text = await on_engine_acknowledged(
+                interaction, self.services.engine,
+                lambda: self._unknown_topic(self.corpus(guild_id), str(cause), cause.suggestions), f"{cause}.",
+                after=self.services.defer_after)
             await reply_privately(interaction, text)
             return
         if isinstance(cause, app_commands.TransformerError | app_commands.CheckFailure):
@@ -264,22 +280,28 @@ class BriefingsCog(commands.Cog, name="Briefings"):
         leading = suggestions or tuple(t.name for t in corpus_topics(index, 5))
         return f"{message}. Topics with the most coverage now: {', '.join(render.safe(c) for c in leading)}."
 
-    def _since(self, interaction: discord.Interaction, since: str | None) -> datetime:
+    def _since_given(self, destination: str, since: str | None) -> datetime | None:
+        """Return the moment `since` names (the last briefing's end by default), None for the corpus's default.
+
+        Reads the briefing log, never the corpus; raises UserError for a moment it cannot read.
+        """
         if since is None or since.strip().lower() in {"last briefing", "last"}:
-            last = self.services.briefings.last(_destination(interaction))
+            last = self.services.briefings.last(destination)
             if last is not None and last.covered_until is not None:
                 return last.covered_until + timedelta(microseconds=1)
             if since is not None:
                 raise UserError("No briefing has been posted in this channel yet. Give `since` as a date "
                                 "(2025-03-01), 'yesterday' or '3 days'.")
-            now = self.services.clock()
-            # An article dated in the future is not "latest".
-            latest = min(self.corpus(interaction.guild_id).latest or now, now)
-            return latest - timedelta(days=1)
+            return None
         try:
             return parse_moment(since, self.services.clock())
         except ValueError:
             raise UserError(f"I can't read “{render.safe(since)}” as a date. Use {ACCEPTED}.") from None
+
+    def _day_before_newest(self, guild_id: int | None) -> datetime:
+        """Return the day before a server's newest article (an article dated in the future is not "newest")."""
+        now = self.services.clock()
+        return min(self.corpus(guild_id).latest or now, now) - timedelta(days=1)
 
     async def _answer(self, interaction: discord.Interaction, work: Callable[[], Reply]) -> None:
         """Run the engine off the event loop; answer at once, or defer and follow up if it takes a while."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 from datetime import datetime
@@ -13,7 +14,7 @@ from discord.ext import commands
 from bot.delivery.scheduler import EmptyBriefing, PostError, ScheduleRunner
 from bot.discord import render
 from bot.discord.exts._admin import AdminGroupCog, may_manage
-from bot.discord.exts._replies import on_engine, reply_privately
+from bot.discord.exts._replies import on_engine, on_engine_acknowledged, reply_privately
 from bot.ingestion.live import LiveCorpus
 from bot.storage import MAX_ID
 from bot.storage.database import Storage
@@ -45,10 +46,11 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
 
     subject = "schedules"
 
-    def __init__(self, storage: Storage, runner: ScheduleRunner, live: LiveCorpus) -> None:
+    def __init__(self, storage: Storage, runner: ScheduleRunner, live: LiveCorpus, defer_after: float = 0.25) -> None:
         self.storage = storage
         self.runner = runner
         self.live = live
+        self.defer_after = defer_after  # engine work not done by then is answered after a deferral
         super().__init__()
 
     @app_commands.command(name="set")
@@ -81,9 +83,11 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
                                   "Nothing was saved.")
             return
         live, guild_id = self.live, interaction.guild_id  # its index is read on the engine thread
-        if topic and not await on_engine(self.runner.engine,
-                                         lambda: bool(matching_sentences(live.server(guild_id).index, topic).size),
-                                         True):
+        # Acknowledged (privately) if the engine is busy, not made to wait behind its queue; unchecked if still busy.
+        if topic and not await on_engine_acknowledged(
+                interaction, self.runner.engine,
+                lambda: bool(matching_sentences(live.server(guild_id).index, topic).size), True,
+                after=self.defer_after):
             await reply_privately(interaction, f"No article mentions “{render.safe(topic)}” yet. Nothing was saved.")
             return
         schedule = self.storage.add_schedule(DigestSchedule(
@@ -164,8 +168,11 @@ class SchedulesCog(AdminGroupCog, group_name="schedule", group_description="Dail
             await reply_privately(interaction, f"The test post failed: {render.safe(str(error))}.")
             return
         except EmptyBriefing as empty:
-            await reply_privately(interaction, _why_empty(empty.briefing, self.live.server(chosen.guild_id), chosen,
-                                                          self.runner.clock()))
+            briefing = empty.briefing
+            why = await asyncio.get_running_loop().run_in_executor(  # a server's view may be built: not on the loop
+                self.runner.engine, lambda: _why_empty(briefing, self.live.server(chosen.guild_id), chosen,
+                                                       self.runner.clock()))
+            await reply_privately(interaction, why)
             return
         await reply_privately(interaction, f"Posted a test briefing in <#{chosen.channel_id}>: what the channel "
                               "would get now (it is not recorded, so the next briefing is unchanged).")

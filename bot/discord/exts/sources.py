@@ -119,6 +119,8 @@ class SourcesCog(AdminGroupCog, group_name="source", group_description="Feeds to
             await reply_privately(interaction, "No such source on this server: pick one from the list as you type.")
             return
         self.ingestor.store.remove(chosen.id)
+        # Acknowledged first: the rebuild waits for one under way and takes seconds on a large corpus.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         await self.ingestor.rebuild()  # a feed nobody follows any more is gone from the operator's corpus too
         await reply_privately(interaction,
                               f"Stopped following {render.safe(chosen.title or printable_url(chosen.url))}.")

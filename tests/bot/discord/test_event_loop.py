@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 
@@ -108,3 +111,94 @@ async def test_a_corpus_swap_counts_topics_before_it_and_never_on_the_event_loop
     assert after.body["data"]["choices"]
     assert AFP in bot.live.current
     assert len(slow_topics) == 2
+
+
+
+class BusyEngine:
+    """The bot's one engine thread occupied by a job, as a first briefing over 100,000 articles holds it a minute."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.finished = threading.Event()
+        self.jobs: list[Future[None]] = []
+
+    def occupy(self, engine: ThreadPoolExecutor) -> None:
+        """Submit the job through the engine the bot's services use, and wait until it runs."""
+        started = threading.Event()
+
+        def job() -> None:
+            started.set()
+            self.release.wait(60)
+            self.finished.set()
+
+        self.jobs.append(engine.submit(job))
+        assert started.wait(10)
+
+    def let_go(self) -> None:
+        self.release.set()
+        for job in self.jobs:
+            job.result(timeout=10)
+
+
+@pytest.fixture
+def busy_engine():
+    busy = BusyEngine()
+    yield busy
+    busy.let_go()
+
+
+async def test_changes_is_acknowledged_while_the_engine_thread_is_busy(fake_discord, bot_settings, busy_engine):  # noqa: F811
+    corpus, _ = Corpus.from_folder(bot_settings.corpus_dir)
+    bot = build_bot(bot_settings, corpus, defer_after=0.25, guild_ready_timeout=0.05, run_background_jobs=False)
+    async with running_client(bot, fake_discord.token):
+        await bot._readying  # the start's own engine work is done: only the test's job holds the engine
+        busy_engine.occupy(bot.services.engine)
+        dated = await fake_discord.invoke("changes", {"since": "2025-02-20"})
+        default = await fake_discord.invoke("changes", {"topic": "tariffs"})  # since the day before the newest
+        mistyped = await fake_discord.invoke("changes", {"since": "the other day"})
+        no_briefing = await fake_discord.invoke("changes", {"since": "last briefing"})
+        answers = [await acknowledged(sent) for sent in (dated, default, mistyped, no_briefing)]
+        assert not busy_engine.finished.is_set()  # every acknowledgement came while the engine job still ran
+        for reply, took in answers:
+            assert took < DISCORD_DEADLINE, (reply.callback_type, took)
+        (dated_ack, _), (default_ack, _), (mistyped_reply, _), (no_briefing_reply, _) = answers
+        assert dated_ack.callback_type == 5 and default_ack.callback_type == 5  # deferred: answered below
+        # What the user must fix is said at once and privately, not after the engine's queue.
+        assert mistyped_reply.callback_type == 4 and mistyped_reply.ephemeral
+        assert "can't read “the other day” as a date" in mistyped_reply.content
+        assert no_briefing_reply.callback_type == 4 and no_briefing_reply.ephemeral
+        assert "No briefing has been posted in this channel yet" in no_briefing_reply.content
+        busy_engine.let_go()
+        dated_answer = await dated.followup(timeout=60)
+        default_answer = await default.followup(timeout=60)
+    assert dated_answer.embeds[0]["title"] == "What changed"
+    assert dated_answer.embeds[0]["description"].startswith("*Since <t:1740009600:f>: 2 new articles")  # 2025-02-20
+    # The default is the day before the newest article (24 April 2025, dated by its day), found on the engine.
+    assert default_answer.embeds[0]["title"] == "What changed about tariffs"
+    assert default_answer.embeds[0]["description"].startswith("*Since <t:1745366400:f>: 1 new article about tariffs")
+
+
+async def test_help_and_admin_commands_are_acknowledged_while_the_engine_thread_is_busy(
+        fake_discord, bot_settings, busy_engine):  # noqa: F811
+    corpus, _ = Corpus.from_folder(bot_settings.corpus_dir)
+    bot = build_bot(bot_settings, corpus, defer_after=0.25, guild_ready_timeout=0.05, run_background_jobs=False)
+    async with running_client(bot, fake_discord.token):
+        await bot._readying
+        source = bot.ingestor.store.add("https://feeds.example.com/a.rss", "https://feeds.example.com/a.rss",
+                                        timedelta(minutes=30), int(fake_discord.guild.id))
+        busy_engine.occupy(bot.services.engine)
+        helped = await fake_discord.invoke("help")
+        scheduled = await fake_discord.invoke("schedule set", {"time": "08:00", "timezone": "UTC",
+                                                               "topic": "tariffs"})
+        async with bot.ingestor._rebuilding:  # a rebuild under way: removing a source waits for it
+            removed = await fake_discord.invoke("source remove", {"source": str(source.id)})
+            answers = [await acknowledged(sent) for sent in (helped, scheduled, removed)]
+            assert not busy_engine.finished.is_set()
+        for reply, took in answers:
+            assert took < DISCORD_DEADLINE, (reply.callback_type, took)
+        (help_reply, _), (schedule_ack, _), (remove_ack, _) = answers
+        assert help_reply.callback_type == 4 and help_reply.embeds[0]["title"] == "Briefbot"
+        assert schedule_ack.callback_type == 5 and schedule_ack.ephemeral
+        assert remove_ack.callback_type == 5 and remove_ack.ephemeral
+        saved, stopped = await scheduled.followup(timeout=30), await removed.followup(timeout=30)
+    assert "Saved schedule" in saved.content and "Stopped following" in stopped.content
