@@ -1,7 +1,7 @@
 """200 slash commands in one second against the real bot over 10,000 articles, through the local fake Discord.
 
     .venv/bin/python bench/build_corpus.py          # once
-    .venv/bin/python bench/discord_load.py [--commands 200] [--seconds 1] [--corpus DIR] [--baseline DIR]
+    .venv/bin/python bench/discord_load.py [--commands 200] [--seconds 1] [--corpus DIR] [--baseline DIR] [--keep-state]
 
 The fake Discord (tests/bot/fakediscord) runs in this process; the bot runs unmodified as `briefbot run` in its
 own process, as in production, and talks to the fake over 127.0.0.1. Each command is a real
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import re
@@ -53,6 +54,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=1.0, help="spread over this many seconds (default 1)")
     parser.add_argument("--feeds", type=int, default=0,
                         help="also have the bot follow this many local feeds, polling them during the burst")
+    parser.add_argument("--keep-state", action="store_true",
+                        help="start from the state folder a run before left (its kept corpus: a restart), not afresh")
     parser.add_argument("--baseline", type=Path,
                         help="a checkout (e.g. a worktree of main, with its .venv) whose bot runs first, the same way")
     args = parser.parse_args()
@@ -70,9 +73,10 @@ def main() -> None:
 
             texts = [path.read_text(encoding="utf-8", errors="replace") for path in sorted(BBC.glob("*/*.txt"))]
             with FeedServer(texts, args.feeds, 20) as server:
-                asyncio.run(load(checkout, args.corpus, topics, args.commands, args.seconds, server, args.feeds))
+                asyncio.run(load(checkout, args.corpus, topics, args.commands, args.seconds, server, args.feeds,
+                                 keep_state=args.keep_state))
         else:
-            asyncio.run(load(checkout, args.corpus, topics, args.commands, args.seconds))
+            asyncio.run(load(checkout, args.corpus, topics, args.commands, args.seconds, keep_state=args.keep_state))
         print(f"   (load average at the end {_load()})", flush=True)
 
 
@@ -81,10 +85,11 @@ def _load() -> str:
 
 
 async def load(checkout: Path, corpus_dir: Path, topics: list[str], count: int, seconds: float,
-               feeds: object = None, feed_count: int = 0) -> None:
+               feeds: object = None, feed_count: int = 0, keep_state: bool = False) -> None:
     """Run a checkout's `briefbot run` against the fake and fire `count` commands over `seconds`."""
     state = ROOT / "bench" / "_data" / ("state" if checkout == ROOT else "state-baseline")
-    shutil.rmtree(state, ignore_errors=True)
+    if not keep_state:  # kept, it is a restart: the kept corpus is read instead of every article file
+        shutil.rmtree(state, ignore_errors=True)
     python = checkout / ".venv" / "bin" / "python"
     if feeds is not None:
         from bot.storage.database import SourceStore, Storage
@@ -101,7 +106,7 @@ async def load(checkout: Path, corpus_dir: Path, topics: list[str], count: int, 
         process = await asyncio.create_subprocess_exec(python if python.exists() else sys.executable, "-m", "bot",
                                                        "run", env=env, cwd=checkout,
                                                        stderr=asyncio.subprocess.PIPE)
-        held: list[str] = []
+        held: list[tuple[float, str]] = []
         assert process.stderr is not None  # noqa: S101 - piped above
         watching = asyncio.ensure_future(_watch(process.stderr, held))
         try:
@@ -109,13 +114,20 @@ async def load(checkout: Path, corpus_dir: Path, topics: list[str], count: int, 
             await asyncio.sleep(1.0 if feeds is None else 5.0)  # READY and sync settle; feed polling under way
             print(f"bot connected {time.perf_counter() - started:.1f} s after start (corpus loaded first)"
                   + (f"; it is polling {feed_count} feeds during the burst" if feeds is not None else ""))
+            stop, waits = asyncio.Event(), []
+            probing = asyncio.ensure_future(_probe_loop(fake, stop, waits))
             latencies, deferred, missing, burst = await _burst(fake, topics, count, seconds)
+            stop.set()
+            await probing
             rss = _rss_mib(process.pid)
         finally:
             process.send_signal(signal.SIGTERM)
             await asyncio.wait_for(process.wait(), timeout=30)
             await watching
-    _print_held(held)
+    waits.sort()
+    print(f"event loop probe (/schedule set's timezone choices, answered on the loop alone, once a second): "
+          f"{len(waits)} answered, p50 {statistics.median(waits) * 1000:.0f} ms, max {waits[-1] * 1000:.0f} ms")
+    _print_held(held, [event.at for event in fake.events(EventKind.HEARTBEAT)])
     latencies.sort()
     late = sum(1 for latency in latencies if latency > DEADLINE)
     p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else float("nan")
@@ -152,21 +164,46 @@ async def _burst(fake: FakeDiscord, topics: list[str], count: int, seconds: floa
     return replies.latencies, replies.deferred, replies.missing, burst
 
 
-async def _watch(stream: asyncio.StreamReader, held: list[str]) -> None:
-    """Pass the bot's log through, keeping discord.py's warnings that the heartbeat was held."""
+async def _probe_loop(fake: FakeDiscord, stop: asyncio.Event, waits: list[float]) -> None:
+    """Ask the bot, once a second, for what its event loop answers alone: how long the loop (or the GIL) was held."""
+    while not stop.is_set():
+        asked = time.perf_counter()
+        sent = await fake.autocomplete("schedule set", {"timezone": "Eur"}, focused="timezone")
+        try:
+            reply = await sent.callback(timeout=30)
+        except AssertionError:
+            waits.append(float("inf"))
+        else:
+            waits.append(reply.at - asked)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 1.0)
+
+
+async def _watch(stream: asyncio.StreamReader, held: list[tuple[float, str]]) -> None:
+    """Pass the bot's log through, keeping discord.py's warnings that the heartbeat was held, with when they came."""
     async for line in stream:
         text = line.decode("utf-8", errors="replace")
         sys.stderr.write(text)
         if HELD.search(text):
-            held.append(text.strip())
+            held.append((time.perf_counter(), text.strip()))
 
 
-def _print_held(held: list[str]) -> None:
-    behind = [float(m["behind"]) for line in held if (m := HELD.search(line)) and m["behind"]]
-    blocked = [int(m["blocked"]) for line in held if (m := HELD.search(line)) and m["blocked"]]
+def _print_held(held: list[tuple[float, str]], heartbeats: list[float]) -> None:
+    behind = [float(m["behind"]) for _, line in held if (m := HELD.search(line)) and m["behind"]]
+    blocked = [int(m["blocked"]) for _, line in held if (m := HELD.search(line)) and m["blocked"]]
     print(f"heartbeat warnings: {len(behind)} 'websocket behind'" + (f" (max {max(behind):.1f} s)" if behind else "")
           + f", {len(blocked)} 'heartbeat blocked'" + (f" (max {max(blocked)} s)" if blocked else ""))
-
+    gaps = [later - earlier for earlier, later in zip(heartbeats, heartbeats[1:], strict=False)]
+    if gaps:
+        print(f"heartbeats the fake received: {len(heartbeats)}, longest gap {max(gaps):.1f} s")
+    # discord.py 2.7.1 sets the time of a heartbeat's sending after the send completes, on its keep-alive thread: an
+    # acknowledgement read first measures from the heartbeat before, one interval (41.25 s) early (Rapptz/discord.py
+    # pull request 10448). The real delay is from the fake's receiving the heartbeat to the warning.
+    for at, line in held:
+        before = [beat for beat in heartbeats if beat <= at]
+        if before and "behind" in line:
+            print(f"  '{HELD.search(line)[0]}' logged {(at - before[-1]) * 1000:.0f} ms after the fake received "
+                  f"heartbeat {len(before)} and acknowledged it")
 
 def _rss_mib(pid: int) -> float:
     import psutil

@@ -35,6 +35,7 @@ def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 0.25,
         ShardedBriefBot,
         SourceSettings,
         point_discord_py_at,
+        time_heartbeats_before_sending,
     )
     from bot.discord.exts.briefings import Services  # noqa: PLC0415
     from bot.ingestion.live import LiveCorpus  # noqa: PLC0415
@@ -42,6 +43,7 @@ def build_bot(settings: Settings, corpus: Corpus, *, defer_after: float = 0.25,
     from bot.storage.legacy import import_legacy_history  # noqa: PLC0415
 
     point_discord_py_at(settings.discord_api_base_url, settings.discord_gateway_url)
+    time_heartbeats_before_sending()
     storage = Storage.open(settings.database)
     import_legacy_history(storage, settings.state_dir)
     services = Services(live=LiveCorpus(corpus), briefings=storage, defer_after=defer_after)

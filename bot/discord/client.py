@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -46,6 +47,30 @@ def point_discord_py_at(api_base_url: str, gateway_url: str) -> None:
     """
     discord.http.Route.BASE = api_base_url.rstrip("/")
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+class _KeepAliveStampedBeforeSending(discord.gateway.KeepAliveHandler):
+    """discord.py's heartbeat thread, with each heartbeat's time taken before it is sent, not after.
+
+    discord.py 2.7.1 notes the time only once the send completed, on the keep-alive thread; when the gateway answers
+    before that thread holds the GIL again (the engine thread busy), the event loop measures the acknowledgement from
+    the heartbeat before: one interval early, and warns "websocket is 41.3s behind" for a latency of milliseconds
+    (measured by bench/discord_load.py: the warning came right after the fake gateway acknowledged). Fixed upstream
+    in Rapptz/discord.py pull request 10448 (merged May 2026, in no release yet); this is that fix's effect.
+    """
+
+    def get_payload(self) -> dict[str, Any]:
+        """Return the heartbeat to send, noting when it goes (the keep-alive thread calls it just before sending)."""
+        self._last_send = time.perf_counter()
+        return super().get_payload()
+
+
+def time_heartbeats_before_sending() -> None:
+    """Make discord.py measure each heartbeat's latency from its own sending (see `_KeepAliveStampedBeforeSending`).
+
+    discord.py makes its keep-alive handler by this module-level name when the gateway says hello.
+    """
+    discord.gateway.KeepAliveHandler = _KeepAliveStampedBeforeSending  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -202,3 +203,19 @@ async def test_help_and_admin_commands_are_acknowledged_while_the_engine_thread_
         assert remove_ack.callback_type == 5 and remove_ack.ephemeral
         saved, stopped = await scheduled.followup(timeout=30), await removed.followup(timeout=30)
     assert "Saved schedule" in saved.content and "Stopped following" in stopped.content
+
+
+def test_a_heartbeat_acknowledged_before_its_thread_runs_again_measures_its_own_latency(caplog):
+    import discord.gateway
+
+    from bot.discord.client import time_heartbeats_before_sending
+
+    time_heartbeats_before_sending()
+    gateway = SimpleNamespace(thread_id=threading.get_ident(), _max_heartbeat_timeout=60.0, HEARTBEAT=1, sequence=7)
+    handler = discord.gateway.KeepAliveHandler(ws=gateway, interval=41.25, shard_id=None)
+    handler._last_send = time.perf_counter() - 41.25  # the heartbeat before, one interval ago
+    payload = handler.get_payload()  # what the keep-alive thread does just before it has the loop send the heartbeat
+    handler.ack()  # the gateway's answer, read by the event loop before the keep-alive thread notes the send
+    assert payload == {"op": 1, "d": 7}
+    assert handler.latency < 1.0
+    assert "behind" not in caplog.text
