@@ -171,18 +171,32 @@ class Tenancy:
         """Return a server's corpus (built now if no current one is kept); None or 0 (a DM) sees the folder."""
         holdings = self._holdings()
         sources = self.sources(guild_id)
-        key = (holdings.folder_version,
-               tuple((s.feed_id, holdings.feed_version(s.feed_id), s.include, s.exclude, s.backfill_until)
-                     for s in sorted(sources, key=lambda s: s.id)))
-        with self._lock:
-            view = self._views.get(key)
-            if view is not None:
-                self._views.move_to_end(key)
-                return view
+        key = _view_key(holdings, sources)
+        view = self._kept(key)
+        if view is not None:
+            return view
         view = server_corpus(holdings, sources, self._everything())
         with self._lock:
             self._views[key] = view
             while len(self._views) > self.cache_size:
                 self._views.popitem(last=False)
         return view
+
+    def kept_server(self, guild_id: int | None) -> Corpus | None:
+        """Return a server's corpus if its current one is kept, else None (never builds one: safe on the event loop)."""
+        return self._kept(_view_key(self._holdings(), self.sources(guild_id)))
+
+    def _kept(self, key: Hashable) -> Corpus | None:
+        with self._lock:
+            view = self._views.get(key)
+            if view is not None:
+                self._views.move_to_end(key)
+            return view
+
+
+def _view_key(holdings: Holdings, sources: Sequence[Source]) -> Hashable:
+    """Name a server's view by what it is made of: the folder's version and each followed feed's, with its filters."""
+    return (holdings.folder_version,
+            tuple((s.feed_id, holdings.feed_version(s.feed_id), s.include, s.exclude, s.backfill_until)
+                  for s in sorted(sources, key=lambda s: s.id)))
 

@@ -173,11 +173,13 @@ class BriefingsCog(commands.Cog, name="Briefings"):
             "**/source** `add` `list` `remove`: RSS and Atom feeds whose articles join the corpus (Manage Server).",
             "**/help**: this message.",
         ]
-        # The footer's count is the server's corpus, made on the engine thread (a server's view may be built first):
-        # help does not wait behind other engine work for it, and goes without it.
+        # The footer counts the server's corpus: the kept view at once; one still to be built is made on the engine
+        # thread, and help does not wait behind other engine work for it (it goes without the count).
         guild_id, plain = interaction.guild_id, (render.FOOTER, cast(datetime | None, None))
-        footer, moment = await on_engine(self.services.engine, lambda: render.corpus_footer(self.corpus(guild_id)),
-                                         plain, within=self.services.defer_after)
+        kept = self.services.live.tenancy.kept_server(guild_id)
+        footer, moment = render.corpus_footer(kept) if kept is not None else await on_engine(
+            self.services.engine, lambda: render.corpus_footer(self.corpus(guild_id)), plain,
+            within=self.services.defer_after)
         reply = Reply([render.Page("Briefbot", tuple(lines), footer, timestamp=moment)], ephemeral=True)
         await self.pager.send(interaction, reply, deferred=False)
 

@@ -187,6 +187,7 @@ async def test_help_and_admin_commands_are_acknowledged_while_the_engine_thread_
         await bot._readying
         source = bot.ingestor.store.add("https://feeds.example.com/a.rss", "https://feeds.example.com/a.rss",
                                         timedelta(minutes=30), int(fake_discord.guild.id))
+        before = await (await fake_discord.invoke("help")).callback()  # the server's view is made, engine free
         busy_engine.occupy(bot.services.engine)
         helped = await fake_discord.invoke("help")
         scheduled = await fake_discord.invoke("schedule set", {"time": "08:00", "timezone": "UTC",
@@ -199,6 +200,9 @@ async def test_help_and_admin_commands_are_acknowledged_while_the_engine_thread_
             assert took < DISCORD_DEADLINE, (reply.callback_type, took)
         (help_reply, _), (schedule_ack, _), (remove_ack, _) = answers
         assert help_reply.callback_type == 4 and help_reply.embeds[0]["title"] == "Briefbot"
+        # The view made before is counted without the engine; nothing had to wait for it.
+        assert "2 articles" in before.embeds[0]["footer"]["text"]
+        assert "2 articles" in help_reply.embeds[0]["footer"]["text"]
         assert schedule_ack.callback_type == 5 and schedule_ack.ephemeral
         assert remove_ack.callback_type == 5 and remove_ack.ephemeral
         saved, stopped = await scheduled.followup(timeout=30), await removed.followup(timeout=30)
