@@ -20,7 +20,7 @@ from typing import Any
 
 import discord
 
-from bot.discord.exts._replies import acknowledge_unless_done
+from bot.discord.exts._replies import acknowledge_unless_done, send_followup
 from bot.discord.render import Reply
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class Pager:
         if reply.content is not None or not reply.pages:
             text = reply.content or "Nothing to show."
             if interaction.response.is_done():
-                await interaction.followup.send(text, ephemeral=reply.ephemeral, allowed_mentions=mentions)
+                await send_followup(interaction, ephemeral=reply.ephemeral, content=text, allowed_mentions=mentions)
             else:
                 await interaction.response.send_message(text, ephemeral=reply.ephemeral, allowed_mentions=mentions)
             return
@@ -80,8 +80,8 @@ class Pager:
         embed = reply.pages[0].embed(1, len(reply.pages))
         extra: dict[str, Any] = {"view": view} if view is not None else {}
         if deferred or interaction.response.is_done():
-            sent = await interaction.followup.send(embed=embed, allowed_mentions=mentions, ephemeral=reply.ephemeral,
-                                                   wait=True, **extra)
+            sent = await send_followup(interaction, ephemeral=reply.ephemeral, embed=embed, allowed_mentions=mentions,
+                                       **extra)
 
             async def fetch() -> discord.Message:
                 return await interaction.followup.fetch_message(sent.id)

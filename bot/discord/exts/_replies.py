@@ -14,13 +14,37 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+# Set in an interaction's extras while its public "thinking" message (a deferral) waits for its answer.
+_PUBLIC_THINKING = "briefbot.public_thinking"
+
+
 async def reply_privately(interaction: discord.Interaction, text: str) -> None:
     """Answer only the person who ran the command, pinging nobody (as a followup if already answered)."""
     mentions = discord.AllowedMentions.none()
     if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=mentions)
+        await send_followup(interaction, ephemeral=True, content=text, allowed_mentions=mentions)
     else:
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=mentions)
+
+
+async def send_followup(interaction: discord.Interaction, *, ephemeral: bool, **fields: Any  # noqa: ANN401
+                        ) -> discord.WebhookMessage:
+    """Send an answer after the acknowledgement: private when asked, even after a public deferral.
+
+    Discord makes the first followup to a deferral the answer in its "thinking" message, public or private as the
+    deferral was, whatever the followup's own flags say: a private answer (a topic no article mentions) after a
+    public deferral would be posted in the channel for everyone. Such a "thinking" message is settled by an edit
+    first, so the private answer goes as a followup of its own, and then deleted.
+    """
+    if interaction.extras.pop(_PUBLIC_THINKING, False) and ephemeral:
+        await interaction.edit_original_response(content="…")
+        sent = await interaction.followup.send(ephemeral=True, wait=True, **fields)
+        try:
+            await interaction.delete_original_response()
+        except discord.HTTPException:
+            log.info("could not delete the settled deferral of interaction %s", interaction.id)
+        return sent
+    return await interaction.followup.send(ephemeral=ephemeral, wait=True, **fields)
 
 
 # Discord drops an interaction not answered within 3 s: engine work an answer waits for gets this long, then the
@@ -53,6 +77,7 @@ async def acknowledge_unless_done(interaction: discord.Interaction, work: asynci
         await interaction.response.defer()
     else:
         await interaction.response.defer(thinking=True, ephemeral=private)
+        interaction.extras[_PUBLIC_THINKING] = not private
     return True
 
 

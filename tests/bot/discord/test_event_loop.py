@@ -23,6 +23,8 @@ from bot.settings import load_settings
 from briefings.corpus import Corpus
 from tests.bot.fakediscord import running_client
 from tests.bot.fakediscord.fixtures import fake_discord  # noqa: F401 - the fixture
+from tests.bot.fakediscord.payloads import EPHEMERAL, LOADING
+from tests.bot.fakediscord.recorder import EventKind
 from tests.conftest import AFP, FT, SEEDS, STRAITS_TIMES
 
 DISCORD_DEADLINE = 3.0
@@ -207,6 +209,35 @@ async def test_help_and_admin_commands_are_acknowledged_while_the_engine_thread_
         assert remove_ack.callback_type == 5 and remove_ack.ephemeral
         saved, stopped = await scheduled.followup(timeout=30), await removed.followup(timeout=30)
     assert "Saved schedule" in saved.content and "Stopped following" in stopped.content
+
+
+async def test_a_mistake_found_after_a_public_deferral_is_still_told_privately(
+        fake_discord, bot_settings, busy_engine):  # noqa: F811
+    # Discord makes the first followup to a deferral the answer in its "thinking" message, as public as the deferral
+    # (the fake does the same): an unknown topic, found on the engine after /summary deferred publicly, must still
+    # reach only the user who typed it, and leave nothing in the channel.
+    corpus, _ = Corpus.from_folder(bot_settings.corpus_dir)
+    bot = build_bot(bot_settings, corpus, defer_after=0.25, guild_ready_timeout=0.05, run_background_jobs=False)
+    async with running_client(bot, fake_discord.token):
+        await bot._readying
+        busy_engine.occupy(bot.services.engine)
+        unknown = await fake_discord.invoke("summary", {"topic": "zeppelins"})
+        known = await fake_discord.invoke("summary", {"topic": "tariffs"})
+        unknown_ack, known_ack = await unknown.callback(), await known.callback()
+        assert unknown_ack.callback_type == 5 and not unknown_ack.ephemeral  # deferred in public
+        assert known_ack.callback_type == 5 and not known_ack.ephemeral
+        busy_engine.let_go()
+        told = await unknown.followup(timeout=30)
+        answered = await known.followup(timeout=30)
+        await fake_discord.wait_for(EventKind.MESSAGE_DELETED, where=lambda e: e.interaction_id == unknown.id,
+                                    timeout=10)
+    assert "No article mentions “zeppelins”" in told.content
+    assert told.message is not None and told.message["flags"] & EPHEMERAL  # only the user sees it
+    assert answered.message is not None and not answered.message["flags"] & EPHEMERAL  # the summary is for all
+    public = [m for m in fake_discord.channel_messages() if not m["flags"] & EPHEMERAL]
+    assert not any("zeppelins" in (m.get("content") or "") for m in public)
+    assert not any(m["flags"] & LOADING for m in public)  # no "thinking…" left behind
+    assert any(m["embeds"] and "tariffs" in m["embeds"][0]["title"] for m in public)
 
 
 def test_a_heartbeat_acknowledged_before_its_thread_runs_again_measures_its_own_latency(caplog):

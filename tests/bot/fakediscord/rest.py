@@ -202,8 +202,14 @@ class RestApi:
             return error_response(404, UNKNOWN_WEBHOOK, "Unknown Webhook")
         files: tuple[RecordedFile, ...] = files_of(request)
         body: JSON = body_of(request) or {}
-        message = self._new_interaction_message(state, body, files)
-        state.followup_ids.append(message["id"])
+        thinking = self._messages.get(state.original_message_id) if state.original_message_id else None
+        if thinking is not None and thinking["flags"] & LOADING:
+            # Like Discord, the first followup to a deferral resolves its "thinking" message: it becomes that message,
+            # public or ephemeral as the deferral was, whatever the followup's own flags say.
+            message = self._messages.update(thinking["id"], body, payloads.now_iso())
+        else:
+            message = self._new_interaction_message(state, body, files)
+            state.followup_ids.append(message["id"])
         self._recorder.record(
             EventKind.FOLLOWUP,
             body=body,
@@ -212,7 +218,10 @@ class RestApi:
             channel_id=state.channel.id,
             files=files,
         )
-        await self._echo_create(message)
+        if thinking is not None and message["id"] == thinking["id"]:
+            await self._echo_update(message)
+        else:
+            await self._echo_create(message)
         if request.query.get("wait", "").lower() in ("1", "true"):
             return json_response(message)
         return no_content()

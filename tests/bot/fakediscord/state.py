@@ -131,7 +131,7 @@ class MessageStore:
                 value = changes[key]
                 message[key] = (value or "") if key == "content" else list(value or [])
         if "flags" in changes:  # ephemerality cannot change after creation
-            message["flags"] = int(changes["flags"] or 0) | (message["flags"] & EPHEMERAL)
+            message["flags"] = (int(changes["flags"] or 0) & ~EPHEMERAL) | (message["flags"] & EPHEMERAL)
         message["flags"] &= ~LOADING  # an edited deferred response is no longer "thinking"
         message["edited_timestamp"] = edited_at
         self._by_id[message_id] = message
