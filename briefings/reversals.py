@@ -146,6 +146,15 @@ _HYPOTHETICAL = {"should", "would", "could", "must", "might", "may", "if", "unle
 _ANNOUNCED = re.compile(r"\b(?:said|says|announced|decided)\s+(?:that\s+)?(?:it|he|she|they|we)\s+(?:would|will)\s*$",
                         re.IGNORECASE)
 # Words before a denial that make it a standing one, not news: "has repeatedly denied", "has always denied".
+# A claim named by "the claim(s)", "these reports": what it said is in another sentence.
+_CLAIM_NAMED_ELSEWHERE = re.compile(rf"\b(?:the|these|those|such) {_CLAIMS}$", re.IGNORECASE)
+# A cue in a clause that states a condition undoes nothing yet.
+_CONDITION = {"if", "unless", "whether", "whenever"}
+# A cue whose verb is wished or foretold: "the embargo to be lifted", "the ban should be lifted".
+_UNREALISED = re.compile(r"(?<=\w)\s+(?:to|should|must|could|would|might|may|can)\s+be\b", re.IGNORECASE)
+# What follows a denial when it is said of the denier: "denied reports that she ...", "denies plying".
+_OF_DENIER = re.compile(r"(?:\s+(?:that|claiming|suggesting))?\s+(?:he|she)\b", re.IGNORECASE)
+_TITLES = ("Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Lord", "Lady", "Dame", "Prof", "President", "Prime", "Minister")
 _STANDING = {"repeatedly", "consistently", "always", "long", "continually", "previously", "strenuously"}
 # Words after a cue that report it rather than name what it undoes ("denied the claim, saying ...").
 _SAYING = ("say", "says", "said", "saying", "claim", "claims", "report", "reports", "allegation", "allegations")
@@ -281,6 +290,7 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
               else set() for _, cue in candidates]
     # what is undone, named in the claim in other words too ("capture", "detained")
     widened = [_widen(index, t) for t in targets]
+    titles = _terms(index, " ".join(_TITLES))
     # Only the sentences that hold a term of a new statement or of what it undoes have any weight in common with
     # it: found through the postings, the same weights as comparing with every sentence of the pool.
     in_pool = np.zeros(len(index.sentences), dtype=bool)
@@ -323,6 +333,16 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
             continue  # "not going to abandon", "would deny", "urged to cancel", "didn't deny"
         if re.search(r"\b(?:when|whenever|if|unless)\b(?:\W+\w+){0,12}\W*$", text[: cue.start()], re.IGNORECASE):
             continue  # "when just about anybody contradicts Dick Cheney's views": what happens, not what happened
+        if _CONDITION.intersection(clause):
+            continue  # "It does not matter if they are found guilty ... and the current decision is reversed"
+        if _CLAIM_NAMED_ELSEWHERE.search(cue.group(0)) and re.match(r"\s*(?:[,.;:]|[-–—]\s|and\b|but\b)",
+                                                                     text[cue.end() :]) and \
+                not any(w.lower() in _NEGATION or w.lower().endswith(("n't", "n’t"))
+                        for w in _WORD.findall(text[cue.end() :])):
+            continue  # "rejected the claims, saying: 'The attorney general made it clear ...'": the claim is told
+            # in another sentence, and no denial of it here ("denied the claim, saying it had not blocked") says what
+        if _UNREALISED.search(cue.group(0)):
+            continue  # "he expected the embargo to be lifted": foretold or asked for, not done
         if _STANDING.intersection(w.lower() for w in _WORD.findall(text[: cue.start()])[-3:]):
             continue  # "has repeatedly denied": a standing denial, not news of one
         following = [w.lower() for w in _WORD.findall(text[cue.end() :])[:5]]
@@ -357,6 +377,12 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
             undoer |= _names(index, text[: cue.start()], sentence=text)
         names = _names(index, text)
         names_new = _name_stems(text)
+        # "Kim Clijsters has denied reports that she has pulled out", "Mr Jackson denies plying a boy": what is
+        # denied is said of the denier, so the claim names them (Agassi's withdrawal is not hers)
+        of_denier = (_OF_DENIER.match(text[cue.end() :]) is not None or cue.group(0).lower().endswith("ing")) and \
+            cue.group(0).lower().startswith(("den", "reject", "dismiss"))
+        denier = _names(index, _agent_of(text, cue), first=len(_WORD.findall(text[: cue.start()])) > SCOPE_WORDS,
+                        sentence=text) - titles if of_denier else set()
         for rank in np.lexsort((-score, -aimed_row))[:MAX_CLAIMS].tolist():
             claim = int(pool[int(earlier_rows[rank])])
             claim_text = index.sentences[claim].text
@@ -398,6 +424,9 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
                 continue  # "odds that Hayward will be forced to leave": the same change foretold, not undone
             if successor & terms:
                 continue  # the claim already names the successor: it reports the same change
+            if denier and not denier & terms and _names(index, claim_text, sentence=claim_text) - titles:
+                continue  # the claim names someone else than the one who denies it of themselves ("He has broken
+                # that cease-fire" may be of the Libyan government)
             if undoer and not undoer & terms:
                 continue  # "Bill Paul scrapped plans to open a restaurant" is not the protesters' planned rally
             if len(aimed) < SUBJECT_TERMS and not any(idf[t] >= rare or t in names for t in aimed) and \
