@@ -44,6 +44,7 @@ AIMED_ALONE = 0.5  # ... unless the cue names the claim ("reports that") and it 
 SAME_UNDOING = 0.5  # share of what a new statement undoes that one already shown undoes, for it to be the same
 SPAN_AIMED = 0.6  # ... held to the part of it that holds the shared terms when it holds this share of the target
 SPAN_TERMS = 8  # ... a part of at least this many terms
+PREDICATE_SHARE = 0.5  # share of what a named report says (its words but the names) the claim must hold
 RESTATED = 0.6  # share of a claim's terms the new statement repeats, with its undoer, for it to be the same report
 
 _OBJECTS = (r"(?:talks|negotiations|deal|agreement|accord|cease-?fire|truce|coalition|bid|plan|plans|efforts?|"
@@ -377,6 +378,9 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
             undoer |= _names(index, text[: cue.start()], sentence=text)
         names = _names(index, text)
         names_new = _name_stems(text)
+        # what a report named before what it says ("denied reports that ...") says of whom it is about
+        predicate_weight = float(idf[list(target - names)].sum()) if re.search(
+            rf"\b{_CLAIMS}$", cue.group(0), re.IGNORECASE) else 0.0
         # "Kim Clijsters has denied reports that she has pulled out", "Mr Jackson denies plying a boy": what is
         # denied is said of the denier, so the claim names them (Agassi's withdrawal is not hers)
         of_denier = (_OF_DENIER.match(text[cue.end() :]) is not None or cue.group(0).lower().endswith("ing")) and \
@@ -424,6 +428,10 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
                 continue  # "odds that Hayward will be forced to leave": the same change foretold, not undone
             if successor & terms:
                 continue  # the claim already names the successor: it reports the same change
+            if predicate_weight and float(idf[list(aimed - names)].sum()) < \
+                    PREDICATE_SHARE * predicate_weight:
+                continue  # "denied reports that Gordon Brown is preparing to oust Alan Milburn": the claim must say
+                # what the report says of Brown (to oust Milburn), not only name him
             if denier and not denier & terms and _names(index, claim_text, sentence=claim_text) - titles:
                 continue  # the claim names someone else than the one who denies it of themselves ("He has broken
                 # that cease-fire" may be of the Libyan government)

@@ -288,3 +288,17 @@ def test_claims_rejected_without_saying_what_they_were_are_not_set_beside_a_sent
     (reversal,) = [c for c in digest_of(corpus, "2011-01-31").contrasts
                    if c.after.text.startswith("Egypt denied the claim, saying it had not blocked")]
     assert reversal.before.text.startswith("Social media sites like Facebook and Twitter report")
+
+
+def test_a_report_denied_is_not_set_beside_a_sentence_that_only_names_whom_it_is_about():
+    # "The government has denied reports that Gordon Brown is preparing to oust Alan Milburn": the chancellor's
+    # record-breaking budget names him and says nothing of ousting anyone (held-out BBC text)
+    budget = bbc_article("politics", "406", "2026-10-14")
+    denied = bbc_article("politics", "402", "2026-10-15")
+    assert any("longest serving chancellor" in s.text for s in budget.sentences)
+    assert not [c for c in digest_of(Corpus((budget, denied)), "2026-10-15").contrasts
+                if "preparing to oust" in c.after.text]
+    # what a report says, held by the claim, still makes the pair: "reports of his capture" against the capture
+    reversal = the_reversal("libyan_war", "2011-08-22_libyawar_257", "2011-08-23_libyawar_20", "2011-08-23",
+                            "2011-08-23", "confounding reports of his capture")
+    assert "detained two of Gaddafi's sons" in reversal.before.text
