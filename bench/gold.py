@@ -414,6 +414,15 @@ def check_in_subprocess(code: Path, check: str) -> dict[str, Any]:
     return json.loads(result.stdout)
 
 
+def print_verdicts(verdicts: dict[str, list[dict[str, str]]], show: bool) -> None:
+    """Print the pairs judged false or not judged (and, with `show`, the right ones and the unjudged texts)."""
+    for verdict, pairs in verdicts.items():
+        for pair in pairs if verdict != "right" or show else ():
+            print(f"    {verdict}: {pair['shown']} ({pair['window']})" + (
+                f"\n      before: {pair['before_text'][:160]}\n      after:  {pair['after_text'][:160]}"
+                if show and verdict == "not judged" else ""))
+
+
 def print_checks(baseline: Path | None, show: bool = False) -> None:
     """Print the mixed-corpus and 10,000-article checks, now and (if given) for the baseline."""
     for label, code in (("now", ROOT), ("baseline", baseline)):
@@ -434,11 +443,7 @@ def print_checks(baseline: Path | None, show: bool = False) -> None:
         print(f"10,000-article corpus ({label}), digests of every 1, 3 and 7 days: {shown} figures shown, {wrong} "
               f"judged false (precision {precision:.2f}; {unknown} not judged, counted false), the issue's examples: "
               f"{len(big['banned'])}")
-        for verdict, pairs in verdicts.items():
-            for pair in pairs if verdict != "right" or show else ():
-                print(f"    {verdict}: {pair['shown']} ({pair['window']})" + (
-                    f"\n      before: {pair['before_text'][:160]}\n      after:  {pair['after_text'][:160]}"
-                    if show and verdict == "not judged" else ""))
+        print_verdicts(verdicts, show)
         # Reversals on held-out text: BBC news of 2004-2005, none of it read while the finder was written (issue 10
         # asks precision >= 0.8 measured outside the development stories)
         verdicts = judge_10k(big.get("contrasts", []), "reversals")
@@ -446,11 +451,7 @@ def print_checks(baseline: Path | None, show: bool = False) -> None:
         precision = (shown - wrong - unknown) / shown if shown else float("nan")
         print(f"10,000-article corpus ({label}), reversals: {shown} shown, {wrong} judged false (precision "
               f"{precision:.2f}; {unknown} not judged, counted false)")
-        for verdict, pairs in verdicts.items():
-            for pair in pairs if verdict != "right" or show else ():
-                print(f"    {verdict}: {pair['shown']} ({pair['window']})" + (
-                    f"\n      before: {pair['before_text'][:160]}\n      after:  {pair['after_text'][:160]}"
-                    if show and verdict == "not judged" else ""))
+        print_verdicts(verdicts, show)
 
 
 def main() -> None:
