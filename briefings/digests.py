@@ -186,12 +186,14 @@ def _novelty(index: CorpusIndex, ids: IntArray, read: IntArray, shown: IntArray 
     weights = np.where(frequency > max(COMMON_TERMS * read.size, COMMON_FLOOR), 0.0, index.idf)
     scale = sparse.diags(weights)
     candidates = normalised_rows((index.sentence_rows(ids) @ scale).tocsr())
-    closest, _ = _closest(index, candidates, index.holding_any(candidates.indices[candidates.data != 0], was_read),
-                          scale)
+    # Only the sentences read that hold a term the comparison weighs can be close to one (the others' cosine is 0):
+    # found through the postings once, for what was read and for what of it was shown.
+    weighed = index.holding_any(candidates.indices[candidates.data != 0], was_read)
+    closest, _ = _closest(index, candidates, weighed, scale)
     penalty = 1.0 - REDUNDANCY * closest
     if shown is None or shown.size == 0:
         return np.asarray(penalty, dtype=np.float64)
-    to_shown, nearest = _closest(index, candidates, np.asarray(shown, dtype=np.int64), scale)
+    to_shown, nearest = _closest(index, candidates, np.intersect1d(weighed, shown), scale)
     copies = to_shown >= COPY
     for number in np.flatnonzero(copies).tolist():  # the words of the two sentences, common ones included
         own, other = index.terms_of(int(ids[number])), index.terms_of(int(nearest[number]))
@@ -203,8 +205,8 @@ def _closest(index: CorpusIndex, candidates: sparse.csr_matrix, read: IntArray, 
              ) -> tuple[npt.NDArray[np.float64], IntArray]:
     """Return each candidate row's cosine with the closest of the sentences `read`, and that sentence.
 
-    Only the sentences read that hold a term the comparison weighs can be close to one (the others' cosine is 0):
-    the caller passes those found through the postings, the same closest sentences as comparing with all.
+    The caller passes only the sentences that hold a term the comparison weighs (found through the postings): the
+    same closest sentences as comparing with all.
     """
     closest = np.zeros(candidates.shape[0])
     nearest = np.full(candidates.shape[0], -1, dtype=np.int64)

@@ -146,7 +146,6 @@ _HYPOTHETICAL = {"should", "would", "could", "must", "might", "may", "if", "unle
 # "said it would cancel the dividend": a decision announced, not a hypothetical
 _ANNOUNCED = re.compile(r"\b(?:said|says|announced|decided)\s+(?:that\s+)?(?:it|he|she|they|we)\s+(?:would|will)\s*$",
                         re.IGNORECASE)
-# Words before a denial that make it a standing one, not news: "has repeatedly denied", "has always denied".
 # A claim named by "the claim(s)", "these reports": what it said is in another sentence.
 _CLAIM_NAMED_ELSEWHERE = re.compile(rf"\b(?:the|these|those|such) {_CLAIMS}$", re.IGNORECASE)
 # A cue in a clause that states a condition undoes nothing yet.
@@ -155,7 +154,9 @@ _CONDITION = {"if", "unless", "whether", "whenever"}
 _UNREALISED = re.compile(r"(?<=\w)\s+(?:to|should|must|could|would|might|may|can)\s+be\b", re.IGNORECASE)
 # What follows a denial when it is said of the denier: "denied reports that she ...", "denies plying".
 _OF_DENIER = re.compile(r"(?:\s+(?:that|claiming|suggesting))?\s+(?:he|she)\b", re.IGNORECASE)
+# Titles before a name, which name nobody in particular ("Mr Jackson denies ...": the denier is Jackson).
 _TITLES = ("Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Lord", "Lady", "Dame", "Prof", "President", "Prime", "Minister")
+# Words before a denial that make it a standing one, not news: "has repeatedly denied", "has always denied".
 _STANDING = {"repeatedly", "consistently", "always", "long", "continually", "previously", "strenuously"}
 # Words after a cue that report it rather than name what it undoes ("denied the claim, saying ...").
 _SAYING = ("say", "says", "said", "saying", "claim", "claims", "report", "reports", "allegation", "allegations")

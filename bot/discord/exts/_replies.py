@@ -54,7 +54,11 @@ ENGINE_WAIT = 2.0
 
 async def on_engine(engine: Executor, work: Callable[[], T], fallback: T, within: float = ENGINE_WAIT) -> T:
     """Run engine work on its thread, never on the event loop; return `fallback` if it is not done in time."""
-    future = asyncio.get_running_loop().run_in_executor(engine, work)
+    return await _done_within(asyncio.get_running_loop().run_in_executor(engine, work), fallback, within)
+
+
+async def _done_within(future: asyncio.Future[T], fallback: T, within: float) -> T:
+    """Return engine work's result if it comes within `within` seconds, else `fallback` (the work goes on)."""
     try:
         return await asyncio.wait_for(asyncio.shield(future), within)
     except TimeoutError:
@@ -91,8 +95,4 @@ async def on_engine_acknowledged(interaction: discord.Interaction, engine: Execu
     future = asyncio.get_running_loop().run_in_executor(engine, work)
     if not interaction.response.is_done():
         await acknowledge_unless_done(interaction, future, after, private=True)
-    try:
-        return await asyncio.wait_for(asyncio.shield(future), within)
-    except TimeoutError:
-        log.info("engine work not done within %.1f s: answered without it", within)
-        return fallback
+    return await _done_within(future, fallback, within)

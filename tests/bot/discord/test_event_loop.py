@@ -12,13 +12,16 @@ import asyncio
 import shutil
 import threading
 import time
+from collections.abc import AsyncIterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 
 from bot.__main__ import build_bot
+from bot.discord.client import BriefBot
 from bot.settings import load_settings
 from briefings.corpus import Corpus
 from tests.bot.fakediscord import running_client
@@ -150,11 +153,19 @@ def busy_engine():
     busy.let_go()
 
 
+@asynccontextmanager
+async def ready_bot(fake, settings) -> AsyncIterator[BriefBot]:
+    """Run the real bot over the settings' folder against the local Discord, once its start's own engine work is done
+    (so that a test's job alone holds the engine thread)."""
+    corpus, _ = Corpus.from_folder(settings.corpus_dir)
+    bot = build_bot(settings, corpus, defer_after=0.25, guild_ready_timeout=0.05, run_background_jobs=False)
+    async with running_client(bot, fake.token):
+        await bot._readying
+        yield bot
+
+
 async def test_changes_is_acknowledged_while_the_engine_thread_is_busy(fake_discord, bot_settings, busy_engine):  # noqa: F811
-    corpus, _ = Corpus.from_folder(bot_settings.corpus_dir)
-    bot = build_bot(bot_settings, corpus, defer_after=0.25, guild_ready_timeout=0.05, run_background_jobs=False)
-    async with running_client(bot, fake_discord.token):
-        await bot._readying  # the start's own engine work is done: only the test's job holds the engine
+    async with ready_bot(fake_discord, bot_settings) as bot:
         busy_engine.occupy(bot.services.engine)
         dated = await fake_discord.invoke("changes", {"since": "2025-02-20"})
         default = await fake_discord.invoke("changes", {"topic": "tariffs"})  # since the day before the newest
@@ -183,10 +194,7 @@ async def test_changes_is_acknowledged_while_the_engine_thread_is_busy(fake_disc
 
 async def test_help_and_admin_commands_are_acknowledged_while_the_engine_thread_is_busy(
         fake_discord, bot_settings, busy_engine):  # noqa: F811
-    corpus, _ = Corpus.from_folder(bot_settings.corpus_dir)
-    bot = build_bot(bot_settings, corpus, defer_after=0.25, guild_ready_timeout=0.05, run_background_jobs=False)
-    async with running_client(bot, fake_discord.token):
-        await bot._readying
+    async with ready_bot(fake_discord, bot_settings) as bot:
         source = bot.ingestor.store.add("https://feeds.example.com/a.rss", "https://feeds.example.com/a.rss",
                                         timedelta(minutes=30), int(fake_discord.guild.id))
         before = await (await fake_discord.invoke("help")).callback()  # the server's view is made, engine free
@@ -216,10 +224,7 @@ async def test_a_mistake_found_after_a_public_deferral_is_still_told_privately(
     # Discord makes the first followup to a deferral the answer in its "thinking" message, as public as the deferral
     # (the fake does the same): an unknown topic, found on the engine after /summary deferred publicly, must still
     # reach only the user who typed it, and leave nothing in the channel.
-    corpus, _ = Corpus.from_folder(bot_settings.corpus_dir)
-    bot = build_bot(bot_settings, corpus, defer_after=0.25, guild_ready_timeout=0.05, run_background_jobs=False)
-    async with running_client(bot, fake_discord.token):
-        await bot._readying
+    async with ready_bot(fake_discord, bot_settings) as bot:
         busy_engine.occupy(bot.services.engine)
         unknown = await fake_discord.invoke("summary", {"topic": "zeppelins"})
         known = await fake_discord.invoke("summary", {"topic": "tariffs"})
