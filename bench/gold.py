@@ -388,6 +388,76 @@ def corpus10k_check(code: Path) -> dict[str, Any]:
             "contrasts": list(contrasts.values())}
 
 
+# Generic news topics for the widened held-out check: `changes TOPIC` digests show other pairs than the whole
+# corpus's (a digest shows three reversals at most), none of them chosen from a pair seen.
+CORPUS10K_TOPICS = ("government", "minister", "police", "court", "election", "company", "talks", "report")
+
+
+def mirrored(corpus: Any) -> Any:  # noqa: ANN401 - a Corpus of whichever version of the code is measured
+    """Return the corpus with the month's articles dated in the reverse order (the seeds, months before, as they are).
+
+    The builder dates each BBC story by a hash of its name, so of two stories about one subject only the pairs
+    whose claim happens to come first can be shown; the same articles in the mirrored order show the others.
+    """
+    from dataclasses import replace
+
+    dated = sorted(a.published for a in corpus if a.published is not None)
+    last = dated[-1]
+    month = [moment for moment in dated if last - moment <= timedelta(days=45)]
+    first = month[0]
+    return type(corpus)(tuple(replace(a, published=first + (last - a.published))
+                              if a.published is not None and a.published >= first else a for a in corpus))
+
+
+def corpus10k_wide_check(code: Path) -> dict[str, Any]:
+    """Collect the reversals shown by many more digests of the 10,000-article corpus (a larger held-out sample).
+
+    A 1-day digest ending on every day, 3- and 7-day digests ending on every day, and `changes TOPIC` for each of
+    CORPUS10K_TOPICS over every day, every 3 days and every week; all of them again over the same articles dated in
+    the mirrored order (mirrored()). Reversals do not depend on the summary or the figures (they are sought among
+    every window sentence not said yet), so those two are not computed here: the pairs are the ones the full
+    digests show, in half the time.
+    """
+    sys.path.insert(0, str(code))
+    import briefings.digests as digests
+    from briefings.corpus import Corpus
+    from briefings.summaries import Summary
+
+    digests.summarize_sentences = lambda *args, **kwargs: Summary(sentences=(), article_ids=())  # type: ignore[assignment]
+    digests.changed_figures = lambda *args, **kwargs: []  # type: ignore[assignment]
+    original, _ = Corpus.from_folder(CORPUS10K)
+    plan: list[tuple[int, int, str | None]] = [(length, 1, None) for length in CORPUS10K_WINDOWS]
+    plan += [(length, length, topic) for topic in CORPUS10K_TOPICS for length in CORPUS10K_WINDOWS]
+    contrasts: dict[tuple[str, str], dict[str, str]] = {}
+    digests_built = 0
+    started = time.perf_counter()
+    for order, corpus in (("", original), (" mirrored", mirrored(original))):
+        corpus.index  # noqa: B018 - built once, before the digests
+        dated = sorted(a.published for a in corpus if a.published is not None)
+        first = dated[0].replace(hour=0, minute=0, second=0, microsecond=0)
+        for length, step, topic in plan:
+            end = first + timedelta(days=1)  # the end of the first day
+            while end - timedelta(days=1) <= dated[-1]:
+                day = end - timedelta(days=length)
+                last = end - timedelta(microseconds=1)
+                end += timedelta(days=step)
+                if not any(day <= moment <= last for moment in dated):
+                    continue  # no article in the window (the seeds are months before the rest)
+                try:
+                    digest = digests.build_digest(corpus, day, last, topic=topic)
+                except digests.NothingToReport:
+                    continue
+                digests_built += 1
+                for c in digest.contrasts:
+                    contrasts.setdefault((c.before.text, c.after.text), {
+                        "shown": c.after.text[:80],
+                        "window": f"{day.date()} +{length}d" + (f" {topic}" if topic else "") + order,
+                        "before_text": c.before.text, "after_text": c.after.text,
+                        "before_id": c.before.article_id, "after_id": c.after.article_id})
+    return {"articles": len(original), "digests": digests_built, "seconds": time.perf_counter() - started,
+            "contrasts": list(contrasts.values())}
+
+
 def judge_10k(pairs: list[dict[str, str]], kind: str = "figures") -> dict[str, list[dict[str, str]]]:
     """Sort the pairs shown on the 10,000-article corpus by the verdict bench/gold/corpus10k.jsonl gives them.
 
@@ -454,12 +524,46 @@ def print_checks(baseline: Path | None, show: bool = False) -> None:
         print_verdicts(verdicts, show)
 
 
+UNJUDGED_10K = ROOT / "bench" / "_data" / "unjudged10k.jsonl"
+
+
+def print_wide(baseline: Path | None, show: bool = False) -> None:
+    """Print the held-out reversal precision over the widened digests of the 10,000-article corpus, both codes."""
+    if not CORPUS10K.is_dir():
+        print("10,000-article corpus: not built (bench/build_corpus.py)")
+        return
+    unjudged: dict[tuple[str, str], dict[str, str]] = {}
+    for label, code in (("now", ROOT), ("baseline", baseline)):
+        if code is None:
+            continue
+        wide = check_in_subprocess(code, "corpus10k-wide")
+        verdicts = judge_10k(wide["contrasts"], "reversals")
+        wrong, shown, unknown = len(verdicts["wrong"]), len(wide["contrasts"]), len(verdicts["not judged"])
+        precision = (shown - wrong - unknown) / shown if shown else float("nan")
+        print(f"10,000-article corpus ({label}), reversals of {wide['digests']} digests (every day's 1-, 3- and 7-day "
+              f"digests, and {len(CORPUS10K_TOPICS)} topics' every 1, 3 and 7 days, in the corpus's order and mirrored; {wide['seconds']:.0f} s): {shown} "
+              f"shown, {wrong} judged false (precision {precision:.2f}; {unknown} not judged, counted false)")
+        print_verdicts(verdicts, show)
+        for pair in verdicts["not judged"]:
+            unjudged.setdefault((pair["before_text"], pair["after_text"]), pair)
+    if show:
+        UNJUDGED_10K.parent.mkdir(parents=True, exist_ok=True)
+        UNJUDGED_10K.write_text("".join(json.dumps({"shown": p["shown"], "kind": "reversals", "corpus": "corpus10k",
+                                                    "verdict": "", "why": "", "window": p["window"],
+                                                    "before_text": p["before_text"], "after_text": p["after_text"]},
+                                                   ensure_ascii=False) + "\n" for p in unjudged.values()),
+                                encoding="utf-8")
+        print(f"    {len(unjudged)} pairs not judged written to {UNJUDGED_10K.relative_to(ROOT)}")
+
+
 def main() -> None:
     """Score the gold and run the checks."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", type=Path, help="a checkout of the code to compare with")
     parser.add_argument("--show", action="store_true", help="list the shown pairs not judged yet")
     parser.add_argument("--no-checks", action="store_true", help="skip the mixed-corpus and 10,000-article checks")
+    parser.add_argument("--wide", action="store_true", help="only the held-out reversals of many more digests of the "
+                        "10,000-article corpus (every day's 1-, 3- and 7-day digests, topic digests), both codes")
     parser.add_argument("--engine", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--plan", help=argparse.SUPPRESS)
     parser.add_argument("--check", help=argparse.SUPPRESS)
@@ -469,6 +573,8 @@ def main() -> None:
             result = mixed_corpus_check(args.engine)
         elif args.check == "corpus10k":
             result = corpus10k_check(args.engine)
+        elif args.check == "corpus10k-wide":
+            result = corpus10k_wide_check(args.engine)
         else:
             result = run_engine(args.engine, json.loads(args.plan))
         json.dump(result, sys.stdout, ensure_ascii=False)
@@ -476,6 +582,10 @@ def main() -> None:
     if not TIMELINE17.is_dir():
         sys.exit(f"{TIMELINE17} is missing: the shared data is expected beside the project")
     started = time.perf_counter()
+    if args.wide:
+        print_wide(args.baseline, args.show)
+        print(f"({time.perf_counter() - started:.0f} s; {date.today().isoformat()})")  # noqa: DTZ011
+        return
     print_gold_scores(args.baseline, args.show)
     if not args.no_checks:
         print_checks(args.baseline, args.show)
