@@ -541,8 +541,9 @@ def print_wide(baseline: Path | None, show: bool = False) -> None:
         wrong, shown, unknown = len(verdicts["wrong"]), len(wide["contrasts"]), len(verdicts["not judged"])
         precision = (shown - wrong - unknown) / shown if shown else float("nan")
         print(f"10,000-article corpus ({label}), reversals of {wide['digests']} digests (every day's 1-, 3- and 7-day "
-              f"digests, and {len(CORPUS10K_TOPICS)} topics' every 1, 3 and 7 days, in the corpus's order and mirrored; {wide['seconds']:.0f} s): {shown} "
-              f"shown, {wrong} judged false (precision {precision:.2f}; {unknown} not judged, counted false)")
+              f"digests, and {len(CORPUS10K_TOPICS)} topics' every 1, 3 and 7 days, in the corpus's order and "
+              f"mirrored; {wide['seconds']:.0f} s): {shown} shown, {wrong} judged false (precision {precision:.2f}; "
+              f"{unknown} not judged, counted false)")
         print_verdicts(verdicts, show)
         for pair in verdicts["not judged"]:
             unjudged.setdefault((pair["before_text"], pair["after_text"]), pair)
