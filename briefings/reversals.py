@@ -101,7 +101,11 @@ _NOT_DONE = {"say", "said", "comment", "commented", "respond", "responded", "rep
              "involved", "concerned", "interested", "surprised", "aware", "authorized", "authorised", "prepared",
              "required", "intended", "planned", "decided", "finished", "completed", "happen", "happened", "plan",
              "intend", "mean", "meant", "used", "use", "allow", "seem", "seemed", "appear", "appeared", "receive",
-             "received", "heard", "hear", "found", "find", "changed", "change", "affected", "reached", "reach"}
+             "received", "heard", "hear", "found", "find", "changed", "change", "affected", "reached", "reach",
+             # a state of mind ("was not worried by his opponents") is how someone feels, not a deed denied
+             "worried", "pleased", "happy", "upset", "disappointed", "bothered", "impressed", "convinced",
+             "satisfied", "scared", "frightened", "alarmed", "shocked", "troubled", "fazed", "deterred", "daunted",
+             "discouraged", "persuaded", "sure", "certain", "keen", "afraid", "unhappy"}
 _NO_SUBJECT = {"it", "he", "she", "they", "we", "i", "you", "this", "that", "these", "those", "who", "which", "there",
                "what", "one", "others", "many", "some", "all", "both", "so", "as", "but", "and", "or", "also", "still"}
 _BACKGROUND = re.compile(r"\s*(?:Before|Prior to|Until|Years ago|Decades ago)\b")
@@ -147,7 +151,8 @@ _HYPOTHETICAL = {"should", "would", "could", "must", "might", "may", "if", "unle
 _ANNOUNCED = re.compile(r"\b(?:said|says|announced|decided)\s+(?:that\s+)?(?:it|he|she|they|we)\s+(?:would|will)\s*$",
                         re.IGNORECASE)
 # A claim named by "the claim(s)", "these reports": what it said is in another sentence.
-_CLAIM_NAMED_ELSEWHERE = re.compile(rf"\b(?:the|these|those|such) {_CLAIMS}$", re.IGNORECASE)
+_CLAIM_NAMED_ELSEWHERE = re.compile(rf"\b(?:the|these|those|such)(?: (?:latest|new|recent|earlier|previous|fresh|"
+                                    rf"same|initial|original|further|latter|former))? {_CLAIMS}$", re.IGNORECASE)
 # A cue in a clause that states a condition undoes nothing yet.
 _CONDITION = {"if", "unless", "whether", "whenever"}
 # A cue whose verb is wished or foretold: "the embargo to be lifted", "the ban should be lifted".
@@ -160,7 +165,9 @@ _TITLES = ("Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Lord", "Lady", "Dame", "Prof
 _STANDING = {"repeatedly", "consistently", "always", "long", "continually", "previously", "strenuously"}
 # Words after a cue that report it rather than name what it undoes ("denied the claim, saying ...").
 _SAYING = ("say", "says", "said", "saying", "claim", "claims", "report", "reports", "allegation", "allegations")
-_HEDGES = re.compile(r"\b(?:seem(?:s|ed)?|appear(?:s|ed)? to|suggest(?:s|ed)?|speculat\w*|rumou?r\w*)\b", re.IGNORECASE)
+# ("widely seen as a U-turn": how others read it, not a word or plan undone)
+_HEDGES = re.compile(r"\b(?:seem(?:s|ed)?|appear(?:s|ed)? to|suggest(?:s|ed)?|speculat\w*|rumou?r\w*|"
+                     r"(?:seen|regarded|viewed|described|interpreted|branded|billed|painted) as)\b", re.IGNORECASE)
 # (a comma between digits is a thousands separator: "5,000 barrels a day")
 _CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d)|[;:()\"“”]|\s[-–—]\s|"
                          r"\b(?:and|but|while|whereas|which|who|because|although|after)\b")
@@ -282,6 +289,11 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
     claimant = [_claimant(index, index.sentences[s].text) for s, _ in candidates]
 
     appeal = [re.search(r"appeal", cue.group(0), re.IGNORECASE) is not None for _, cue in candidates]
+    # a denial of why something was done: the cause or the motive is what the claim must give
+    reasons = [_reason(index, index.sentences[s].text, cue) for s, cue in candidates]
+    motives = [_DENIAL.match(cue.group(0)) is not None and
+               _MOTIVE_DENIED.search(" ".join(_clause_after(index.sentences[s].text, cue))) is not None
+               for s, cue in candidates]
     # a negated verb and what it is said of: the claim must say both ("Italy suspended a treaty")
     negated = [_terms(index, cue.group("negated")) | _terms(index, _negated_subject(index.sentences[s].text, cue) or "")
                if cue.group("negated") else None for s, cue in candidates]
@@ -347,6 +359,16 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
             continue  # "he expected the embargo to be lifted": foretold or asked for, not done
         if _STANDING.intersection(w.lower() for w in _WORD.findall(text[: cue.start()])[-3:]):
             continue  # "has repeatedly denied": a standing denial, not news of one
+        if clause[:1] in (["which"], ["who"]) and _DENIAL.match(cue.group(0)) and not _passive(text, cue):
+            continue  # "Labour, which denies engaging in personal campaigning": what the one named stands by, told
+            # in passing, not news of a denial
+        cue_words = _WORD.findall(cue.group(0))
+        if [w.lower() for w in _WORD.findall(text[: cue.start()])[-1:]] in _DETERMINERS and \
+                _CUE_VERBS.fullmatch(cue_words[0]) and cue_words[0].lower().endswith(("ed", "en", "wn")):
+            continue  # "the abandoned flying pigs posters": a thing undone before, named in passing
+        if _PAST_TIME.search(" ".join([*_WORD.findall(text[: cue.start()])[-SCOPE_WORDS:], cue.group(0),
+                                       _CLAUSE_END.split(text[cue.end() :], maxsplit=1)[0]])):
+            continue  # "withdrew from the Athens Olympics last August": history told again
         following = [w.lower() for w in _WORD.findall(text[cue.end() :])[:5]]
         ends_in_verb = _CUE_VERBS.fullmatch(_WORD.findall(cue.group(0))[-1]) is not None
         if not cue.group(0).lower().startswith("den") and ends_in_verb and following[:1] and \
@@ -425,6 +447,15 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
                 continue  # each names someone or somewhere the other does not: Syria's protesters, not Iran's
             if claimant[row] and not claimant[row] & terms:
                 continue  # "Saif al-Islam's claim ... false": the claim is Saif al-Islam's
+            if "replac" in cue.group(0).lower() and not _STAYS.search(claim_text):
+                continue  # a replacement undoes a claim that the one replaced stays ("no intention of stepping
+                # down"), not a sentence about them ("thanked Ms Mohd-Saaid for her services")
+            if reasons[row] and _coverage(idf, reasons[row], reasons[row] & terms) < REASON_SHARE:
+                continue  # "denied that Santini resigned because of a clash of personalities": the claim must give
+                # that cause, not only the resignation ("resigned for personal reasons")
+            if motives[row] and not _MOTIVE.search(claim_text):
+                continue  # "dismissed a suggestion the move was designed to keep council taxes down": the claim must
+                # say what the move is for, not only speak of council taxes
             if successor and _DEPARTS.search(claim_text):
                 continue  # "odds that Hayward will be forced to leave": the same change foretold, not undone
             if successor & terms:
@@ -436,6 +467,10 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
             if denier and not denier & terms and _names(index, claim_text, sentence=claim_text) - titles:
                 continue  # the claim names someone else than the one who denies it of themselves ("He has broken
                 # that cease-fire" may be of the Libyan government)
+            if denier and not denier & terms and _WORD.findall(claim_text)[:1] and \
+                    _WORD.findall(claim_text)[0].lower() in _OTHERS:
+                continue  # "denied that he was increasing taxes": a claim that names no one and is said of "they"
+                # ("They can have no credibility until they can say how they would fund ...") is of others
             if undoer and not undoer & terms:
                 continue  # "Bill Paul scrapped plans to open a restaurant" is not the protesters' planned rally
             if len(aimed) < SUBJECT_TERMS and not any(idf[t] >= rare or t in names for t in aimed) and \
@@ -550,6 +585,48 @@ _IRREGULAR = ("break broke broken", "take took taken", "give gave given", "shoot
               "blow blew blown", "withdraw withdrew withdrawn", "freeze froze frozen", "rise rose risen",
               "bring brought", "seek sought", "sink sank sunk", "run ran", "come came", "go went gone",
               "know knew known", "tell told", "find found", "think thought", "choose chose chosen")
+
+
+# A claim that someone stays in a post, which their replacement undoes.
+_STAYS = re.compile(r"\b(?:remain\w*|stay\w*|(?:keep\w*|kept|retain\w*) (?:his|her|their|the) (?:job|post|seat|role|"
+                    r"place|position|title)s?)\b|"
+                    r"\b(?:no|not|never|n[’']t)\b[^.;]{0,40}?\b(?:leav\w*|step\w* down|quit\w*|resign\w*|go)\b",
+                    re.IGNORECASE)
+# The subjects of a claim that names no one which are not the one person a denial is said of ("that he ...").
+_OTHERS = {"they", "we", "i", "you"}
+# Denials, as against cancellations and overturnings.
+_DENIAL = re.compile(r"den|reject|dismiss", re.IGNORECASE)
+_DETERMINERS = (["the"], ["a"], ["an"], ["this"], ["that"], ["these"], ["those"], ["its"], ["his"], ["her"],
+                ["their"], ["our"], ["my"], ["your"])
+# A time long enough ago that what it dates is the story's history ("last August"; "last week" may be news).
+_PAST_TIME = re.compile(r"\blast (?:year|season|summer|winter|spring|autumn|january|february|march|april|may|june|"
+                        r"july|august|september|october|november|december)\b", re.IGNORECASE)
+# What a denied clause gives as the cause of what it tells ("resigned because of a clash of personalities").
+_CAUSE = re.compile(r"\s*(?:because(?: of)?|due to|owing to|as a result of|for (?:\w+ )?reasons? (?:of|that))\s+",
+                    re.IGNORECASE)
+REASON_SHARE = 0.5  # (IDF-weighted) share of a denied cause the claim must hold
+# A motive denied ("the move was designed to keep council taxes down") and a claim that gives one.
+_MOTIVE_DENIED = re.compile(r"\b(?:is|was|were|are|been|being)\s+(?:\w+ly\s+)?(?:designed|intended|meant|aimed|"
+                            r"calculated|timed)\s+(?:to|at)\b", re.IGNORECASE)
+_MOTIVE = re.compile(r"\b(?:design\w*|intend\w*|intent\w*|meant|aim\w*|calculat\w*|timed|purpose\w*|"
+                     r"in order to|so as to|motiv\w*|ploy|bid to|attempt\w* to)\b", re.IGNORECASE)
+
+
+def _reason(index: CorpusIndex, text: str, cue: re.Match[str]) -> set[int]:
+    """Return the terms of the cause a denied clause gives for what it tells, if it gives one right after it.
+
+    "denied that coach Jacques Santini resigned because of a clash of personalities" -> clash, personalities.
+    """
+    if not _DENIAL.match(cue.group(0)) or _passive(text, cue):
+        return set()
+    after = _LIST_COMMA.sub(" ", _SCARE_QUOTES.sub(r"\1", text[cue.end() :]))
+    told = _CLAUSE_END.split(after, maxsplit=1)[0]
+    cause = _CAUSE.match(after[len(told) :])
+    if not told.strip() or cause is None:
+        return set()
+    rest = after[len(told) + cause.end() :]
+    words = _WORD.findall(_CLAUSE_END.split(rest, maxsplit=1)[0])[:OBJECT_WORDS]
+    return _plain_terms(index, " ".join(words)) - _terms(index, " ".join(_SAYING))
 
 
 _DEPARTS = re.compile(r"\b(?:leav\w*|left|step\w* down|quit\w*|resign\w*|depart\w*|oust\w*|fired|sacked|"
@@ -692,7 +769,8 @@ def _passive(text: str, cue: re.Match[str]) -> bool:
     before = _WORD.findall(text[: cue.start()].lower())[-2:]
     after = _WORD.findall(text[cue.end() :].lower())[:1]
     words = _WORD.findall(cue.group(0).lower())
-    return bool(_BE.intersection(before)) or bool(_BE.intersection(words[:2])) or \
+    # ("denied being leaned on" is active: the denier's gerund, not the cue's passive)
+    return bool(_BE.intersection(before)) or bool(_BE.intersection(words[:2]) - {"being"}) or \
         (after == ["by"] and len(words) == 1) or words[-1:] == ["by"]
 
 
