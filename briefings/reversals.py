@@ -289,6 +289,8 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
     claimant = [_claimant(index, index.sentences[s].text) for s, _ in candidates]
 
     appeal = [re.search(r"appeal", cue.group(0), re.IGNORECASE) is not None for _, cue in candidates]
+    # what a denied report or clause says of its subject ("claims government plans ... would devalue degrees")
+    predicates = [_predicate(index, index.sentences[s].text, cue) for s, cue in candidates]
     # a denial of why something was done: the cause or the motive is what the claim must give
     reasons = [_reason(index, index.sentences[s].text, cue) for s, cue in candidates]
     motives = [_DENIAL.match(cue.group(0)) is not None and
@@ -450,6 +452,9 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
             if "replac" in cue.group(0).lower() and not _STAYS.search(claim_text):
                 continue  # a replacement undoes a claim that the one replaced stays ("no intention of stepping
                 # down"), not a sentence about them ("thanked Ms Mohd-Saaid for her services")
+            if predicates[row] and not _widen(index, predicates[row]) & terms:
+                continue  # "dismissed claims government plans to get 50% of young people into university would
+                # devalue degrees": the claim must say what is denied of the plans, not only name plans and people
             if reasons[row] and _coverage(idf, reasons[row], reasons[row] & terms) < REASON_SHARE:
                 continue  # "denied that Santini resigned because of a clash of personalities": the claim must give
                 # that cause, not only the resignation ("resigned for personal reasons")
@@ -467,13 +472,15 @@ def find_reversals(index: CorpusIndex, fresh: Sequence[int], known_ids: IntArray
             if denier and not denier & terms and _names(index, claim_text, sentence=claim_text) - titles:
                 continue  # the claim names someone else than the one who denies it of themselves ("He has broken
                 # that cease-fire" may be of the Libyan government)
-            if denier and not denier & terms and _WORD.findall(claim_text)[:1] and \
-                    _WORD.findall(claim_text)[0].lower() in _OTHERS:
-                continue  # "denied that he was increasing taxes": a claim that names no one and is said of "they"
-                # ("They can have no credibility until they can say how they would fund ...") is of others
+            if denier and not denier & terms and not _OF_ONE.intersection(w.lower() for w in _WORD.findall(claim_text)):
+                continue  # "denied that he was increasing taxes": a claim that names no one is of the denier only
+                # through a word for one ("He has broken that cease-fire"), not "They can have no credibility until
+                # they can say how they would fund ..." or "The opposition will reject that"
             if undoer and not undoer & terms:
                 continue  # "Bill Paul scrapped plans to open a restaurant" is not the protesters' planned rally
-            if len(aimed) < SUBJECT_TERMS and not any(idf[t] >= rare or t in names for t in aimed) and \
+            # (a word for the same thing is the thing, not one more word of the subject: "initiatives" for "plans")
+            said = {t for t in aimed if ({t} | _spellings(index).get(t, set())) & terms}
+            if len(said) < SUBJECT_TERMS and not any(idf[t] >= rare or t in names for t in aimed) and \
                     not (aimed == target and any(idf[t] >= rare and t in names for t in shared)):
                 continue  # the same subject: a name or a rare term of what is undone, in the claim
             repeated = _coverage(idf, terms, shared)
@@ -592,8 +599,8 @@ _STAYS = re.compile(r"\b(?:remain\w*|stay\w*|(?:keep\w*|kept|retain\w*) (?:his|h
                     r"place|position|title)s?)\b|"
                     r"\b(?:no|not|never|n[’']t)\b[^.;]{0,40}?\b(?:leav\w*|step\w* down|quit\w*|resign\w*|go)\b",
                     re.IGNORECASE)
-# The subjects of a claim that names no one which are not the one person a denial is said of ("that he ...").
-_OTHERS = {"they", "we", "i", "you"}
+# The words by which a claim that names no one speaks of the one a denial is said of ("that he ...").
+_OF_ONE = {"he", "she", "him", "his", "her", "it", "its"}
 # Denials, as against cancellations and overturnings.
 _DENIAL = re.compile(r"den|reject|dismiss", re.IGNORECASE)
 _DETERMINERS = (["the"], ["a"], ["an"], ["this"], ["that"], ["these"], ["those"], ["its"], ["his"], ["her"],
@@ -610,6 +617,32 @@ _MOTIVE_DENIED = re.compile(r"\b(?:is|was|were|are|been|being)\s+(?:\w+ly\s+)?(?
                             r"calculated|timed)\s+(?:to|at)\b", re.IGNORECASE)
 _MOTIVE = re.compile(r"\b(?:design\w*|intend\w*|intent\w*|meant|aim\w*|calculat\w*|timed|purpose\w*|"
                      r"in order to|so as to|motiv\w*|ploy|bid to|attempt\w* to)\b", re.IGNORECASE)
+
+
+# The auxiliaries after which a denied clause says what it says of its subject.
+_AUXILIARIES = {"would", "will", "could", "can", "may", "might", "should", "must", "is", "are", "was", "were", "has",
+                "have", "had"}
+PREDICATE_WORDS = 6  # words of what a denied clause says, after its auxiliary
+REPORT_WORDS = 16  # words after a denial in which its clause's auxiliary is sought
+
+
+def _predicate(index: CorpusIndex, text: str, cue: re.Match[str]) -> set[int]:
+    """Return the terms of what a denied report or clause says of its subject, after its auxiliary.
+
+    "dismissed claims government plans to get 50% of young people into university would devalue degrees" ->
+    devalue, degrees. Empty for a cue that is no denial of a clause, or a clause with no auxiliary near it.
+    """
+    if not _DENIAL.match(cue.group(0)) or _passive(text, cue) or \
+            not re.search(rf"(?:\bthat|{_CLAIMS})$", cue.group(0), re.IGNORECASE):
+        return set()
+    after = _SCARE_QUOTES.sub(r"\1", text[cue.end() :])
+    words = _WORD.findall(re.split(r"[,;:()\"“”]|\s[-–—]\s", after, maxsplit=1)[0])[:REPORT_WORDS]
+    at = next((i for i, word in enumerate(words) if word.lower() in _AUXILIARIES), None)
+    if at is None or at == 0:
+        return set()
+    said = _WORD.findall(_CLAUSE_END.split(" ".join(words[at + 1 :]), maxsplit=1)[0])[:PREDICATE_WORDS]
+    return _terms(index, " ".join(w for w in said if not _WHEN.fullmatch(w) and w.lower() not in _AUXILIARIES)) - \
+        _terms(index, " ".join(("be", "been", "being", "not", *_SAYING)))
 
 
 def _reason(index: CorpusIndex, text: str, cue: re.Match[str]) -> set[int]:

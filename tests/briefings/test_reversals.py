@@ -375,6 +375,13 @@ def test_denied_being_leaned_on_is_the_deniers_gerund_and_wants_a_claim_that_he_
     assert shown_beside(("politics", "327"), ("politics", "184"), "denied being", background=None) == []
 
 
+def test_a_denied_report_wants_a_claim_that_says_what_the_report_says_of_its_subject():
+    # read with the whole BBC corpus: "dismissed claims government plans to get 50% of young people into university
+    # would devalue degrees" shares "government", "plans" and "people" with a party leader's "contract with the
+    # people", which says nothing of devaluing degrees
+    assert shown_beside(("tech", "191"), ("politics", "314"), "would devalue degrees", background=None) == []
+
+
 def test_real_reversals_of_the_widened_held_out_check_are_set_beside_the_claim_they_undo():
     # right pairs of the same check: an allegation rejected, a ban reversed, claims denied, a withdrawal from the
     # auction the firm was expected to win, suggestions of a giveaway that was hinted at
