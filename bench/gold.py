@@ -1,6 +1,7 @@
 """Figures that moved and reversals, scored against a hand-made gold over Timeline17 (issue 10).
 
     .venv/bin/python bench/gold.py [--baseline DIR] [--show] [--no-checks]
+    .venv/bin/python bench/gold.py --wide [--baseline DIR] [--show]   # held-out reversals of 1,154 digests
 
 The gold (bench/gold/figures.jsonl, bench/gold/reversals.jsonl) holds pairs judged by reading
 ../shared/data/timeline17: a moved figure is the same measure of the same thing given one value before and another
@@ -25,6 +26,10 @@ wrong by construction: the seven stories mixed into one month (a pair across two
 corpus every figure and every reversal the daily and weekly digests show is also counted against
 bench/gold/corpus10k.jsonl (pairs judged by reading both sentences): shown, judged false, and the precision they
 give. That corpus is held out: BBC news of 2004-2005, not read while the finders were written.
+
+--wide widens the held-out sample of reversals: every day's 1-, 3- and 7-day digests, `changes TOPIC` for eight
+generic topics, and all of them again over the same articles dated in the mirrored order (corpus10k_wide_check),
+judged against the same file; with --show the pairs not judged yet go to bench/_data/unjudged10k.jsonl.
 """
 
 from __future__ import annotations

@@ -3,7 +3,11 @@
 Precision comes first. A new sentence is a candidate only when it carries a reversal cue aimed at something (a
 report denied, a moratorium overturned, a dividend cancelled, talks that collapsed, a chief executive replaced by
 someone named, a sentence quashed on appeal, "not ... after all", a speaker's "had not been suspended"): a negation
-word alone ("urged residents not to panic") never is, nor a question, a wish, a condition or history told again.
+word alone ("urged residents not to panic") never is, nor a question, a wish, a condition, history told again
+("last August"), a denial told in passing ("Labour, which denies ..."), how others see it ("seen as a U-turn") or a
+state of mind ("was not worried"). What a denial denies is what the claim must say: a cause or a motive denied
+("resigned because of a clash", "was designed to keep taxes down") the claim must give, and a report denied what
+the report says of its subject ("would devalue degrees"); a replacement undoes a claim that the one replaced stays.
 The earlier claim must share the specific words the cue is aimed at (the words around the cue, weighted by how rare
 they are in the corpus, the thing undone itself or a word for the same thing) and most of the new sentence's rare
 words, must not carry a cue itself, and must come from an article of the same story (TF-IDF cosine of the two
