@@ -612,9 +612,9 @@ _DETERMINERS = (["the"], ["a"], ["an"], ["this"], ["that"], ["these"], ["those"]
 # A time long enough ago that what it dates is the story's history ("last August"; "last week" may be news).
 _PAST_TIME = re.compile(r"\blast (?:year|season|summer|winter|spring|autumn|january|february|march|april|may|june|"
                         r"july|august|september|october|november|december)\b", re.IGNORECASE)
-# What a denied clause gives as the cause of what it tells ("resigned because of a clash of personalities").
-_CAUSE = re.compile(r"\s*(?:because(?: of)?|due to|owing to|as a result of|for (?:\w+ )?reasons? (?:of|that))\s+",
-                    re.IGNORECASE)
+# What a denied clause gives as the cause of what it tells ("resigned because of a clash of personalities"): the
+# clause ends at "because" (_CLAUSE_END), and what follows it is the cause.
+_CAUSE = re.compile(r"\s*because(?: of)?\s+", re.IGNORECASE)
 REASON_SHARE = 0.5  # (IDF-weighted) share of a denied cause the claim must hold
 # A motive denied ("the move was designed to keep council taxes down") and a claim that gives one.
 _MOTIVE_DENIED = re.compile(r"\b(?:is|was|were|are|been|being)\s+(?:\w+ly\s+)?(?:designed|intended|meant|aimed|"
