@@ -183,7 +183,7 @@ class Tenancy:
         return view
 
     def kept_server(self, guild_id: int | None) -> Corpus | None:
-        """Return a server's corpus if its current one is kept, else None (never builds one: safe on the event loop)."""
+        """Return a server's corpus if its current one is kept, else None (never builds one; reads the store)."""
         return self._kept(_view_key(self._holdings(), self.sources(guild_id)))
 
     def _kept(self, key: Hashable) -> Corpus | None:

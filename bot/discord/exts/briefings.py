@@ -174,9 +174,10 @@ class BriefingsCog(commands.Cog, name="Briefings"):
             "**/help**: this message.",
         ]
         # The footer counts the server's corpus: the kept view at once; one still to be built is made on the engine
-        # thread, and help does not wait behind other engine work for it (it goes without the count).
+        # thread, and help does not wait behind other engine work for it (it goes without the count). Finding the
+        # kept view reads the server's sources from the database, so that read is done off the event loop.
         guild_id, plain = interaction.guild_id, (render.FOOTER, cast(datetime | None, None))
-        kept = self.services.live.tenancy.kept_server(guild_id)
+        kept = await asyncio.to_thread(self.services.live.tenancy.kept_server, guild_id)
         footer, moment = render.corpus_footer(kept) if kept is not None else await on_engine(
             self.services.engine, lambda: render.corpus_footer(self.corpus(guild_id)), plain,
             within=self.services.defer_after)
