@@ -1,6 +1,6 @@
 """'What changed', replayed day by day on Timeline17 against people's timelines and update summaries (issue 10).
 
-    .venv/bin/python bench/timeline.py [--stories a,b] [--days N | --batches N] [--baseline DIR] [--words 100]
+    .venv/bin/python bench/timeline.py [--stories a,b] [--days N | --batches N] [--baseline DIR] [--words 100] [--topic]
 
 For each story of ../shared/data/timeline17/ and each replayed day d (a day with articles and with a human
 reference: an outlet's timeline entries for d, or the annotators' "what's new that day" summaries):
@@ -21,6 +21,14 @@ articles, and N triples of successive batches (A, B, C) per story are replayed; 
 history, the digest of C has A and B, and each is scored against the references of its batch's days (each
 timeline's entries for those days as one reference, each annotator's summaries as one). The stories are
 development data: the held-out benchmarks of the issue are other stories from other years.
+
+With --topic, a newsroom's corpus is replayed too: the seven stories' articles in one corpus, each story moved to
+start on the same day (MIXED_START) so that their days mix, and each story asked by the short query of
+TOPIC_QUERIES ("oil spill", "Egypt", ...). For each step the topic digest is `changes TOPIC` over every mixed article
+up to day d (`build_digest(..., topic)`, the call the briefing's "What changed" makes for a topic), the topic window
+the same call over day d's mixed articles alone; both are scored against the story's references beside the
+story-only digest and LexRank, with how many of the topic digest's sentences come from another story's articles,
+and the time a topic digest takes.
 """
 
 from __future__ import annotations
@@ -45,6 +53,11 @@ DATA = ROOT.parent / "shared" / "data" / "timeline17"
 ENGINES = ("digest", "window")
 BATCH = 10  # articles at least in a batch of --batches (the TAC update task's batches hold about ten)
 LEXRANK_CACHE = ROOT / "bench" / "_data" / "timeline-lexrank.json"
+# --topic: what a reader of a newsroom's feeds would type to follow each story, written once for every code run.
+TOPIC_QUERIES = {"bp_oil_spill": "oil spill", "egyptian_crisis": "Egypt", "haitian_earthquake": "Haiti earthquake",
+                 "iraq_war": "Iraq", "libyan_war": "Libya", "mj_death": "Michael Jackson", "swine_flu": "swine flu"}
+MIXED_START = datetime(2030, 1, 1, tzinfo=UTC)  # --topic: every story moved to start on this day, so days mix
+TOPIC_ENGINES = ("digest", "topic digest", "topic window")
 
 
 def references(story: Path) -> dict[str, list[str]]:
@@ -182,6 +195,119 @@ def run_engine(code: Path, data: Path, steps: list[dict[str, Any]], words: int) 
     return out
 
 
+def mixed_articles(data: Path) -> tuple[list[Any], dict[str, str], dict[str, datetime]]:
+    """Return the seven stories' articles in one corpus, each story moved to start on MIXED_START.
+
+    Also each article's story (its id names it) and each story's first day, by which a step's days are moved. The
+    stories span 2005-2011: left where they are, a day's window would hold one story and the topic would be free.
+    """
+    from dataclasses import replace
+
+    from briefings.corpus import Article, ArticleError  # the code run_engine put first on the path
+
+    articles: list[Any] = []
+    story_of: dict[str, str] = {}
+    first_day: dict[str, datetime] = {}
+    for story in sorted(path for path in data.iterdir() if path.is_dir()):
+        loaded = []
+        for path in sorted((story / "articles").glob("*.txt")):
+            try:
+                loaded.append(Article.from_path(path))
+            except ArticleError:
+                continue
+        first = min(a.published for a in loaded if a.published is not None)
+        first = first.replace(hour=0, minute=0, second=0, microsecond=0)
+        first_day[story.name] = first
+        for article in loaded:
+            story_of[article.id] = story.name
+            if article.published is not None:
+                article = replace(article, published=MIXED_START + (article.published - first))
+            articles.append(article)
+    return articles, story_of, first_day
+
+
+def run_topic_engine(code: Path, data: Path, steps: list[dict[str, Any]], words: int) -> dict[str, Any]:
+    """With the briefings package of `code`, return each step's story-only digest and its topic digest and window.
+
+    The topic digest is `briefbot changes TOPIC --since d --until d` (`build_digest(..., topic)`, as the briefing's
+    "what changed" calls it too) over every story's articles up to day d, moved to MIXED_START; the topic window is
+    the same call over day d's mixed articles alone (no history: the window's summary of what mentions the topic).
+    """
+    sys.path.insert(0, str(code))
+    from briefings.corpus import Corpus
+    from briefings.digests import build_digest
+    from briefings.summaries import NothingToReport
+    from briefings.summarizers import LengthBudget
+
+    budget = LengthBudget(words=words)
+    story_only = run_engine(code, data, steps, words)
+    mixed, story_of, first_day = mixed_articles(data)
+    out: dict[str, Any] = {"days": story_only["days"], "timing": story_only["timing"], "topic_timing": {}}
+
+    def topic_digest(corpus: Any, since: datetime, until: datetime, query: str) -> list[Any]:  # noqa: ANN401
+        try:
+            return list(build_digest(corpus, since, until, topic=query, budget=budget).sentences)
+        except NothingToReport:
+            return []
+
+    for step in steps:
+        story, query = step["story"], TOPIC_QUERIES[step["story"]]
+        since, until, start = window_of(step)
+        moved = MIXED_START - first_day[story]
+        since, until = since + moved, until + moved
+        start = start + moved if start is not None else None
+        known = [a for a in mixed if a.published is not None and a.published <= until
+                 and (start is None or a.published >= start)]
+        window = [a for a in known if a.published is not None and a.published >= since]
+        corpus = Corpus(tuple(known))
+        corpus.index  # noqa: B018 - built here, as a running bot holds it, so the timing is the digest's
+        started = time.perf_counter()
+        digest = topic_digest(corpus, since, until, query)
+        elapsed = time.perf_counter() - started
+        alone = topic_digest(Corpus(tuple(window)), since, until, query) if window else []
+        out["days"][step["key"]].update({
+            "topic digest": [cited.text for cited in digest],
+            "topic window": [cited.text for cited in alone],
+            "topic digest wrong": [cited.text for cited in digest if story_of[cited.article_id] != story],
+            "topic window wrong": [cited.text for cited in alone if story_of[cited.article_id] != story],
+            "topic seconds": elapsed,
+            "mixed articles": len(known),
+            "mixed window articles": len(window),
+        })
+        print(f"\r{code.name} (topic): {step['key']}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    out["topic_timing"] = time_mixed_busiest(mixed, story_of, words)
+    return out
+
+
+def time_mixed_busiest(mixed: list[Any], story_of: dict[str, str], words: int) -> dict[str, Any]:
+    """Time the largest story's query on its busiest day, over every mixed article up to it."""
+    from briefings.corpus import Corpus
+    from briefings.digests import build_digest
+    from briefings.summarizers import LengthBudget
+
+    largest = max(sorted(set(story_of.values())), key=lambda story: list(story_of.values()).count(story))
+    per_day: dict[datetime, int] = defaultdict(int)
+    for article in mixed:
+        if article.published is not None and story_of[article.id] == largest:
+            per_day[article.published.replace(hour=0, minute=0, second=0, microsecond=0)] += 1
+    busiest = max(sorted(per_day), key=lambda day: per_day[day])
+    until = busiest + timedelta(days=1, microseconds=-1)
+    known = tuple(a for a in mixed if a.published is not None and a.published <= until)
+    started = time.perf_counter()
+    corpus = Corpus(known)
+    corpus.index  # noqa: B018
+    indexed = time.perf_counter() - started
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        build_digest(corpus, busiest, until, topic=TOPIC_QUERIES[largest], budget=LengthBudget(words=words))
+        runs.append(time.perf_counter() - started)
+    return {"query": TOPIC_QUERIES[largest], "articles": len(known), "day": f"{busiest:%Y-%m-%d}",
+            "day_articles": sum(a.published is not None and a.published >= busiest for a in known),
+            "index_seconds": indexed, "digest_seconds": min(runs)}
+
+
 def time_largest(data: Path, words: int) -> dict[str, Any]:
     """Time a day's digest over the whole of the largest story (its busiest day), the index built once."""
     from briefings.corpus import Article, ArticleError, Corpus  # the code run_engine put first on the path
@@ -211,10 +337,11 @@ def time_largest(data: Path, words: int) -> dict[str, Any]:
             "index_seconds": indexed, "digest_seconds": min(runs)}
 
 
-def engine_in_subprocess(code: Path, data: Path, steps: list[dict[str, Any]], words: int) -> dict[str, Any]:
-    """Run run_engine in a fresh interpreter, so two versions of briefings never share a process."""
+def engine_in_subprocess(code: Path, data: Path, steps: list[dict[str, Any]], words: int,
+                         topic: bool = False) -> dict[str, Any]:
+    """Run run_engine (run_topic_engine) in a fresh interpreter, so two versions of briefings never share a process."""
     command = [sys.executable, __file__, "--engine", str(code), "--data", str(data), "--words", str(words),
-               "--plan", json.dumps(steps)]
+               "--plan", json.dumps(steps), *(["--topic"] if topic else [])]
     result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)  # noqa: S603 - our own script
     return json.loads(result.stdout)
 
@@ -262,8 +389,8 @@ def rouge2_recall(scorer: rouge_scorer.RougeScorer, refs: list[str], sentences: 
     return 100 * statistics.fmean(scorer.score(ref, text)["rouge2"].recall for ref in refs)
 
 
-def report(data: Path, steps: list[dict[str, Any]], systems: dict[str, dict[str, list[str]]]) -> None:
-    """Print per-story and overall ROUGE-2 recall of every system, and the ratios the issue names."""
+def report(data: Path, steps: list[dict[str, Any]], systems: dict[str, dict[str, list[str]]]) -> dict[str, float]:
+    """Print per-story and overall ROUGE-2 recall of every system, and the ratios the issue names; return the means."""
     scorer = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)
     names = list(systems)
     overall: dict[str, list[float]] = defaultdict(list)
@@ -299,6 +426,35 @@ def report(data: Path, steps: list[dict[str, Any]], systems: dict[str, dict[str,
               f"{sum(d < 1.0 for d, _ in pairs)}")
     if "baseline digest" in means:
         print(f"digest now / baseline digest: {means['digest'] / means['baseline digest']:.2f}")
+    return means
+
+
+def report_topic(means: dict[str, float], runs: dict[str, dict[str, Any]]) -> None:
+    """Print the topic digest's ratios, its sentences from another story's articles, and its time (--topic)."""
+    for prefix in ("", "baseline "):
+        topic = means.get(f"{prefix}topic digest")
+        if topic is None:
+            continue
+        print(f"{prefix}topic digest / story-only digest: {topic / means[f'{prefix}digest']:.2f}; / topic window: "
+              f"{topic / means[f'{prefix}topic window']:.2f}; / LexRank on the story's day: "
+              f"{topic / means['lexrank']:.2f}")
+    if "baseline topic digest" in means:
+        print(f"topic digest now / baseline topic digest: {means['topic digest'] / means['baseline topic digest']:.2f}")
+    for label, run in runs.items():
+        days = run["days"].values()
+        for name in ("topic digest", "topic window"):
+            shown = sum(len(day[name]) for day in days)
+            wrong = sum(len(day[f"{name} wrong"]) for day in days)
+            steps = sum(bool(day[f"{name} wrong"]) for day in days)
+            print(f"{label}: {name} sentences from another story's articles: {wrong} of {shown} "
+                  f"({steps} of {len(run['days'])} steps); empty on {sum(not day[name] for day in days)} steps")
+    for label, run in runs.items():
+        per_day = sorted(day["topic seconds"] for day in run["days"].values())
+        timing = run["topic_timing"]
+        print(f"{label}: topic digest time over replayed days: median {1000 * statistics.median(per_day):.0f} ms, "
+              f"max {1000 * per_day[-1]:.0f} ms; mixed corpus up to its busiest day ({timing['articles']:,} "
+              f"articles, index built in {timing['index_seconds']:.2f} s): `changes \"{timing['query']}\"` of "
+              f"{timing['day']} ({timing['day_articles']} articles that day) in {timing['digest_seconds']:.2f} s")
 
 
 def print_timing(label: str, timing: dict[str, Any], per_day: list[float]) -> None:
@@ -333,13 +489,16 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=100, help="word budget of every system (100)")
     parser.add_argument("--baseline", type=Path, help="a checkout of the code to compare with")
     parser.add_argument("--no-gold", action="store_true", help="skip bench/gold.py's figures and reversals")
+    parser.add_argument("--topic", action="store_true",
+                        help="also the seven stories in one corpus, each asked by a short query (`changes TOPIC`)")
     parser.add_argument("--engine", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--plan", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not args.data.is_dir():
         sys.exit(f"{args.data} is missing: the shared data is expected beside the project")
     if args.engine is not None:
-        json.dump(run_engine(args.engine, args.data, json.loads(args.plan), args.words), sys.stdout)
+        engine = run_topic_engine if args.topic else run_engine
+        json.dump(engine(args.engine, args.data, json.loads(args.plan), args.words), sys.stdout)
         return
     stories = args.stories.split(",") if args.stories else None
     if args.batches is not None:
@@ -347,17 +506,20 @@ def main() -> None:
     else:
         steps = plan(args.data, stories, args.days)
     started = time.perf_counter()
-    now = engine_in_subprocess(ROOT, args.data, steps, args.words)
-    systems = {name: {key: day[name] for key, day in now["days"].items()} for name in ENGINES}
-    before = engine_in_subprocess(args.baseline, args.data, steps, args.words) if args.baseline else None
+    engines = TOPIC_ENGINES if args.topic else ENGINES
+    now = engine_in_subprocess(ROOT, args.data, steps, args.words, args.topic)
+    systems = {name: {key: day[name] for key, day in now["days"].items()} for name in engines}
+    before = engine_in_subprocess(args.baseline, args.data, steps, args.words, args.topic) if args.baseline else None
     if before is not None:
-        for name in ENGINES:
+        for name in engines:
             systems[f"baseline {name}"] = {key: day[name] for key, day in before["days"].items()}
     systems["lexrank"] = lexrank(args.data, steps, args.words)
     kind = "batches (TAC-like)" if args.batches is not None else "days"
     print(f"{len(steps)} {kind} of {len({step['story'] for step in steps})} stories replayed in "
           f"{time.perf_counter() - started:.0f} s ({args.words}-word budget)")
-    report(args.data, steps, systems)
+    means = report(args.data, steps, systems)
+    if args.topic:
+        report_topic(means, {"now": now, **({"baseline": before} if before is not None else {})})
     print_timing("now", now["timing"], [day["seconds"] for day in now["days"].values()])
     if before is not None:
         print_timing("baseline", before["timing"], [day["seconds"] for day in before["days"].values()])

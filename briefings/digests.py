@@ -20,9 +20,9 @@ from briefings.corpus import Corpus, Sentence
 from briefings.figures import ARTICLES_AGREE, FigureChange, SameStory, changed_figures
 from briefings.index import CorpusIndex, IntArray, normalised_rows
 from briefings.reversals import find_reversals
-from briefings.summaries import CitedSentence, NothingToReport, matching_sentences, summarize_sentences
+from briefings.summaries import CitedSentence, NothingToReport, summarize_sentences
 from briefings.summarizers import LengthBudget
-from briefings.topics import suggest_topics
+from briefings.topics import sentences_about, suggest_topics
 
 # What the reader knows is a redundancy penalty, never a filter (MMR, Carbonell and Goldstein, 1998). The digest
 # ranks the window's sentences exactly as a summary of the window alone would (briefings.summaries: how many of the
@@ -116,7 +116,7 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
     known_ids = index.sentences_of_articles(known_mask)
     candidates = np.arange(len(window.sentences), dtype=np.int64)
     if topic:
-        about = matching_sentences(index, topic)
+        about = sentences_about(index, topic)  # its articles' news too, where it goes unnamed
         if about.size == 0:
             raise NothingToReport(f"nothing in the corpus mentions {topic!r}", suggest_topics(index, topic))
         candidates = candidates[np.isin(in_corpus, about)]

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from briefings.index import CorpusIndex, IntArray
 from briefings.sentence_runs import sentence_texts
@@ -53,6 +54,9 @@ PHRASE_ARTICLES = 5
 MIN_ARTICLES = 2
 PAIR_TOKENS = 1 << 20  # term ids read at once for the word pairs of phrases
 CLOSE_SPELLING = 0.8  # difflib ratio at which a topic is a likely spelling of what was typed
+# An article is about what its headline and lead name (the inverted pyramid): its title, or its first two sentences,
+# since many pages and feeds carry the headline as the first line, the lead after it.
+LEAD_SENTENCES = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +145,46 @@ def topic_sentences(index: CorpusIndex, topic: str) -> IntArray:
             named[index.sentence_article[found]] = True
             found = np.union1d(found, alone[named[index.sentence_article[alone]]])
     return found
+
+
+def topic_articles(index: CorpusIndex, topic: str, mentions: IntArray | None = None) -> npt.NDArray[np.bool_]:
+    """Return which articles are about a topic (a mask over article numbers): those whose lead or headline names it.
+
+    `mentions` are the topic's sentences (`topic_sentences`), when they are at hand already. Only an article that
+    names the topic in a sentence is read for its headline: reading every title would cost a pass over the corpus.
+    """
+    found = topic_sentences(index, topic) if mentions is None else mentions
+    if found.size == 0:
+        return np.zeros(len(index.articles), dtype=bool)
+    about = _in_lead(index, found)
+    terms = set(index.normalizer.terms(clean_topic(topic)))
+    named = np.zeros(len(index.articles), dtype=bool)
+    named[index.sentence_article[found]] = True
+    for number in np.flatnonzero(named & ~about).tolist():
+        article = index.articles[number]
+        about[number] = article.has_headline and terms <= set(index.normalizer.terms(article.title))
+    return about
+
+
+def _in_lead(index: CorpusIndex, sentences: IntArray) -> npt.NDArray[np.bool_]:
+    """Return a mask of the articles with one of these sentences in their lead (their first LEAD_SENTENCES)."""
+    owners = index.sentence_article[sentences]
+    first = np.searchsorted(index.sentence_article, owners)  # an article's sentences are consecutive, in order
+    lead = np.zeros(len(index.articles), dtype=bool)
+    lead[owners[sentences - first < LEAD_SENTENCES]] = True
+    return lead
+
+
+def sentences_about(index: CorpusIndex, topic: str) -> IntArray:
+    """Return the sentences a topic's "what changed" draws on: those that mention it, and the articles about it.
+
+    "BP said the cap was holding" tells the oil spill's news without naming it, in an article that does: readers of
+    `changes "oil spill"` ask for that story's news, as a reader of the story's articles alone would get it.
+    """
+    found = topic_sentences(index, topic)
+    if found.size == 0:
+        return found
+    return np.union1d(found, index.sentences_of_articles(topic_articles(index, topic, found)))
 
 
 def _starts_a_word(text: str, typed: str) -> bool:
