@@ -203,18 +203,14 @@ def mixed_articles(data: Path) -> tuple[list[Any], dict[str, str], dict[str, dat
     """
     from dataclasses import replace
 
-    from briefings.corpus import Article, ArticleError  # the code run_engine put first on the path
+    from briefings.corpus import Corpus  # the code run_engine put first on the path
 
     articles: list[Any] = []
     story_of: dict[str, str] = {}
     first_day: dict[str, datetime] = {}
     for story in sorted(path for path in data.iterdir() if path.is_dir()):
-        loaded = []
-        for path in sorted((story / "articles").glob("*.txt")):
-            try:
-                loaded.append(Article.from_path(path))
-            except ArticleError:
-                continue
+        corpus, _ = Corpus.from_folder(story / "articles")  # as bench/gold.py's mixed corpus reads them
+        loaded = list(corpus)
         first = min(a.published for a in loaded if a.published is not None)
         first = first.replace(hour=0, minute=0, second=0, microsecond=0)
         first_day[story.name] = first
