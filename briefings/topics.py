@@ -178,8 +178,9 @@ def _in_lead(index: CorpusIndex, sentences: IntArray) -> npt.NDArray[np.bool_]:
 def sentences_about(index: CorpusIndex, topic: str) -> IntArray:
     """Return the sentences a topic's "what changed" draws on: those that mention it, and the articles about it.
 
-    "BP said the cap was holding" tells the oil spill's news without naming it, in an article that does: readers of
-    `changes "oil spill"` ask for that story's news, as a reader of the story's articles alone would get it.
+    "Yesterday, officials said the cap was holding and continuing to prevent oil spewing into the gulf..." is the oil
+    spill's news without naming it, in a page that does: `changes "oil spill"` asks for that story's news, as a
+    reader of the story's pages alone would get it.
     """
     found = topic_sentences(index, topic)
     if found.size == 0:
