@@ -18,7 +18,7 @@ from briefings.digests import Digest, build_digest
 from briefings.figures import FigureChange
 from briefings.history import BriefingRecord
 from briefings.stories import Story, ranked_stories
-from briefings.summaries import CitedSentence, Summary, matching_sentences, summarize_sentences
+from briefings.summaries import CitedSentence, Summary, matching_sentences, said_in, summarize_sentences
 from briefings.summarizers import LengthBudget
 
 DEFAULT_STORIES = 5
@@ -198,7 +198,8 @@ def summarize_story(corpus: Corpus, story: Story, budget: LengthBudget, already:
     index = corpus.index
     skip = already | ({story.headline_sentence} if story.headline_sentence else frozenset())
     ids = np.asarray([n for n in index.sentences_of(story.article_ids).tolist()
-                      if index.sentences[n].text not in skip and (about is None or n in about)], dtype=np.int64)
+                      if not said_in(index.sentences[n], skip) and (about is None or n in about)],
+                     dtype=np.int64)
     return summarize_sentences(index, ids, budget)
 
 

@@ -20,7 +20,7 @@ from briefings.corpus import Corpus, Sentence
 from briefings.figures import ARTICLES_AGREE, FigureChange, SameStory, changed_figures
 from briefings.index import CorpusIndex, IntArray, normalised_rows
 from briefings.reversals import find_reversals
-from briefings.summaries import CitedSentence, NothingToReport, summarize_sentences
+from briefings.summaries import CitedSentence, NothingToReport, said_in, summarize_sentences
 from briefings.summarizers import LengthBudget
 from briefings.topics import sentences_about, suggest_topics
 
@@ -120,7 +120,7 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
         if about.size == 0:
             raise NothingToReport(f"nothing in the corpus mentions {topic!r}", suggest_topics(index, topic))
         candidates = candidates[np.isin(in_corpus, about)]
-    unsaid = np.asarray([int(i) for i in candidates if window.sentences[int(i)].text not in already_said],
+    unsaid = np.asarray([int(i) for i in candidates if not said_in(window.sentences[int(i)], already_said)],
                         dtype=np.int64)
     said_ids = _sentences_with_texts(index, known_ids, in_corpus, already_said)
     read = np.union1d(known_ids, said_ids)
@@ -154,11 +154,14 @@ def build_digest(corpus: Corpus, since: datetime, until: datetime | None = None,
 
 def _sentences_with_texts(index: CorpusIndex, known_ids: IntArray, new_ids: IntArray, texts: frozenset[str]
                           ) -> IntArray:
-    """Return the corpus sentences whose text a previous briefing posted (the reader has read them there)."""
+    """Return the corpus sentences whose text a previous briefing posted (the reader has read them there).
+
+    A posted sentence may be quoted from after its wire dateline (briefings.summaries.quoted).
+    """
     if not texts:
         return np.zeros(0, dtype=np.int64)
     pool = np.union1d(known_ids, new_ids)
-    return np.asarray([int(i) for i in pool if index.sentences[int(i)].text in texts], dtype=np.int64)
+    return np.asarray([int(i) for i in pool if said_in(index.sentences[int(i)], texts)], dtype=np.int64)
 
 
 def _leads(index: CorpusIndex, sentence_ids: IntArray) -> IntArray:
