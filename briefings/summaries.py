@@ -36,10 +36,13 @@ SUPPORT_COSINE = 0.4
 # A wire story's first sentence opens with its dateline: the place, often the date and time, and the agency
 # ("LONDON | Wed Apr 29, 2009 11:17 am BST LONDON (Reuters) - ", "MEXICO CITY, April 24 (Reuters) - ",
 # "WASHINGTON (AP) -- ", "BEIJING, Jan. 3 (Xinhua) -- "), and pages run the headline or the story's bullet points in
-# before it. A summary quotes an article's first sentence from where the story's own words start, and counts those
-# words against its budget: on Timeline17 (bench/timeline.py) the dateline took 8-15 of a 100-word summary's words
-# whenever a wire lead was chosen. The sentence is still ranked by all its words: the places and the agency are what
-# the day's wire stories share (ranked without them, the TAC-like batches scored 9.68 against 10.14; bench/README).
+# before it. A summary quotes an article's first sentence from where the story's own words start, counts those words
+# against its budget and weighs them as prose (briefings.prose): on Timeline17 (bench/timeline.py) the dateline took
+# 8-15 of a 100-word summary's words whenever a wire lead was chosen, and a headline, byline or bullet points run in
+# before it weighed the story's lead as page text (103 of 685 wire leads: "BP says oil spill costs $350 million so
+# far, shares hit LONDON | Mon May 10, 2010 7:51 am EDT LONDON (Reuters) - Oil major BP Plc said ..."). The sentence
+# is still ranked by all its words: the places and the agency are what the day's wire stories share (ranked without
+# them, the TAC-like batches scored 9.68 against 10.14; bench/README).
 _WIRE_DATELINE = re.compile(r"\((?:Reuters|AP|AFP|CNN|UPI|Xinhua|Bloomberg|dpa|ANSA|EFE|PTI|IANS|Kyodo|Yonhap)\)"
                             r"\s*(?:-{1,2}|–|—|_)\s+")
 DATELINE_WORDS = 40  # a dateline (with what was run in before it) ends within this many words of the start
@@ -239,9 +242,10 @@ def _usable(index: CorpusIndex, ids: IntArray) -> IntArray:
 def _news_first(index: CorpusIndex, groups: list[list[int]]) -> tuple[list[list[int]], list[float]]:
     """Weigh each group's sentence as prose, leaving out line-ups and tables whenever there is prose to choose.
 
-    A list of names covers many rare terms, so a small weight alone does not keep it out of a short summary.
+    A list of names covers many rare terms, so a small weight alone does not keep it out of a short summary. What is
+    weighed is what would be quoted (a wire lead without its dateline and what was run in before it).
     """
-    weights = prose_weights([index.sentences[group[0]].text for group in groups])
+    weights = prose_weights([quoted(index.sentences[group[0]]) for group in groups])
     kept = [number for number, weight in enumerate(weights) if weight > LIST]
     if not kept or len(kept) == len(groups):
         return groups, weights

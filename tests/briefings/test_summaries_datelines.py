@@ -84,3 +84,19 @@ def test_a_story_summary_leaves_out_a_wire_lead_a_briefing_said_without_its_date
 ])
 def test_a_dateline_ends_at_the_agency_and_its_dash(text, story):
     assert text[story_start(text):] == story
+
+
+def test_a_wire_lead_is_weighed_as_the_prose_it_quotes_not_as_the_headline_run_in_before_its_dateline():
+    from briefings.corpus import Article
+    from briefings.prose import prose_weight
+    from briefings.summaries import _news_first
+
+    path = timeline17_story("bp_oil_spill") / "articles" / "2010-05-10_bpoil_1001.txt"
+    article = Article.from_path(path)
+    lead = article.sentences[0]
+    assert lead.text.startswith("BP says oil spill costs $350 million so far, shares hit LONDON | Mon May 10")
+    assert prose_weight(lead.text) < 1.0  # the headline run into the sentence reads as page text
+    index = Corpus((article,)).index
+    _, weights = _news_first(index, [[0]])
+    assert quoted(lead).startswith("Oil major BP Plc said the oil spill in the Gulf of Mexico had cost it $350 million")
+    assert weights == [1.0]
